@@ -1,0 +1,63 @@
+"""Scrapy settings for every crawl (``scrapy crawl news`` and ``aggregator crawl`` alike).
+
+Runtime options (database, sources file, User-Agent, ...) come from
+:mod:`aggregator.config.settings` so that the CLI, the scheduler and plain ``scrapy`` agree.
+"""
+
+from __future__ import annotations
+
+from aggregator.config.settings import load_settings
+
+_options = load_settings()
+
+BOT_NAME = "aggregator"
+SPIDER_MODULES = ["aggregator.spiders"]
+NEWSPIDER_MODULE = "aggregator.spiders"
+
+# --- what the project reads (prefixed AGGREGATOR_, see docs/configuration.md) ---------------
+AGGREGATOR_DATABASE_URL = _options.database_url
+AGGREGATOR_SOURCES = _options.sources
+AGGREGATOR_EXTRACT_WORKERS = _options.extract_workers
+AGGREGATOR_TRIGGER = "manual"
+
+# --- politeness ---------------------------------------------------------------------------
+USER_AGENT = _options.user_agent
+ROBOTSTXT_OBEY = _options.obey_robots
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = _options.concurrency_per_domain
+DOWNLOAD_DELAY = _options.download_delay
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = _options.download_delay
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # a page over 10 MiB is not an article
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+
+# --- safety -------------------------------------------------------------------------------
+# The telnet console and 2.19's RemoteControl both run Python sent to a port: never in
+# production, and a crawler has no use for them.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
+
+# --- pipelines: the order is declared once, here ---------------------------------------------
+# Order matters: canonical URLs need the page's rel=canonical (extract), and dedupe must see
+# canonical URLs and fingerprints before anything is stored.
+ITEM_PIPELINES = {
+    "aggregator.pipelines.extract.ExtractPipeline": 100,
+    "aggregator.pipelines.canonicalize.CanonicalizePipeline": 200,
+    "aggregator.pipelines.dedupe.DedupePipeline": 300,
+    "aggregator.pipelines.store.StorePipeline": 400,
+}
+
+LOG_LEVEL = _options.log_level
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,123 @@
+"""Articles, the URLs that lead to them, and their revision history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.base import Base, utcnow
+
+STATUSES = ("new", "approved", "rejected", "published")
+
+
+class Article(Base):
+    """One article, stored once under its canonical URL.
+
+    The original text columns are what the outlet published and are never edited by editors;
+    ``edited_title``/``edited_summary`` hold the republication copy.
+    """
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_hash: Mapped[str] = mapped_column(String(64), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(default=list)
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_declared: Mapped[str | None] = mapped_column(String(16))
+    published_at: Mapped[datetime | None]
+    published_offset: Mapped[str | None] = mapped_column(String(6))
+    published_source: Mapped[str | None] = mapped_column(String(16))
+    published_precision: Mapped[str | None] = mapped_column(String(8))
+    modified_at: Mapped[datetime | None]
+    modified_source: Mapped[str | None] = mapped_column(String(16))
+    top_image: Mapped[str | None] = mapped_column(Text)
+    site_name: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    word_count: Mapped[int] = mapped_column(default=0)
+    paywalled: Mapped[bool] = mapped_column(default=False)
+    extraction: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Newest-first order of the editors' feed: published time, else when we first saw it.
+    sort_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revision: Mapped[int] = mapped_column(default=1)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="new")
+    starred: Mapped[bool] = mapped_column(default=False)
+    edited_title: Mapped[str | None] = mapped_column(Text)
+    edited_summary: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    source = relationship("SourceRow", lazy="joined")
+    urls = relationship("ArticleUrl", back_populates="article", cascade="all, delete-orphan")
+    revisions = relationship(
+        "ArticleRevision",
+        back_populates="article",
+        cascade="all, delete-orphan",
+        order_by="ArticleRevision.number",
+    )
+
+    __table_args__ = (
+        Index("ix_articles_sort", "sort_at", "id"),
+        Index("ix_articles_status_sort", "status", "sort_at", "id"),
+        Index("ix_articles_source_sort", "source_id", "sort_at", "id"),
+        Index("ix_articles_language_sort", "language", "sort_at", "id"),
+    )
+
+
+class ArticleUrl(Base):
+    """Every URL known to lead to an article: its canonical URL, aliases, AMP and copies.
+
+    The crawler checks this table before it schedules a request, so nothing stored is
+    downloaded twice, whatever variant of its address a feed gives.
+    """
+
+    __tablename__ = "article_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    # canonical | alias | duplicate (same body found under another URL or outlet)
+    kind: Mapped[str] = mapped_column(String(16), default="canonical")
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article = relationship("Article", back_populates="urls")
+
+
+class ArticleRevision(Base):
+    """An earlier state of an article that its outlet later changed."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    changed: Mapped[list[str]] = mapped_column(default=list)
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article = relationship("Article", back_populates="revisions")
+
+    __table_args__ = (UniqueConstraint("article_id", "number"),)

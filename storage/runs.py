@@ -1,0 +1,63 @@
+"""Crawl runs: the history of every crawl of every source, and the HTTP validators of feeds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, utcnow
+
+RUN_STATUSES = ("running", "finished", "failed", "interrupted")
+MAX_RECORDED_ERRORS = 200
+
+
+class CrawlRun(Base):
+    """One crawl of one source: when, how it ended, what it found, what went wrong."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    source_name: Mapped[str] = mapped_column(String(64))
+    trigger: Mapped[str] = mapped_column(String(16), default="manual")
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    found: Mapped[int] = mapped_column(default=0)
+    fetched: Mapped[int] = mapped_column(default=0)
+    stored: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    not_modified: Mapped[int] = mapped_column(default=0)
+    # Bounded list of {"url", "reason", "detail"}; reasons are counted in failure_reasons.
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    failure_reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    message: Mapped[str | None] = mapped_column(Text)
+    pid: Mapped[int | None]
+    host: Mapped[str | None] = mapped_column(String(255))
+
+    __table_args__ = (
+        Index("ix_crawl_runs_source_started", "source_name", "started_at"),
+        Index("ix_crawl_runs_status", "status"),
+    )
+
+
+class FeedState(Base):
+    """What the last fetch of a feed or sitemap returned, for conditional requests."""
+
+    __tablename__ = "feed_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    source_name: Mapped[str] = mapped_column(String(64), index=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_status: Mapped[int | None]
+    checked_at: Mapped[datetime | None]
+    changed_at: Mapped[datetime | None]
+    entries: Mapped[int] = mapped_column(default=0)
