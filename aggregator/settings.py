@@ -45,7 +45,11 @@ REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
+    # One crawl_runs row per source per crawl, and live progress for operators.
+    "aggregator.crawl.recorder.RunRecorder": 100,
+    "aggregator.crawl.progress.CrawlProgress": 200,
 }
+AGGREGATOR_PROGRESS = "auto"  # live on a terminal, log lines otherwise; "off" to silence
 
 # --- pipelines: the order is declared once, here ---------------------------------------------
 # Order matters: canonical URLs need the page's rel=canonical (extract), and dedupe must see

@@ -94,8 +94,9 @@ class ArticleUrl(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
-                                            index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
     # canonical | alias | duplicate (same body found under another URL or outlet)
     kind: Mapped[str] = mapped_column(String(16), default="canonical")

@@ -39,8 +39,9 @@ def get_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StorageError(f"invalid database URL {url!r} (expected e.g. sqlite:///aggregator.db)"
-                           ) from None
+        raise StorageError(
+            f"invalid database URL {url!r} (expected e.g. sqlite:///aggregator.db)"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)

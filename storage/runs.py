@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, utcnow
 
@@ -61,3 +61,70 @@ class FeedState(Base):
     checked_at: Mapped[datetime | None]
     changed_at: Mapped[datetime | None]
     entries: Mapped[int] = mapped_column(default=0)
+
+
+def start_run(
+    session: Session,
+    *,
+    source_name: str,
+    source_id: int | None,
+    trigger: str,
+    pid: int | None = None,
+    host: str | None = None,
+) -> CrawlRun:
+    """Open a run record in state ``running`` (committed by the caller)."""
+    run = CrawlRun(
+        source_name=source_name,
+        source_id=source_id,
+        trigger=trigger,
+        status="running",
+        pid=pid,
+        host=host,
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    *,
+    status: str,
+    figures: dict[str, Any],
+    message: str | None = None,
+) -> CrawlRun:
+    """Close a run with its final status and the figures the crawl counted."""
+    if status not in RUN_STATUSES:
+        raise ValueError(f"unknown run status {status!r}")
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"crawl run {run_id} does not exist")
+    for counter in (
+        "found",
+        "fetched",
+        "stored",
+        "updated",
+        "duplicates",
+        "skipped",
+        "failed",
+        "not_modified",
+    ):
+        setattr(run, counter, int(figures.get(counter, 0)))
+    run.errors = list(figures.get("errors", []))[:MAX_RECORDED_ERRORS]
+    run.failure_reasons = dict(figures.get("reasons", {}))
+    run.status = status
+    run.message = message
+    run.finished_at = utcnow()
+    session.flush()
+    return run
+
+
+def recent_runs(
+    session: Session, limit: int = 50, source_name: str | None = None
+) -> list[CrawlRun]:
+    """The newest runs first, optionally of one source."""
+    query = select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+    if source_name:
+        query = query.where(CrawlRun.source_name == source_name)
+    return list(session.scalars(query.limit(limit)))

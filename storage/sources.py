@@ -29,9 +29,18 @@ class SourceRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def sync_source(session: Session, name: str, *, label: str | None, homepage: str,
-                languages: list[str], timezone: str, enabled: bool, schedule: str | None,
-                config: dict[str, Any]) -> SourceRow:
+def sync_source(
+    session: Session,
+    name: str,
+    *,
+    label: str | None,
+    homepage: str,
+    languages: list[str],
+    timezone: str,
+    enabled: bool,
+    schedule: str | None,
+    config: dict[str, Any],
+) -> SourceRow:
     """Insert or update the row for ``name`` from its sources-file entry; return it."""
     row = session.scalar(select(SourceRow).where(SourceRow.name == name))
     if row is None:

@@ -41,4 +41,3 @@ class LshBucket(Base):
     )
 
     __table_args__ = (Index("ix_lsh_buckets_article", "article_id"),)
-

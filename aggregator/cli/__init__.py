@@ -48,10 +48,19 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--database-url", envvar="AGGREGATOR_DATABASE_URL", metavar="URL",
-              help="Database URL (default sqlite:///aggregator.db).")
-@click.option("--sources", "sources_path", envvar="AGGREGATOR_SOURCES", metavar="FILE",
-              help="Sources file (default sources.yaml).")
+@click.option(
+    "--database-url",
+    envvar="AGGREGATOR_DATABASE_URL",
+    metavar="URL",
+    help="Database URL (default sqlite:///aggregator.db).",
+)
+@click.option(
+    "--sources",
+    "sources_path",
+    envvar="AGGREGATOR_SOURCES",
+    metavar="FILE",
+    help="Sources file (default sources.yaml).",
+)
 @click.version_option(package_name="newsroom-aggregator")
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None, sources_path: str | None) -> None:
@@ -62,8 +71,7 @@ def cli(ctx: click.Context, database_url: str | None, sources_path: str | None) 
     from aggregator.cli.context import App
 
     try:
-        settings = load_settings().with_overrides(database_url=database_url,
-                                                  sources=sources_path)
+        settings = load_settings().with_overrides(database_url=database_url, sources=sources_path)
     except AggregatorError as exc:
         raise click.ClickException(str(exc)) from None
     ctx.obj = App(settings)

@@ -122,7 +122,7 @@ class LinkRules(Strict):
 
 
 class Selectors(Strict):
-    """Per-source CSS selectors (or XPath, starting with ``/`` or ``(``) that win over heuristics."""
+    """Per-source CSS selectors (XPath when starting with ``/`` or ``(``); they beat heuristics."""
 
     body: str | None = None
     title: str | None = None

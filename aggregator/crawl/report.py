@@ -11,8 +11,16 @@ from typing import Any
 
 from scrapy.statscollectors import StatsCollector
 
-COUNTERS = ("found", "fetched", "stored", "updated", "duplicates", "skipped", "failed",
-            "not_modified")
+COUNTERS = (
+    "found",
+    "fetched",
+    "stored",
+    "updated",
+    "duplicates",
+    "skipped",
+    "failed",
+    "not_modified",
+)
 MAX_ERRORS_PER_SOURCE = 200
 DETAIL_LIMIT = 500
 
@@ -41,8 +49,9 @@ def source_figures(stats: StatsCollector, source: str) -> dict[str, Any]:
     data = stats.get_stats()
     figures: dict[str, Any] = {c: int(data.get(prefix + c, 0)) for c in COUNTERS}
     figures["reasons"] = {
-        key[len(prefix) + len("reason/"):]: value
-        for key, value in data.items() if key.startswith(prefix + "reason/")
+        key[len(prefix) + len("reason/") :]: value
+        for key, value in data.items()
+        if key.startswith(prefix + "reason/")
     }
     figures["errors"] = list(data.get(prefix + "errors") or [])
     return figures

@@ -125,7 +125,7 @@ def _handler_for(server: OutletServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the hit log replaces stderr noise."""
 
         def do_HEAD(self) -> None:

@@ -1,0 +1,41 @@
+"""``aggregator config``: the effective runtime options."""
+
+from __future__ import annotations
+
+import click
+
+from aggregator.cli.context import App, pass_app
+from aggregator.cli.render import table
+from aggregator.config.settings import OPTIONS
+from storage.db import safe_url
+
+
+@click.group()
+def command() -> None:
+    """Inspect runtime options (see docs/configuration.md).
+
+    Example: AGGREGATOR_WEB_PORT=9000 aggregator config show
+    """
+
+
+@command.command("show")
+@pass_app
+def config_show(app: App) -> None:
+    """Print every option with its effective value, where it came from, and its variable."""
+    rows = []
+    for option in OPTIONS:
+        value = app.settings.values[option.name]
+        if option.name == "database_url":
+            value = safe_url(value)
+        elif option.name == "secret_key" and value:
+            value = "(set)"
+        rows.append(
+            (
+                option.name,
+                value,
+                app.settings.origins.get(option.name, "default"),
+                option.env,
+                option.help,
+            )
+        )
+    table(("option", "value", "from", "environment variable", "meaning"), rows)

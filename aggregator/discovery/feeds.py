@@ -1,0 +1,163 @@
+"""Read RSS 0.9x/1.0/2.0, Atom and JSON Feed documents into article entries.
+
+feedparser handles every XML dialect (and the broken ones outlets really serve); JSON Feed is
+read with :mod:`json`, since feedparser does not know it. Only what discovery needs is kept:
+the article URL and the hints a feed gives before the page is fetched (title, date, language).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+
+from aggregator.discovery.dates import parse_w3c
+from aggregator.errors import DiscoveryError
+
+MAX_ENTRIES = 5000
+MAX_TITLE = 1000
+
+
+class FeedInvalid(DiscoveryError):
+    """A document that should be a feed is not one we can read."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article a feed or sitemap announced, with what it said about it."""
+
+    url: str
+    title: str | None = None
+    published: str | None = None  # as written, for extraction's date hints
+    published_at: datetime | None = None  # aware UTC, for the cut-off
+    language: str | None = None
+
+    def hints(self, origin: str) -> dict[str, str | None]:
+        """Plain-dict hints for a request's meta (serialisable for a shared frontier)."""
+        return {"title": self.title, "published": self.published,
+                "language": self.language, "origin": origin}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A parsed feed: its title and language, and its entries in document order."""
+
+    title: str | None
+    language: str | None
+    entries: list[Entry]
+
+
+def primary_language(tag: Any) -> str | None:
+    """``fr-FR`` / ``en_us`` / ``AR`` → ``fr`` / ``en`` / ``ar``; None for anything else."""
+    if not isinstance(tag, str):
+        return None
+    code = tag.strip().replace("_", "-").split("-")[0].lower()
+    return code if 2 <= len(code) <= 3 and code.isalpha() else None
+
+
+def looks_like_json(body: bytes) -> bool:
+    """True when the body starts (after whitespace or a BOM) like a JSON object."""
+    return body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def parse_feed(body: bytes, url: str) -> Feed:
+    """Parse any supported feed format; raise FeedInvalid naming ``url`` when it is none."""
+    if looks_like_json(body):
+        return parse_json_feed(body, url)
+    return parse_xml_feed(body, url)
+
+
+def _clip(text: Any, limit: int = MAX_TITLE) -> str | None:
+    if not isinstance(text, str):
+        return None
+    text = " ".join(text.split())
+    return text[:limit] or None
+
+
+def _struct_to_utc(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (OverflowError, ValueError, TypeError):
+        return None
+
+
+def _entry_link(entry: Any, base: str) -> str | None:
+    link = entry.get("link")
+    if not link:
+        # RSS <guid isPermaLink="true"> and Atom ids are often the article URL.
+        guid = entry.get("id")
+        link = guid if isinstance(guid, str) and guid.startswith(("http://", "https://")) else None
+    if not isinstance(link, str):
+        return None
+    absolute = urljoin(base, link.strip())
+    return absolute if absolute.startswith(("http://", "https://")) else None
+
+
+def parse_xml_feed(body: bytes, url: str) -> Feed:
+    """RSS and Atom through feedparser; relative links are resolved against ``url``."""
+    parsed = feedparser.parse(body, response_headers={"content-location": url})
+    version = parsed.get("version") or ""
+    if not version and (parsed.get("bozo") or not parsed.entries):
+        problem = parsed.get("bozo_exception")
+        detail = f": {str(problem)[:200]}" if problem else ""
+        raise FeedInvalid(f"{url}: not an RSS, Atom or JSON feed{detail}")
+    meta = parsed.get("feed", {})
+    language = primary_language(meta.get("language"))
+    entries: list[Entry] = []
+    for raw in parsed.entries[:MAX_ENTRIES]:
+        link = _entry_link(raw, url)
+        if link is None:
+            continue
+        raw_date = raw.get("published") or raw.get("updated")
+        parsed_date = raw.get("published_parsed") or raw.get("updated_parsed")
+        entries.append(Entry(
+            url=link,
+            title=_clip(raw.get("title")),
+            published=_clip(raw_date, 100),
+            published_at=_struct_to_utc(parsed_date),
+            language=primary_language(raw.get("language")) or language,
+        ))
+    return Feed(title=_clip(meta.get("title")), language=language, entries=entries)
+
+
+def parse_json_feed(body: bytes, url: str) -> Feed:
+    """JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1)."""
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise FeedInvalid(f"{url}: not valid JSON: {str(exc)[:200]}") from None
+    if not isinstance(data, dict) or not str(data.get("version", "")).startswith(
+        "https://jsonfeed.org/version/"
+    ):
+        raise FeedInvalid(f"{url}: JSON without a jsonfeed.org version is not a JSON Feed")
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise FeedInvalid(f"{url}: JSON Feed without an 'items' list")
+    language = primary_language(data.get("language"))
+    entries: list[Entry] = []
+    for item in items[:MAX_ENTRIES]:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url") or item.get("external_url")
+        if not isinstance(link, str):
+            continue
+        link = urljoin(url, link.strip())
+        if not link.startswith(("http://", "https://")):
+            continue
+        raw_date = item.get("date_published") or item.get("date_modified")
+        raw_date = raw_date if isinstance(raw_date, str) else None
+        entries.append(Entry(
+            url=link,
+            title=_clip(item.get("title")),
+            published=_clip(raw_date, 100),
+            published_at=parse_w3c(raw_date),
+            language=primary_language(item.get("language")) or language,
+        ))
+    return Feed(title=_clip(data.get("title")), language=language, entries=entries)

@@ -1,0 +1,48 @@
+"""The functions scheduled jobs call, and the one command line every crawl child runs.
+
+Jobs in the persistent store refer to :func:`crawl_job` by name with the source name as
+their only argument, so a stored job survives changes of database URL, sources path or
+time limit: those belong to the running service, which installs its :class:`CrawlRunner`
+here when it starts.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from aggregator.errors import SchedulerError
+from scheduler.runner import CrawlRunner, Outcome
+
+JOB_PREFIX = "crawl:"
+JOB_FUNC = "scheduler.jobs:crawl_job"
+
+_runner: CrawlRunner | None = None
+
+
+def crawl_command(database_url: str, sources_path: str, source_name: str) -> list[str]:
+    """The child process of one scheduled crawl: the same entry point as the CLI."""
+    return [sys.executable, "-m", "aggregator", "--database-url", database_url,
+            "--sources", sources_path, "crawl", source_name, "--trigger", "scheduled"]
+
+
+def job_id(source_name: str) -> str:
+    """The id of a source's job in the store: ``crawl:<source name>``."""
+    return JOB_PREFIX + source_name
+
+
+def source_of(job_id_: str) -> str | None:
+    """The source name of a crawl job id (None for other jobs)."""
+    return job_id_[len(JOB_PREFIX):] if job_id_.startswith(JOB_PREFIX) else None
+
+
+def install_runner(runner: CrawlRunner | None) -> None:
+    """Make ``runner`` the one :func:`crawl_job` uses (None when the service stops)."""
+    global _runner
+    _runner = runner
+
+
+def crawl_job(source_name: str) -> Outcome | None:
+    """Crawl one source now, in a child process, and wait until its run is recorded."""
+    if _runner is None:
+        raise SchedulerError(f"crawl job for {source_name!r} ran outside `aggregator schedule`")
+    return _runner.run(source_name)

@@ -1,0 +1,121 @@
+"""Run records the scheduler writes when a crawl child could not write its own.
+
+A crawl records its ``crawl_runs`` row itself (running, then finished, failed or
+interrupted). A child killed by SIGKILL, or one that died before it got that far, cannot: the
+scheduler then closes the row, or writes one, so that every run ends recorded.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from storage.base import utcnow
+from storage.db import session_scope
+from storage.runs import CrawlRun
+from storage.sources import SourceRow
+
+MESSAGE_LIMIT = 2000
+
+
+def close_child_runs(database_url: str, source_name: str, pid: int, spawned_at: datetime,
+                     status: str, message: str, *, annotate: bool = False) -> int:
+    """End the rows a child left ``running``; return how many rows the child wrote at all.
+
+    Rows are matched by the child's pid, or (for a crawl that does not store its pid) by
+    source and a start after the spawn. With ``annotate``, rows the child closed itself get
+    ``message`` too, so a run the scheduler cut short says why.
+    """
+    with session_scope(database_url) as session:
+        rows = session.scalars(
+            select(CrawlRun).where(
+                CrawlRun.source_name == source_name,
+                CrawlRun.started_at >= spawned_at,
+                or_(CrawlRun.pid == pid, CrawlRun.pid.is_(None)),
+            )
+        ).all()
+        now = utcnow()
+        for row in rows:
+            if row.status == "running":
+                row.status = status
+                row.finished_at = now
+                row.message = _join(row.message, message)
+            elif annotate:
+                row.message = _join(row.message, message)
+        return len(rows)
+
+
+def record_failed_start(database_url: str, source_name: str, pid: int, spawned_at: datetime,
+                        message: str, trigger: str = "scheduled") -> None:
+    """Write a failed run for a child that exited before recording one (bad config, crash)."""
+    with session_scope(database_url) as session:
+        source_id = session.scalar(select(SourceRow.id).where(SourceRow.name == source_name))
+        session.add(CrawlRun(
+            source_id=source_id, source_name=source_name, trigger=trigger, status="failed",
+            started_at=spawned_at, finished_at=utcnow(), message=message[-MESSAGE_LIMIT:],
+            pid=pid, host=socket.gethostname()[:255], errors=[], failure_reasons={},
+        ))
+
+
+def close_orphans(database_url: str) -> list[str]:
+    """End ``running`` rows of crawls on this machine whose process is gone.
+
+    Called when the scheduler starts: a previous scheduler (or a manual crawl) that died
+    with the machine left them behind. Returns the affected source names.
+    """
+    host = socket.gethostname()[:255]
+    closed: list[str] = []
+    with session_scope(database_url) as session:
+        rows = session.scalars(
+            select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.host == host)
+        ).all()
+        for row in rows:
+            if row.pid is not None and not pid_alive(row.pid):
+                row.status = "interrupted"
+                row.finished_at = utcnow()
+                row.message = _join(row.message, "the crawl process was gone when the "
+                                    "scheduler started (killed or crashed)")
+                closed.append(row.source_name)
+    return closed
+
+
+def running_elsewhere(database_url: str, source_name: str, since: datetime) -> CrawlRun | None:
+    """A crawl of this source, started after ``since``, that is still running.
+
+    Local rows count only when their process is alive; rows from other machines count as
+    long as they are younger than ``since`` (the crawl time limit).
+    """
+    host = socket.gethostname()[:255]
+    with session_scope(database_url) as session:
+        rows = session.scalars(
+            select(CrawlRun).where(CrawlRun.source_name == source_name,
+                                   CrawlRun.status == "running",
+                                   CrawlRun.started_at >= since)
+        ).all()
+    for row in rows:
+        if row.host != host or row.pid is None or pid_alive(row.pid):
+            return row
+    return None
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process with this id exists on this machine (and is not a zombie)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _join(first: str | None, second: str) -> str:
+    text = f"{first}; {second}" if first else second
+    return text[-MESSAGE_LIMIT:]

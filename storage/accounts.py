@@ -1,0 +1,181 @@
+"""Editors' accounts and the application's own secrets (session key, export tokens).
+
+Passwords are hashed with Argon2id (argon2-cffi); secrets are generated once per database
+so every process serving the same database signs cookies and checks tokens alike.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from aggregator.errors import StorageError
+from storage.base import utcnow
+from storage.users import AppSecret, User
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+EXPORT_FEEDS = ("rss", "atom", "json", "api")
+SESSION_KEY = "session_key"
+
+_hasher = PasswordHasher()
+# Verifying against a throwaway hash when the user does not exist keeps the answer time
+# the same, so a login form does not tell which usernames exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the web app and the CLI need to know about an editor."""
+
+    id: int
+    username: str
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+def _account(user: User) -> Account:
+    return Account(user.id, user.username, user.created_at, user.last_login_at)
+
+
+def check_new_credentials(username: str, password: str) -> None:
+    """Refuse usernames and passwords we would not want to store, saying why."""
+    if not USERNAME.match(username):
+        raise StorageError(
+            f"invalid username {username!r}: use 1-64 letters, digits, '_', '.', '@' or '-'"
+        )
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise StorageError(
+            f"password for {username!r} must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"
+        )
+
+
+def add_user(session: Session, username: str, password: str) -> Account:
+    """Create an editor account; raise StorageError when the name is taken or invalid."""
+    check_new_credentials(username, password)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise StorageError(f"user {username!r} already exists")
+    user = User(username=username, password_hash=_hasher.hash(password))
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise StorageError(f"user {username!r} already exists") from None
+    return _account(user)
+
+
+def set_password(session: Session, username: str, password: str) -> None:
+    """Replace an editor's password."""
+    check_new_credentials(username, password)
+    user = _get(session, username)
+    user.password_hash = _hasher.hash(password)
+
+
+def list_users(session: Session) -> list[Account]:
+    """Every account, by name."""
+    return [_account(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def remove_user(session: Session, username: str) -> None:
+    """Delete an account; its past editorial actions keep the username they were made by."""
+    session.delete(_get(session, username))
+    session.flush()
+
+
+def get_account(session: Session, user_id: int) -> Account | None:
+    """The account with this id, or None when it was removed (which ends its sessions)."""
+    user = session.get(User, user_id)
+    return _account(user) if user is not None else None
+
+
+def authenticate(session: Session, username: str, password: str) -> Account | None:
+    """The account when the password is right, else None; rehashes outdated hashes."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or len(password) > MAX_PASSWORD:
+        _verify(_DUMMY_HASH, password[:MAX_PASSWORD])
+        return None
+    if not _verify(user.password_hash, password):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = utcnow()
+    return _account(user)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _get(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise StorageError(f"no user named {username!r}")
+    return user
+
+
+def app_secret(session: Session, name: str) -> str:
+    """The named secret, generated (and stored) on first use."""
+    row = session.get(AppSecret, name)
+    if row is not None:
+        return row.value
+    value = secrets.token_urlsafe(32)
+    try:
+        with session.begin_nested():
+            session.add(AppSecret(name=name, value=value))
+    except IntegrityError:
+        # Another process created it first: use theirs.
+        stored = session.get(AppSecret, name, populate_existing=True)
+        if stored is None:
+            raise StorageError(f"could not create application secret {name!r}") from None
+        return stored.value
+    return value
+
+
+def session_key(session: Session) -> str:
+    """The key that signs the review page's session cookies."""
+    return app_secret(session, SESSION_KEY)
+
+
+def export_token(session: Session, feed: str) -> str:
+    """The token that lets a reader fetch one export feed (rss, atom, json or api)."""
+    return app_secret(session, _token_name(feed))
+
+
+def rotate_export_token(session: Session, feed: str) -> str:
+    """Replace a feed's token, cutting off every reader that holds the old one."""
+    name = _token_name(feed)
+    row = session.get(AppSecret, name)
+    value = secrets.token_urlsafe(32)
+    if row is None:
+        session.add(AppSecret(name=name, value=value))
+    else:
+        row.value = value
+        row.created_at = utcnow()
+    session.flush()
+    return value
+
+
+def check_export_token(session: Session, feed: str, token: str | None) -> bool:
+    """Whether ``token`` opens ``feed`` (compared in constant time)."""
+    if not token:
+        return False
+    return hmac.compare_digest(export_token(session, feed).encode(), token.encode())
+
+
+def _token_name(feed: str) -> str:
+    if feed not in EXPORT_FEEDS:
+        raise StorageError(f"unknown export feed {feed!r} (expected one of {EXPORT_FEEDS})")
+    return f"export_token:{feed}"

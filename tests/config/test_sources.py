@@ -1,0 +1,105 @@
+"""The sources file: validation into typed objects, and errors that name file, line, source, field."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from aggregator.config.sources import load_sources, parse_sources
+from aggregator.errors import ConfigError, SourceNotFound
+
+REPO = Path(__file__).resolve().parents[2]
+
+GOOD = """\
+defaults:
+  schedule: {interval: 30m}
+sources:
+  - name: emirates-leaks
+    homepage: https://example.org/
+    feeds: [https://example.org/feed.xml]
+    languages: ar
+    timezone: Asia/Dubai
+  - name: la-gazette
+    homepage: https://example.fr/
+    sitemaps: [https://example.fr/sitemap.xml]
+    languages: [fr]
+    timezone: Europe/Paris
+    schedule: {cron: "*/10 * * * *"}
+    max_age: 2d
+    enabled: false
+"""
+
+
+def test_valid_file_becomes_typed_sources() -> None:
+    sources = parse_sources(GOOD, "sources.yaml")
+    first, second = sources.sources
+    assert first.languages == ["ar"]
+    assert first.schedule is not None and first.schedule.interval == timedelta(minutes=30)
+    assert second.schedule is not None and second.schedule.cron == "*/10 * * * *"
+    assert second.max_age == timedelta(days=2)
+    assert [s.name for s in sources.enabled()] == ["emirates-leaks"]
+
+
+def test_shipped_sources_file_is_valid() -> None:
+    sources = load_sources(REPO / "sources.yaml")
+    names = {s.name for s in sources.sources}
+    assert {"guardian", "le-monde", "france24-ar", "aljazeera-en", "middle-east-eye"} <= names
+    assert all(s.feeds or s.sitemaps or s.start_pages for s in sources.sources)
+
+
+@pytest.mark.parametrize(
+    ("edit", "line", "source", "field", "words"),
+    [
+        (("timezone: Europe/Paris", "timezone: Europe/Pariss"), 13, "la-gazette", "timezone",
+         "unknown time zone"),
+        (("languages: [fr]", "languages: [french]"), 12, "la-gazette", "languages",
+         "ISO 639-1"),
+        (("max_age: 2d", "max_age: soon"), 15, "la-gazette", "max_age", "duration"),
+        (("    languages: ar\n", ""), 4, "emirates-leaks", "languages", "required"),
+        (("feeds: [https://example.org/feed.xml]", "feed: [https://example.org/feed.xml]"), 6,
+         "emirates-leaks", "feed", "unknown field"),
+        (("{cron: \"*/10 * * * *\"}", "{cron: \"*/10 * *\"}"), 14, "la-gazette", "schedule",
+         "five fields"),
+    ],
+)
+def test_invalid_field_is_named_with_its_line(
+    edit: tuple[str, str], line: int, source: str, field: str, words: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_sources(GOOD.replace(*edit), "sources.yaml")
+    error = caught.value
+    assert (error.path, error.line, error.source, error.field) == ("sources.yaml", line, source,
+                                                                  field)
+    assert words in str(error)
+    assert str(error).startswith(f"sources.yaml:{line}, source {source!r}, field {field!r}: ")
+
+
+def test_broken_yaml_names_the_line() -> None:
+    with pytest.raises(ConfigError, match=r"^sources.yaml:6: not valid YAML"):
+        parse_sources(GOOD.replace("    homepage: https://example.org/",
+                                   "    homepage: [https://example.org/", 1), "sources.yaml")
+
+
+def test_duplicate_names_are_refused() -> None:
+    text = GOOD.replace("name: la-gazette", "name: emirates-leaks")
+    with pytest.raises(ConfigError, match="duplicate name .first declared at line 4"):
+        parse_sources(text, "sources.yaml")
+
+
+def test_source_needs_an_entry_point() -> None:
+    text = GOOD.replace("    feeds: [https://example.org/feed.xml]\n", "")
+    with pytest.raises(ConfigError, match="at least one of 'feeds', 'sitemaps'"):
+        parse_sources(text, "sources.yaml")
+
+
+def test_missing_file_says_how_to_point_at_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="AGGREGATOR_SOURCES"):
+        load_sources(tmp_path / "nope.yaml")
+
+
+def test_unknown_source_lists_known_ones() -> None:
+    sources = parse_sources(GOOD, "sources.yaml")
+    with pytest.raises(SourceNotFound, match="known: emirates-leaks, la-gazette"):
+        sources.select(["guardian"])
