@@ -36,6 +36,14 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
+# Crawl-delay from robots.txt (Scrapy parses it but does not apply it) and conditional GET for
+# feeds/sitemaps. Conditional sits below RetryMiddleware (550) to see final outcomes only.
+DOWNLOADER_MIDDLEWARES = {
+    "aggregator.middlewares.crawldelay.CrawlDelayMiddleware": 120,
+    "aggregator.middlewares.conditional.ConditionalRequestMiddleware": 540,
+}
+AGGREGATOR_MAX_CRAWL_DELAY = 60.0  # cap on a robots.txt Crawl-delay, in seconds
+AGGREGATOR_MAX_CHILD_SITEMAPS = 50  # newest children followed per sitemap index
 
 # --- safety -------------------------------------------------------------------------------
 # The telnet console and 2.19's RemoteControl both run Python sent to a port: never in

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+import storage.models  # noqa: F401  (complete metadata: foreign keys resolve)
 from aggregator.config.settings import load_settings
 from aggregator.config.sources import Schedule, SourcesFile
 from scheduler.triggers import effective_schedule, next_due, parse_default_schedule
@@ -45,9 +46,14 @@ def running_sources(database_url: str, names: list[str], since: datetime) -> set
         return set(session.scalars(query))
 
 
-def due_source_names(database_url: str, sources: SourcesFile, now: datetime, *,
-                     default_schedule: Schedule | None = None,
-                     time_limit: timedelta | None = None) -> list[str]:
+def due_source_names(
+    database_url: str,
+    sources: SourcesFile,
+    now: datetime,
+    *,
+    default_schedule: Schedule | None = None,
+    time_limit: timedelta | None = None,
+) -> list[str]:
     """Names of the enabled sources whose schedule says they are due at ``now``, in file order.
 
     A source is due when it was never crawled, or when its schedule (its own, else

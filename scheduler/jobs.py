@@ -21,8 +21,19 @@ _runner: CrawlRunner | None = None
 
 def crawl_command(database_url: str, sources_path: str, source_name: str) -> list[str]:
     """The child process of one scheduled crawl: the same entry point as the CLI."""
-    return [sys.executable, "-m", "aggregator", "--database-url", database_url,
-            "--sources", sources_path, "crawl", source_name, "--trigger", "scheduled"]
+    return [
+        sys.executable,
+        "-m",
+        "aggregator",
+        "--database-url",
+        database_url,
+        "--sources",
+        sources_path,
+        "crawl",
+        source_name,
+        "--trigger",
+        "scheduled",
+    ]
 
 
 def job_id(source_name: str) -> str:
@@ -32,7 +43,7 @@ def job_id(source_name: str) -> str:
 
 def source_of(job_id_: str) -> str | None:
     """The source name of a crawl job id (None for other jobs)."""
-    return job_id_[len(JOB_PREFIX):] if job_id_.startswith(JOB_PREFIX) else None
+    return job_id_[len(JOB_PREFIX) :] if job_id_.startswith(JOB_PREFIX) else None
 
 
 def install_runner(runner: CrawlRunner | None) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aggregator.errors import SchedulerError
+from scheduler.records import pid_alive
 from storage.base import utcnow
 from storage.db import safe_url, session_scope
 from storage.locks import SchedulerLock
@@ -44,8 +45,10 @@ class LeaseInfo:
         host, _, rest = self.holder.partition(":")
         pid = rest.partition(":")[0]
         age = int((now - self.heartbeat_at).total_seconds())
-        return (f"scheduler pid {pid} on {host} (running since "
-                f"{self.acquired_at:%Y-%m-%d %H:%M:%S} UTC, last heartbeat {age}s ago)")
+        return (
+            f"scheduler pid {pid} on {host} (running since "
+            f"{self.acquired_at:%Y-%m-%d %H:%M:%S} UTC, last heartbeat {age}s ago)"
+        )
 
 
 def _holder_is_dead(holder: str) -> bool:
@@ -57,22 +60,19 @@ def _holder_is_dead(holder: str) -> bool:
         pid = int(rest.partition(":")[0])
     except ValueError:
         return False
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return pid != os.getpid() and not pid_alive(pid)
 
 
 class SchedulerLease:
     """Acquire, renew and release the lease for one scheduler process."""
 
-    def __init__(self, database_url: str, *, holder: str | None = None,
-                 stale_after: timedelta = timedelta(seconds=60)) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        holder: str | None = None,
+        stale_after: timedelta = timedelta(seconds=60),
+    ) -> None:
         self.database_url = database_url
         self.holder = holder or make_holder()
         self.stale_after = stale_after
@@ -95,8 +95,11 @@ class SchedulerLease:
         if info is None:
             try:
                 with session_scope(self.database_url) as session:
-                    session.add(SchedulerLock(name=LOCK_NAME, holder=self.holder,
-                                              acquired_at=now, heartbeat_at=now))
+                    session.add(
+                        SchedulerLock(
+                            name=LOCK_NAME, holder=self.holder, acquired_at=now, heartbeat_at=now
+                        )
+                    )
             except IntegrityError:
                 return self.current() or self.try_acquire()
             return None
@@ -106,12 +109,19 @@ class SchedulerLease:
             return info
         # Take over only if nobody else did in between: compare holder and heartbeat.
         with session_scope(self.database_url) as session:
-            taken = session.execute(
-                update(SchedulerLock)
-                .where(SchedulerLock.name == LOCK_NAME, SchedulerLock.holder == info.holder,
-                       SchedulerLock.heartbeat_at == info.heartbeat_at)
-                .values(holder=self.holder, acquired_at=now, heartbeat_at=now)
-            ).rowcount
+            taken = (
+                session.connection()
+                .execute(
+                    update(SchedulerLock)
+                    .where(
+                        SchedulerLock.name == LOCK_NAME,
+                        SchedulerLock.holder == info.holder,
+                        SchedulerLock.heartbeat_at == info.heartbeat_at,
+                    )
+                    .values(holder=self.holder, acquired_at=now, heartbeat_at=now)
+                )
+                .rowcount
+            )
         return None if taken == 1 else self.current()
 
     def acquire(self) -> None:
@@ -127,19 +137,24 @@ class SchedulerLease:
     def heartbeat(self) -> bool:
         """Renew the lease; False means it was lost (another scheduler took it over)."""
         with session_scope(self.database_url) as session:
-            renewed = session.execute(
-                update(SchedulerLock)
-                .where(SchedulerLock.name == LOCK_NAME, SchedulerLock.holder == self.holder)
-                .values(heartbeat_at=utcnow())
-            ).rowcount
+            renewed = (
+                session.connection()
+                .execute(
+                    update(SchedulerLock)
+                    .where(SchedulerLock.name == LOCK_NAME, SchedulerLock.holder == self.holder)
+                    .values(heartbeat_at=utcnow())
+                )
+                .rowcount
+            )
         return renewed == 1
 
     def release(self) -> None:
         """Give the lease up so another scheduler can start at once."""
         with session_scope(self.database_url) as session:
             session.execute(
-                delete(SchedulerLock).where(SchedulerLock.name == LOCK_NAME,
-                                            SchedulerLock.holder == self.holder)
+                delete(SchedulerLock).where(
+                    SchedulerLock.name == LOCK_NAME, SchedulerLock.holder == self.holder
+                )
             )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+import storage.models  # noqa: F401  (complete metadata: foreign keys resolve)
 from storage.base import utcnow
 from storage.db import session_scope
 from storage.runs import CrawlRun
@@ -21,8 +22,16 @@ from storage.sources import SourceRow
 MESSAGE_LIMIT = 2000
 
 
-def close_child_runs(database_url: str, source_name: str, pid: int, spawned_at: datetime,
-                     status: str, message: str, *, annotate: bool = False) -> int:
+def close_child_runs(
+    database_url: str,
+    source_name: str,
+    pid: int,
+    spawned_at: datetime,
+    status: str,
+    message: str,
+    *,
+    annotate: bool = False,
+) -> int:
     """End the rows a child left ``running``; return how many rows the child wrote at all.
 
     Rows are matched by the child's pid, or (for a crawl that does not store its pid) by
@@ -48,16 +57,32 @@ def close_child_runs(database_url: str, source_name: str, pid: int, spawned_at: 
         return len(rows)
 
 
-def record_failed_start(database_url: str, source_name: str, pid: int, spawned_at: datetime,
-                        message: str, trigger: str = "scheduled") -> None:
+def record_failed_start(
+    database_url: str,
+    source_name: str,
+    pid: int,
+    spawned_at: datetime,
+    message: str,
+    trigger: str = "scheduled",
+) -> None:
     """Write a failed run for a child that exited before recording one (bad config, crash)."""
     with session_scope(database_url) as session:
         source_id = session.scalar(select(SourceRow.id).where(SourceRow.name == source_name))
-        session.add(CrawlRun(
-            source_id=source_id, source_name=source_name, trigger=trigger, status="failed",
-            started_at=spawned_at, finished_at=utcnow(), message=message[-MESSAGE_LIMIT:],
-            pid=pid, host=socket.gethostname()[:255], errors=[], failure_reasons={},
-        ))
+        session.add(
+            CrawlRun(
+                source_id=source_id,
+                source_name=source_name,
+                trigger=trigger,
+                status="failed",
+                started_at=spawned_at,
+                finished_at=utcnow(),
+                message=message[-MESSAGE_LIMIT:],
+                pid=pid,
+                host=socket.gethostname()[:255],
+                errors=[],
+                failure_reasons={},
+            )
+        )
 
 
 def close_orphans(database_url: str) -> list[str]:
@@ -76,8 +101,10 @@ def close_orphans(database_url: str) -> list[str]:
             if row.pid is not None and not pid_alive(row.pid):
                 row.status = "interrupted"
                 row.finished_at = utcnow()
-                row.message = _join(row.message, "the crawl process was gone when the "
-                                    "scheduler started (killed or crashed)")
+                row.message = _join(
+                    row.message,
+                    "the crawl process was gone when the scheduler started (killed or crashed)",
+                )
                 closed.append(row.source_name)
     return closed
 
@@ -91,9 +118,11 @@ def running_elsewhere(database_url: str, source_name: str, since: datetime) -> C
     host = socket.gethostname()[:255]
     with session_scope(database_url) as session:
         rows = session.scalars(
-            select(CrawlRun).where(CrawlRun.source_name == source_name,
-                                   CrawlRun.status == "running",
-                                   CrawlRun.started_at >= since)
+            select(CrawlRun).where(
+                CrawlRun.source_name == source_name,
+                CrawlRun.status == "running",
+                CrawlRun.started_at >= since,
+            )
         ).all()
     for row in rows:
         if row.host != host or row.pid is None or pid_alive(row.pid):

@@ -10,6 +10,7 @@ within a grace period before ending them the same way.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import tempfile
@@ -54,9 +55,16 @@ class Outcome:
 class CrawlRunner:
     """Start crawl children and keep track of them until each run is recorded."""
 
-    def __init__(self, database_url: str, sources_path: str, command: CommandFactory, *,
-                 time_limit: timedelta, kill_grace: timedelta = timedelta(seconds=15),
-                 log_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        sources_path: str,
+        command: CommandFactory,
+        *,
+        time_limit: timedelta,
+        kill_grace: timedelta = timedelta(seconds=15),
+        log_dir: Path | None = None,
+    ) -> None:
         self.database_url = database_url
         self.sources_path = sources_path
         self.command = command
@@ -66,6 +74,7 @@ class CrawlRunner:
         self._children: dict[str, Child] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._hurry = threading.Event()
 
     @property
     def running(self) -> list[str]:
@@ -80,8 +89,13 @@ class CrawlRunner:
             return None
         other = records.running_elsewhere(self.database_url, source, utcnow() - self.time_limit)
         if other is not None:
-            log.warning("%s: skipped, a crawl started at %s (pid %s on %s) is still running",
-                        source, f"{other.started_at:%H:%M:%S}", other.pid, other.host)
+            log.warning(
+                "%s: skipped, a crawl started at %s (pid %s on %s) is still running",
+                source,
+                f"{other.started_at:%H:%M:%S}",
+                other.pid,
+                other.host,
+            )
             return None
         child = self._spawn(source)
         if child is None:
@@ -105,8 +119,13 @@ class CrawlRunner:
             with output.open("wb") as sink:
                 # A new session keeps a terminal's Ctrl-C away from the children: the
                 # scheduler decides when and how they end.
-                process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=sink,
-                                           stderr=subprocess.STDOUT, start_new_session=True)
+                process = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             child = Child(source, process, utcnow(), output)
             self._children[source] = child
         log.info("%s: crawl started (pid %d)", source, process.pid)
@@ -116,17 +135,17 @@ class CrawlRunner:
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             return self.log_dir / f"{source}.log"
-        handle = tempfile.NamedTemporaryFile(prefix=f"crawl-{source}-", suffix=".log",
-                                             delete=False)
-        handle.close()
-        return Path(handle.name)
+        descriptor, name = tempfile.mkstemp(prefix=f"crawl-{source}-", suffix=".log")
+        os.close(descriptor)
+        return Path(name)
 
     def _wait(self, child: Child) -> None:
         try:
             child.process.wait(timeout=self.time_limit.total_seconds())
         except subprocess.TimeoutExpired:
-            log.warning("%s: crawl exceeded the time limit of %s; ending it", child.source,
-                        self.time_limit)
+            log.warning(
+                "%s: crawl exceeded the time limit of %s; ending it", child.source, self.time_limit
+            )
             self.end(child, "time limit")
 
     def end(self, child: Child, reason: str) -> None:
@@ -138,8 +157,9 @@ class CrawlRunner:
         try:
             child.process.wait(timeout=self.kill_grace.total_seconds())
         except subprocess.TimeoutExpired:
-            log.warning("%s: crawl ignored SIGTERM for %s; killing it", child.source,
-                        self.kill_grace)
+            log.warning(
+                "%s: crawl ignored SIGTERM for %s; killing it", child.source, self.kill_grace
+            )
             child.process.kill()
             child.process.wait()
 
@@ -152,13 +172,22 @@ class CrawlRunner:
         # A row the child left running was cut short by a kill or a crash. Only a shutdown
         # is not the source's fault; a crawl that outlives the time limit is a failure.
         status = "interrupted" if child.ended_by == "shutdown" else "failed"
-        written = records.close_child_runs(self.database_url, child.source, child.process.pid,
-                                           child.spawned_at, status, reason,
-                                           annotate=child.ended_by is not None)
+        written = records.close_child_runs(
+            self.database_url,
+            child.source,
+            child.process.pid,
+            child.spawned_at,
+            status,
+            reason,
+            annotate=child.ended_by is not None,
+        )
         if written == 0:
+            if code == 0:
+                reason = "the crawl process exited without recording a run"
             message = reason + (f"; output: {tail}" if tail else "")
-            records.record_failed_start(self.database_url, child.source, child.process.pid,
-                                        child.spawned_at, message)
+            records.record_failed_start(
+                self.database_url, child.source, child.process.pid, child.spawned_at, message
+            )
             log.error("%s: %s", child.source, message)
         elif code == 0:
             log.info("%s: crawl ended", child.source)
@@ -166,17 +195,25 @@ class CrawlRunner:
             log.warning("%s: %s", child.source, reason)
         return Outcome(child.source, code, child.ended_by, written > 0)
 
+    def hurry(self) -> None:
+        """Cut the grace of a :meth:`stop` in progress short (a second Ctrl-C)."""
+        self._hurry.set()
+
     def stop(self, grace: timedelta) -> None:
         """Start nothing new; give running children ``grace`` to finish, then end them."""
         self._stopping.set()
         deadline = time.monotonic() + grace.total_seconds()
-        while self.running and time.monotonic() < deadline:
+        while self.running and time.monotonic() < deadline and not self._hurry.is_set():
             time.sleep(0.2)
         with self._lock:
             children = list(self._children.values())
         if children:
-            log.warning("ending %d crawl(s) still running after %s: %s", len(children), grace,
-                        ", ".join(c.source for c in children))
+            log.warning(
+                "ending %d crawl(s) still running after %s: %s",
+                len(children),
+                grace,
+                ", ".join(c.source for c in children),
+            )
         threads = [threading.Thread(target=self.end, args=(c, "shutdown")) for c in children]
         for thread in threads:
             thread.start()

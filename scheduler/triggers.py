@@ -51,8 +51,9 @@ def build_trigger(schedule: Schedule, zone: ZoneInfo) -> BaseTrigger:
     """The APScheduler trigger of a schedule; cron lines are read in the source's time zone."""
     jitter = jitter_seconds(schedule) or None
     if schedule.interval is not None:
-        return IntervalTrigger(seconds=schedule.interval.total_seconds(), jitter=jitter,
-                               timezone=zone)
+        return IntervalTrigger(
+            seconds=schedule.interval.total_seconds(), jitter=jitter, timezone=zone
+        )
     assert schedule.cron is not None
     trigger = CronTrigger.from_crontab(schedule.cron, timezone=zone)
     trigger.jitter = jitter
@@ -65,12 +66,15 @@ def fingerprint(source: Source, schedule: Schedule) -> str:
     Stored as the job name: when it is unchanged after a reload or restart the job keeps its
     persisted next run time; when it differs the job is rescheduled.
     """
-    return f"{source.name}: {schedule.describe()}, jitter {jitter_seconds(schedule)}s, " \
-           f"tz {source.timezone}"
+    return (
+        f"{source.name}: {schedule.describe()}, jitter {jitter_seconds(schedule)}s, "
+        f"tz {source.timezone}"
+    )
 
 
-def next_due(schedule: Schedule, zone: ZoneInfo, last_started: datetime | None,
-             now: datetime) -> datetime:
+def next_due(
+    schedule: Schedule, zone: ZoneInfo, last_started: datetime | None, now: datetime
+) -> datetime:
     """When a source is next due, given when its last crawl started (never: due now).
 
     The result is never before ``now``; no jitter is applied.

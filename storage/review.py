@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from aggregator.errors import StorageError
 from storage.articles import STATUSES, Article, ArticleRevision, ArticleUrl
+from storage.search import matching_ids
 from storage.sources import SourceRow
 from storage.users import EditorialAction
 
@@ -135,14 +136,8 @@ def _conditions(a: Any, f: FeedFilter) -> list[ColumnElement[bool]]:
     if f.date_to:
         conds.append(a.sort_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
     if f.query and f.query.strip():
-        conds.append(a.id.in_(_matching_ids(f.query.strip())))
+        conds.append(a.id.in_(matching_ids(f.query.strip())))
     return conds
-
-
-def _matching_ids(query: str) -> Select[Any]:
-    from storage.search import matching_ids
-
-    return matching_ids(query)
 
 
 def _before(a: Any, at: Any, ident: Any) -> ColumnElement[bool]:
@@ -157,7 +152,7 @@ def feed_page(
     a, b = Article, aliased(Article)
     # A row is shown when no newer article of its story matches the same filters.
     newer = select(b.id).where(
-        b.story_id == a.story_id, b.id != a.id, _before(a, b.sort_at, b.id), *_conditions(b, f)
+        b.story_id == a.story_id, b.id != a.id, _before(b, a.sort_at, a.id), *_conditions(b, f)
     )
     stmt = select(a).where(*_conditions(a, f), or_(a.story_id.is_(None), ~exists(newer)))
     if before is not None:
@@ -198,7 +193,8 @@ def _fold(session: Session, rows: list[FeedRow]) -> None:
         .group_by(Article.story_id)
     )
     for story_id, total in session.execute(totals):
-        by_story[story_id].also_in_total = total
+        if story_id is not None:
+            by_story[story_id].also_in_total = total
     for r in rows:
         r.also_in.sort(key=lambda s: (s.sort_at, s.id), reverse=True)
 
@@ -235,7 +231,9 @@ def facet_counts(session: Session, f: FeedFilter) -> Counts:
         select(SourceRow.name).where(SourceRow.id == Article.source_id).scalar_subquery(),
         {"source": None},
     )
-    total = session.scalar(select(func.count()).select_from(Article).where(*_conditions(Article, f)))
+    total = session.scalar(
+        select(func.count()).select_from(Article).where(*_conditions(Article, f))
+    )
     return Counts(
         total=total or 0,
         status=grouped(Article.status, {"status": None}),
@@ -364,3 +362,8 @@ def articles_per_day(
         if 0 <= index < days:
             counts[source_id][index] += n
     return dict(counts)
+
+
+def all_sources(session: Session) -> list[SourceRow]:
+    """Every source row, by name."""
+    return list(session.scalars(select(SourceRow).order_by(SourceRow.name)))

@@ -23,7 +23,12 @@ COMMANDS: dict[str, str] = {
     "crawl": "aggregator.cli.crawl",
     "db": "aggregator.cli.db",
     "demo": "aggregator.cli.demo",
+    "extract": "aggregator.cli.extract",
+    "schedule": "aggregator.cli.schedule",
+    "serve": "aggregator.cli.serve",
     "sources": "aggregator.cli.sources",
+    "status": "aggregator.cli.status",
+    "users": "aggregator.cli.users",
 }
 
 

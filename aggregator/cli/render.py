@@ -71,7 +71,10 @@ def articles_table(articles: Sequence[Article], title: str | None = None) -> Non
     """Latest stored articles: date, source, language, title."""
     rows = []
     for article in articles:
-        when = article.published_at.strftime("%Y-%m-%d %H:%M UTC") if article.published_at else ""
+        when = ""
+        if article.published_at is not None:
+            day_only = article.published_precision == "day"
+            when = article.published_at.strftime("%Y-%m-%d" if day_only else "%Y-%m-%d %H:%M UTC")
         rows.append(
             (
                 when,

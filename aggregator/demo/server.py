@@ -69,12 +69,13 @@ class OutletServer:
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT`` without a trailing slash."""
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> OutletServer:
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
-                                        name=f"outlet:{self.root.name}")
+        # A short poll interval makes stop() quick; tests start and stop many servers.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
+                                        daemon=True, name=f"outlet:{self.root.name}")
         self._thread.start()
         return self
 
@@ -86,7 +87,12 @@ class OutletServer:
     def __enter__(self) -> OutletServer:
         return self.start()
 
-    def __exit__(self, *exc: tuple[type[BaseException], BaseException, TracebackType]) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def record(self, hit: Hit) -> None:

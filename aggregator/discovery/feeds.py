@@ -39,8 +39,12 @@ class Entry:
 
     def hints(self, origin: str) -> dict[str, str | None]:
         """Plain-dict hints for a request's meta (serialisable for a shared frontier)."""
-        return {"title": self.title, "published": self.published,
-                "language": self.language, "origin": origin}
+        return {
+            "title": self.title,
+            "published": self.published,
+            "language": self.language,
+            "origin": origin,
+        }
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,9 @@ def parse_xml_feed(body: bytes, url: str) -> Feed:
     version = parsed.get("version") or ""
     if not version and (parsed.get("bozo") or not parsed.entries):
         problem = parsed.get("bozo_exception")
-        detail = f": {str(problem)[:200]}" if problem else ""
+        # feedparser's "no Content-type specified" says nothing useful about the body.
+        useful = problem and "content-type" not in str(problem).lower()
+        detail = f": {str(problem)[:200]}" if useful else ""
         raise FeedInvalid(f"{url}: not an RSS, Atom or JSON feed{detail}")
     meta = parsed.get("feed", {})
     language = primary_language(meta.get("language"))
@@ -115,15 +121,18 @@ def parse_xml_feed(body: bytes, url: str) -> Feed:
         link = _entry_link(raw, url)
         if link is None:
             continue
-        raw_date = raw.get("published") or raw.get("updated")
-        parsed_date = raw.get("published_parsed") or raw.get("updated_parsed")
-        entries.append(Entry(
-            url=link,
-            title=_clip(raw.get("title")),
-            published=_clip(raw_date, 100),
-            published_at=_struct_to_utc(parsed_date),
-            language=primary_language(raw.get("language")) or language,
-        ))
+        # dict.get, not FeedParserDict's: its updated→published fallback warns and blurs them.
+        raw_date = dict.get(raw, "published") or dict.get(raw, "updated")
+        parsed_date = dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
+        entries.append(
+            Entry(
+                url=link,
+                title=_clip(raw.get("title")),
+                published=_clip(raw_date, 100),
+                published_at=_struct_to_utc(parsed_date),
+                language=primary_language(raw.get("language")) or language,
+            )
+        )
     return Feed(title=_clip(meta.get("title")), language=language, entries=entries)
 
 
@@ -153,11 +162,13 @@ def parse_json_feed(body: bytes, url: str) -> Feed:
             continue
         raw_date = item.get("date_published") or item.get("date_modified")
         raw_date = raw_date if isinstance(raw_date, str) else None
-        entries.append(Entry(
-            url=link,
-            title=_clip(item.get("title")),
-            published=_clip(raw_date, 100),
-            published_at=parse_w3c(raw_date),
-            language=primary_language(item.get("language")) or language,
-        ))
+        entries.append(
+            Entry(
+                url=link,
+                title=_clip(item.get("title")),
+                published=_clip(raw_date, 100),
+                published_at=parse_w3c(raw_date),
+                language=primary_language(item.get("language")) or language,
+            )
+        )
     return Feed(title=_clip(data.get("title")), language=language, entries=entries)

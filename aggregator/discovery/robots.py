@@ -18,7 +18,7 @@ def robots_url(url: str) -> str:
 
 
 def is_robots_url(url: str) -> bool:
-    """True when ``url`` names a robots.txt (a ``sitemaps`` entry that means "its Sitemap: lines")."""
+    """True when ``url`` is a robots.txt: as a ``sitemaps`` entry it means its Sitemap: lines."""
     return url.split("?", 1)[0].lower().endswith("/robots.txt")
 
 

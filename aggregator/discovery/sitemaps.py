@@ -11,7 +11,6 @@ gzipped body may not inflate beyond the protocol's 50 MB limit.
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass, field
 from typing import Literal
@@ -53,8 +52,14 @@ def gunzip(body: bytes, limit: int = MAX_UNCOMPRESSED) -> bytes:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
-                           remove_comments=True, remove_pis=True, huge_tree=False)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        recover=True,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=False,
+    )
 
 
 def _local(tag: object) -> str:
@@ -155,7 +160,3 @@ def _entry(node: etree._Element, loc: str) -> Entry:
 def is_gzip_name(url: str) -> bool:
     """True for ``.xml.gz`` style names (servers often send them as octet-stream)."""
     return url.split("?", 1)[0].lower().endswith(".gz")
-
-
-__all__ = ["MAX_URLS", "Sitemap", "SitemapInvalid", "gunzip", "gzip", "is_gzip_name",
-           "parse_sitemap"]

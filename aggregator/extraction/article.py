@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal
 
 DateOrigin = Literal["jsonld", "meta", "time", "feed", "sitemap", "text", "url", "selector"]
@@ -19,7 +19,9 @@ class DateValue:
     """
 
     value: datetime
-    offset: str | None  # "+04:00", "Z" → "+00:00", None when the page gave none
+    # The UTC offset the time was written in ("+04:00"; "Z" becomes "+00:00"): the page's own,
+    # or the source's zone when the page gave a bare local time. None for day precision.
+    offset: str | None
     origin: DateOrigin
     precision: Precision
     raw: str = ""
@@ -29,6 +31,15 @@ class DateValue:
         if self.precision == "day":
             return self.value.date().isoformat()
         return self.value.isoformat().replace("+00:00", "Z")
+
+    def local_date(self) -> date:
+        """The calendar day as the page meant it (in its own offset), e.g. for scoring."""
+        if self.precision == "day" or not self.offset:
+            return self.value.date()
+        sign = -1 if self.offset.startswith("-") else 1
+        hours, minutes = self.offset[1:].split(":")
+        shift = timedelta(hours=int(hours), minutes=int(minutes)) * sign
+        return self.value.astimezone(timezone(shift)).date()
 
 
 @dataclass(frozen=True)
@@ -64,9 +75,15 @@ class ExtractedArticle:
             value: DateValue | None = getattr(self, key)
             data[key] = value.iso() if value else None
             data[f"{key}_detail"] = (
-                {"utc": value.value.isoformat(), "offset": value.offset, "origin": value.origin,
-                 "precision": value.precision, "raw": value.raw}
-                if value else None
+                {
+                    "utc": value.value.isoformat(),
+                    "offset": value.offset,
+                    "origin": value.origin,
+                    "precision": value.precision,
+                    "raw": value.raw,
+                }
+                if value
+                else None
             )
         return data
 

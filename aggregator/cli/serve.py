@@ -1,0 +1,42 @@
+"""``aggregator serve``: the editors' review web page."""
+
+from __future__ import annotations
+
+import click
+
+from aggregator.cli.context import App, pass_app
+
+
+@click.command()
+@click.option("--host", metavar="ADDRESS", help="Address to listen on (default: web_host).")
+@click.option("--port", type=int, metavar="PORT", help="Port to listen on (default: web_port).")
+@click.option(
+    "--https-only",
+    is_flag=True,
+    help="Mark session cookies Secure (set this when a TLS proxy serves the page).",
+)
+@pass_app
+def command(app: App, host: str | None, port: int | None, https_only: bool) -> None:
+    """Serve the review page: feed, article, editorial actions, sources, exports.
+
+    Listens on 127.0.0.1:8000 unless told otherwise (AGGREGATOR_WEB_HOST/_PORT or the
+    options). Create an account first with `aggregator users add NAME`.
+
+    Example: aggregator serve --port 8080
+    """
+    import uvicorn
+
+    from aggregator.web.app import create_app
+
+    web = create_app(app.database(), secret_key=app.settings.secret_key, https_only=https_only)
+    bind_host = host or app.settings.web_host
+    bind_port = port or app.settings.web_port
+    click.echo(f"review page on http://{bind_host}:{bind_port}/ (Ctrl-C to stop)")
+    uvicorn.run(
+        web,
+        host=bind_host,
+        port=bind_port,
+        log_level=str(app.settings.log_level).lower(),
+        proxy_headers=False,
+        server_header=False,
+    )

@@ -1,0 +1,101 @@
+"""``aggregator status``: how every source is doing, and whether the scheduler runs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+
+from aggregator.cli.context import App, pass_app
+from aggregator.cli.render import table
+from storage.base import utcnow
+from storage.db import session_scope
+from storage.health import SourceHealth, source_health
+
+
+@click.command()
+@click.argument("names", nargs=-1, metavar="[SOURCE]...")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Exit with status 2 when any enabled source has a warning (for monitoring).",
+)
+@pass_app
+def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> None:
+    """Show per source: last success, last status, articles in the last 24 h and 7 days,
+    failed runs in a row, share of failed pages, and warnings (never crawled, failing, quiet
+    for much longer than usual, extraction failing).
+
+    Example: aggregator status --json
+    """
+    database_url = app.database()
+    sources = [app.sources.get(n) for n in names] if names else app.sources.sources
+    now = utcnow()
+    with session_scope(database_url) as session:
+        report = source_health(session, [s.name for s in sources], now)
+    from scheduler.lock import SchedulerLease
+
+    lease = SchedulerLease(database_url).current()
+    enabled = {s.name: s.enabled for s in sources}
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "generated_at": now.isoformat(),
+                    "scheduler": None
+                    if lease is None
+                    else {"holder": lease.holder, "heartbeat_at": lease.heartbeat_at.isoformat()},
+                    "sources": [{**h.to_json(), "enabled": enabled[h.name]} for h in report],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        _print_table(report, enabled, now)
+        click.echo(f"\nscheduler: {lease.describe(now) if lease else 'not running'}")
+    if check and any(h.warnings for h in report if enabled[h.name]):
+        click.get_current_context().exit(2)
+
+
+def _print_table(report: list[SourceHealth], enabled: dict[str, bool], now: datetime) -> None:
+    rows = []
+    for health in report:
+        share = "" if health.failed_share is None else f"{health.failed_share:.0%}"
+        warnings = "; ".join(w.message for w in health.warnings)
+        rows.append(
+            (
+                health.name if enabled[health.name] else f"{health.name} (disabled)",
+                _ago(health.last_success_at, now),
+                health.last_status or "",
+                health.articles_24h,
+                health.articles_7d,
+                health.consecutive_failures or "",
+                share,
+                warnings if enabled[health.name] else "",
+            )
+        )
+    headers = (
+        "source",
+        "last success",
+        "last status",
+        "24h",
+        "7d",
+        "failed in a row",
+        "failed pages",
+        "warnings",
+    )
+    table(headers, rows, title="Sources")
+
+
+def _ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "never"
+    minutes = int((now - when).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}m ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h ago"
+    return f"{minutes // 1440}d ago"

@@ -1,0 +1,72 @@
+"""``aggregator users``: editors' accounts for the review page."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from aggregator.cli.context import App, pass_app
+
+
+@click.group()
+def command() -> None:
+    """Add, list and remove the editors who can log in to the review page.
+
+    Example: aggregator users add amira
+    """
+
+
+@command.command("add")
+@click.argument("username")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input (for scripts) instead of prompting.",
+)
+@pass_app
+def users_add(app: App, username: str, password_stdin: bool) -> None:
+    """Create an account; the password is asked twice (or read from stdin)."""
+    from storage.accounts import add_user
+    from storage.db import session_scope
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with session_scope(app.database()) as session:
+        account = add_user(session, username, password)
+    click.echo(f"added user {account.username!r}")
+
+
+@command.command("list")
+@pass_app
+def users_list(app: App) -> None:
+    """List accounts with their last login."""
+    from storage.accounts import list_users
+    from storage.db import session_scope
+
+    with session_scope(app.database()) as session:
+        accounts = list_users(session)
+    if not accounts:
+        click.echo("no users yet: aggregator users add NAME")
+    for account in accounts:
+        seen = (
+            account.last_login_at.strftime("%Y-%m-%d %H:%M UTC")
+            if account.last_login_at
+            else "never"
+        )
+        click.echo(f"{account.username}\tlast login: {seen}")
+
+
+@command.command("remove")
+@click.argument("username")
+@pass_app
+def users_remove(app: App, username: str) -> None:
+    """Delete an account (its sessions end; its past actions keep its name)."""
+    from storage.accounts import remove_user
+    from storage.db import session_scope
+
+    with session_scope(app.database()) as session:
+        remove_user(session, username)
+    click.echo(f"removed user {username!r}")

@@ -1,0 +1,165 @@
+"""Fingerprints of an article body: an exact hash and a MinHash signature with LSH bands.
+
+Pure functions, no database: the dedupe pipeline computes a :class:`Fingerprint` per item and
+storage compares it with stored ones. Parameters, chosen on the labelled pairs in
+``tests/fixtures/dedup`` (figures in docs/benchmarks.md, reasoning in docs/dedup.md):
+
+- words are folded (:func:`aggregator.dedup.text.words`), shingles are runs of
+  :data:`SHINGLE` words, hashed to 32 bits;
+- the signature has :data:`NUM_PERM` values (datasketch ``MinHash``, affine32 scheme, so each
+  value is a uint32 and a stored signature is 512 bytes);
+- LSH uses :data:`BANDS` bands of :data:`ROWS` values (the first 126 values): a pair with
+  Jaccard 0.2 becomes a candidate with probability 0.29, 0.3 → 0.68, 0.4 → 0.94, 0.5 → 0.996;
+- a candidate is a near duplicate when its estimated Jaccard is at least
+  :data:`JACCARD_THRESHOLD`, or when the shorter text is at least :data:`CONTAINMENT_THRESHOLD`
+  contained in the longer one (a truncated or teaser copy) and has at least
+  :data:`MIN_CONTAINED_SHINGLES` shingles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from datasketch import MinHash
+
+from aggregator.dedup.text import words
+
+SHINGLE = 3
+NUM_PERM = 128
+BANDS = 42
+ROWS = 3
+SEED = 20260101
+SCHEME = "affine32"
+JACCARD_THRESHOLD = 0.4
+CONTAINMENT_THRESHOLD = 0.8
+MIN_CONTAINED_SHINGLES = 40
+# Bodies with fewer shingles are too short to compare (briefs, teasers, "subscribe to read").
+MIN_SHINGLES = 20
+# Odd 64-bit multipliers that make a shingle's hash depend on word order.
+_MULTIPLIERS = np.array(
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0xD6E8FEB86659FD93,
+        0xFF51AFD7ED558CCD,
+    ],
+    dtype=np.uint64,
+)
+# Exact-duplicate matching needs this many words: two paywall stubs must not merge.
+MIN_EXACT_WORDS = 25
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What dedup knows about one body."""
+
+    body_hash: str  # sha256 of the folded words: equal for copies differing only in form
+    words: int
+    shingles: int  # distinct shingles (set size, used to estimate containment)
+    signature: np.ndarray | None  # uint32[NUM_PERM], None when the body is too short
+    bands: tuple[bytes, ...] = ()  # BANDS keys of 16 bytes, empty when signature is None
+
+    @property
+    def comparable(self) -> bool:
+        """Long enough for near-duplicate detection."""
+        return self.signature is not None
+
+    def signature_bytes(self) -> bytes | None:
+        """The signature as stored (little-endian uint32)."""
+        return None if self.signature is None else self.signature.astype("<u4").tobytes()
+
+
+def fingerprint(body: str) -> Fingerprint:
+    """Fingerprint an article body."""
+    tokens = words(body)
+    body_hash = hashlib.sha256(" ".join(tokens).encode()).hexdigest()
+    grams = shingle_hashes(tokens)
+    if len(grams) < MIN_SHINGLES:
+        return Fingerprint(body_hash, len(tokens), len(grams), None)
+    signature = minhash(grams)
+    return Fingerprint(body_hash, len(tokens), len(grams), signature, band_keys(signature))
+
+
+def shingle_hashes(tokens: list[str]) -> np.ndarray:
+    """The distinct 32-bit hashes of every run of SHINGLE consecutive words.
+
+    Each word is hashed once (CRC-32, in C) and the runs are combined with numpy: joining
+    strings per shingle cost more than the whole MinHash. A text shorter than SHINGLE words
+    is one run.
+    """
+    if not tokens:
+        return np.empty(0, dtype=np.uint32)
+    hashed = np.fromiter(
+        (zlib.crc32(t.encode()) for t in tokens), dtype=np.uint64, count=len(tokens)
+    )
+    width = min(SHINGLE, len(hashed))
+    runs = len(hashed) - width + 1
+    combined = np.zeros(runs, dtype=np.uint64)
+    for offset in range(width):
+        combined += hashed[offset : offset + runs] * _MULTIPLIERS[offset]  # wraps mod 2**64
+    unique: np.ndarray = np.unique((combined >> np.uint64(32)).astype(np.uint32))
+    return unique
+
+
+def minhash(grams: np.ndarray) -> np.ndarray:
+    """The MinHash signature (uint32[NUM_PERM]) of a set of shingle hashes."""
+    sketch = MinHash(
+        num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_permutations(), scheme=SCHEME
+    )
+    sketch.update_batch(grams.tolist())
+    values: np.ndarray = sketch.hashvalues.astype(np.uint32)
+    return values
+
+
+def band_keys(signature: np.ndarray) -> tuple[bytes, ...]:
+    """One 16-byte key per band: two signatures sharing a key are LSH candidates."""
+    data = signature.astype("<u4")
+    return tuple(
+        hashlib.blake2b(data[b * ROWS : (b + 1) * ROWS].tobytes(), digest_size=16).digest()
+        for b in range(BANDS)
+    )
+
+
+def signature_from_bytes(blob: bytes) -> np.ndarray:
+    """A stored signature back as uint32[NUM_PERM]."""
+    return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of the two shingle sets."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def containment(j: float, size_a: int, size_b: int) -> float:
+    """Estimated share of the smaller set found in the larger, from Jaccard and set sizes.
+
+    |A∩B| = J·(|A|+|B|)/(1+J); containment = |A∩B| / min(|A|, |B|).
+    """
+    smaller = min(size_a, size_b)
+    if smaller <= 0:
+        return 0.0
+    return min(1.0, j * (size_a + size_b) / (1 + j) / smaller)
+
+
+def is_near_duplicate(j: float, size_a: int, size_b: int) -> bool:
+    """The verification rule applied to an LSH candidate (thresholds in the docstring)."""
+    if j >= JACCARD_THRESHOLD:
+        return True
+    return (
+        min(size_a, size_b) >= MIN_CONTAINED_SHINGLES
+        and containment(j, size_a, size_b) >= CONTAINMENT_THRESHOLD
+    )
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The permutation parameters, generated once (datasketch draws them from SEED)."""
+    permutations: tuple[np.ndarray, np.ndarray] = MinHash(
+        num_perm=NUM_PERM, seed=SEED, scheme=SCHEME
+    ).permutations
+    return permutations

@@ -1,0 +1,2 @@
+/* theme scripts: sticky menu */
+document.documentElement.classList.add('js');

@@ -1,0 +1,108 @@
+"""Dates a page states for machines: JSON-LD, meta tags, ``<time datetime>``, the URL.
+
+Each finder returns candidates in its own order of trust. Modification fields feed only the
+``modified`` list: an update time is never a publication time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from aggregator.extraction.article import DateOrigin, DateValue
+from aggregator.extraction.dates.text import TextContext, parse_human_date
+from aggregator.extraction.dates.values import day_value, parse_machine_date
+from aggregator.extraction.page import Page
+
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "article:published", "datepublished", "published_time", "publish-date", "publish_date",
+    "publishdate", "pubdate", "publication_date", "article.published", "article_date_original",
+    "originalpublicationdate", "sailthru.date", "parsely-pub-date", "dc.date.issued",
+    "dcterms.issued", "dc.date.created", "dcterms.created", "dc.date", "dcterms.date",
+    "cxenseparse:recs:publishtime", "date", "datecreated", "created",
+)  # fmt: skip
+MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "article:updated_time", "datemodified",
+    "dcterms.modified", "dc.date.modified", "last-modified", "modified_time",
+)  # fmt: skip
+_MODIFIED_CONTEXT = re.compile(r"updat|modif|edited|actualis|aktualis|تحديث", re.IGNORECASE)
+_URL_DATE = re.compile(
+    r"/((?:199[5-9]|20[0-4]\d))[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
+)
+
+
+def machine_or_human(
+    text: str, context: TextContext, origin: DateOrigin
+) -> DateValue | None:
+    """A structured field is usually ISO 8601, but some CMS write "June 7, 2020" there."""
+    value = parse_machine_date(text, context.zone, origin)
+    if value is None and len(text) <= 80:
+        value = parse_human_date(text, context, origin)
+    return value
+
+
+def jsonld_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[DateValue]]:
+    """datePublished (then dateCreated) and dateModified of the article's JSON-LD object."""
+    published: list[DateValue] = []
+    modified: list[DateValue] = []
+    if page.article is None:
+        return published, modified
+    for key, bucket in (("datePublished", published), ("dateCreated", published),
+                        ("dateModified", modified)):
+        raw = page.article.get(key)
+        if isinstance(raw, list) and raw:
+            raw = raw[0]
+        if isinstance(raw, str) and (value := machine_or_human(raw, context, "jsonld")):
+            bucket.append(value)
+    return published, modified
+
+
+def meta_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[DateValue]]:
+    """Publication and modification meta tags, in :data:`PUBLISHED_META` order."""
+    found: tuple[list[DateValue], list[DateValue]] = ([], [])
+    for names, bucket in ((PUBLISHED_META, found[0]), (MODIFIED_META, found[1])):
+        for name in names:
+            raw = page.meta_first(name)
+            if raw and (value := machine_or_human(raw, context, "meta")):
+                bucket.append(value)
+                break
+    return found
+
+
+def time_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[DateValue]]:
+    """``<time datetime>`` and ``itemprop=datePublished`` elements, those in the article first."""
+    published: list[DateValue] = []
+    modified: list[DateValue] = []
+    elements = page.tree.xpath(
+        '//*[@itemprop="datePublished" or @itemprop="dateModified"][not(self::meta)]'
+        "|//time[@datetime]"
+    )
+    inside = [e for e in elements if e.xpath("ancestor::article|ancestor::main")]
+    for element in (inside or elements)[:20]:
+        raw = element.get("datetime") or element.get("content") or element.text_content()
+        value = machine_or_human(raw.strip()[:100], context, "time") if raw else None
+        if value is None:
+            continue
+        hint = " ".join(
+            filter(None, [element.get("itemprop"), element.get("class"),
+                          (element.getparent().get("class") if element.getparent() is not None
+                           else None), element.text_content()[:60]])
+        )
+        is_modified = element.get("itemprop") == "dateModified" or (
+            element.get("itemprop") != "datePublished" and bool(_MODIFIED_CONTEXT.search(hint))
+        )
+        (modified if is_modified else published).append(value)
+    return published, modified
+
+
+def url_date(url: str) -> DateValue | None:
+    """The day in article URLs such as ``/2021/02/03/slug`` or ``/20210203-slug``."""
+    match = _URL_DATE.search(url.split("?", 1)[0])
+    if match is None:
+        return None
+    try:
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+    return day_value(day, "url", match.group(0))

@@ -1,0 +1,86 @@
+"""Dates printed for readers near the headline ("Publié le ...", "منذ ساعتين", "Feb 3, 2021").
+
+We look only at short elements whose class or id says date/time/byline, closest to the ``<h1>``
+first: a date in the sidebar or footer belongs to another story or to the copyright line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from aggregator.extraction.dates.text import (
+    MAX_TEXT,
+    TextContext,
+    TextDates,
+    is_relative,
+    looks_like_date,
+    read_text_dates,
+)
+from aggregator.extraction.page import Page
+
+MAX_ELEMENTS = 8
+MAX_EXAMINED = 40
+_MARKED = re.compile(r"date|time|publi|posted|byline|dateline|meta|info|tarikh", re.IGNORECASE)
+_SKIP = frozenset({"script", "style", "a", "meta", "link", "head", "title", "noscript", "svg"})
+
+
+def visible_dates(page: Page, context: TextContext) -> TextDates:
+    """The first publication and update dates readable near the title.
+
+    An absolute date beats a relative one ("3 hours ago" is often a sidebar widget); a
+    relative one is used when it is all the page gives.
+    """
+    published = modified = relative = None
+    for text in _nearest_to_title(page.tree):
+        if not looks_like_date(text):
+            continue
+        found = read_text_dates(text, context)
+        modified = modified or found.modified
+        if found.published and is_relative(found.published.raw):
+            relative = relative or found.published
+        elif found.published:
+            published = found.published
+            break
+    return TextDates(published=published or relative, modified=modified)
+
+
+def _nearest_to_title(tree: HtmlElement) -> list[str]:
+    """Texts of short date-like elements, nearest to the first ``<h1>`` first.
+
+    One pass over the tree in Python: an XPath testing class and id with translate() and
+    contains() costs ten times more on large pages.
+    """
+    marked: list[tuple[int, HtmlElement]] = []
+    headings: list[tuple[int, HtmlElement]] = []
+    for index, element in enumerate(tree.iter(etree.Element)):
+        tag = element.tag
+        if tag == "h1":
+            headings.append((index, element))
+        if tag in _SKIP:
+            continue
+        attributes = f"{element.get('class', '')} {element.get('id', '')}"
+        if tag == "time" or (len(attributes) > 1 and _MARKED.search(attributes)):
+            marked.append((index, element))
+    anchor = _headline_index(headings)
+    if anchor is not None:
+        # Before the headline sit the site header's "today is ..." and the menu: count double.
+        marked.sort(key=lambda item: item[0] - anchor if item[0] > anchor else 2 * (anchor - item[0]))
+    texts: list[str] = []
+    for _, element in marked[:MAX_EXAMINED]:
+        text = " ".join(element.text_content().split())
+        if 0 < len(text) <= MAX_TEXT and text not in texts:
+            texts.append(text)
+            if len(texts) == MAX_ELEMENTS:
+                break
+    return texts
+
+
+def _headline_index(headings: list[tuple[int, HtmlElement]]) -> int | None:
+    """Position of the headline: the first ``<h1>`` of a few words (many logos are an h1)."""
+    for index, element in headings:
+        if len(element.text_content().split()) >= 3:
+            return index
+    return headings[0][0] if headings else None

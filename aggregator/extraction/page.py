@@ -1,0 +1,70 @@
+"""One parsed page, shared by every extraction step so the HTML is parsed once.
+
+Scraped HTML is hostile: we bound its size before parsing (a truncated page still parses, lxml
+recovers) and never run anything in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from aggregator.errors import ExtractionError
+from aggregator.extraction.jsonld import article_object, read_jsonld
+
+MAX_HTML_BYTES = 5_000_000  # a news page is rarely over 1 MB; beyond 5 MB it is junk or an attack
+
+
+@dataclass
+class Page:
+    """A page's parse tree with its JSON-LD objects and meta tags read once."""
+
+    url: str
+    tree: HtmlElement
+    jsonld: list[dict[str, Any]]
+    article: dict[str, Any] | None  # the JSON-LD object that describes this article
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    truncated: bool = False
+
+    def meta_first(self, *names: str) -> str | None:
+        """The first non-empty content among meta tags named (name/property/itemprop) ``names``."""
+        for name in names:
+            for value in self.meta.get(name, ()):
+                if value.strip():
+                    return value.strip()
+        return None
+
+
+def parse_page(html: str | bytes, url: str) -> Page:
+    """Parse (bounded) HTML; raises ExtractionError naming the URL when nothing parses."""
+    truncated = len(html) > MAX_HTML_BYTES
+    if truncated:
+        html = html[:MAX_HTML_BYTES]
+    tree = load_html(html) if html else None
+    if tree is None:
+        raise ExtractionError(f"{url}: not an HTML page (empty or unparsable)")
+    objects = read_jsonld(tree)
+    return Page(
+        url=url,
+        tree=tree,
+        jsonld=objects,
+        article=article_object(objects, url),
+        meta=_read_meta(tree),
+        truncated=truncated,
+    )
+
+
+def _read_meta(tree: HtmlElement) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        content = element.get("content")
+        if content is None:
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = element.get(attribute)
+            if key:
+                meta.setdefault(key.strip().lower(), []).append(content[:2000])
+    return meta

@@ -1,0 +1,1 @@
+"""Downloader middlewares of the news crawl (enabled in ``aggregator/settings.py``)."""

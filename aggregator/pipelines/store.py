@@ -1,0 +1,167 @@
+"""Stage 4: store articles in batched transactions on one writer thread.
+
+``process_item`` queues the item and awaits the commit of its batch, so Scrapy's item count
+stays honest and nothing is reported stored before it is. A batch is written when it holds
+``AGGREGATOR_STORE_BATCH_SIZE`` items or ``AGGREGATOR_STORE_BATCH_DELAY`` seconds after its
+first item. The writer (:class:`storage.batches.BatchWriter`) runs off the reactor thread,
+waits out a locked or unreachable database with back-off, and isolates a bad article; a
+final failure is counted with reason ``storage``, logged and dropped with its cause.
+
+Settings (Scrapy settings, defaults in brackets): AGGREGATOR_DATABASE_URL (required),
+AGGREGATOR_STORE_BATCH_SIZE [50], AGGREGATOR_STORE_BATCH_DELAY [1.0],
+AGGREGATOR_STORE_RETRIES [8], AGGREGATOR_STORE_BACKOFF [0.5], AGGREGATOR_STORE_BACKOFF_MAX
+[30], AGGREGATOR_STORE_LOCK_TIMEOUT [10].
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from aggregator.crawl.report import count, fail
+from aggregator.items import ArticleItem
+from aggregator.pipelines.records import SourceIds, record_from_item
+from storage.batches import BatchWriter, WriteResult
+from storage.db import ensure_schema
+
+logger = logging.getLogger(__name__)
+
+COUNTER = {
+    "stored": "stored",
+    "near_duplicate": "stored",
+    "updated": "updated",
+    "duplicate": "duplicates",
+}
+Pending = tuple[ArticleItem, "asyncio.Future[WriteResult]"]
+
+
+class StorePipeline:
+    """Queues items, writes them in batches on one thread, resolves each item on commit."""
+
+    def __init__(
+        self, crawler: Crawler, writer: BatchWriter, batch_size: int, batch_delay: float
+    ) -> None:
+        self.crawler = crawler
+        self.writer = writer
+        self.batch_size = max(1, batch_size)
+        self.batch_delay = batch_delay
+        self.sources = SourceIds(writer)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._pending: list[Pending] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._writes: set[asyncio.Future[None]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        settings = crawler.settings
+        url = settings.get("AGGREGATOR_DATABASE_URL")
+        if not url:
+            raise NotConfigured("AGGREGATOR_DATABASE_URL is not set")
+        writer = BatchWriter(
+            url,
+            retries=settings.getint("AGGREGATOR_STORE_RETRIES", 8),
+            backoff=settings.getfloat("AGGREGATOR_STORE_BACKOFF", 0.5),
+            backoff_max=settings.getfloat("AGGREGATOR_STORE_BACKOFF_MAX", 30.0),
+            lock_timeout=settings.getfloat("AGGREGATOR_STORE_LOCK_TIMEOUT", 10.0),
+        )
+        return cls(
+            crawler,
+            writer,
+            settings.getint("AGGREGATOR_STORE_BATCH_SIZE", 50),
+            settings.getfloat("AGGREGATOR_STORE_BATCH_DELAY", 1.0),
+        )
+
+    async def open_spider(self) -> None:
+        """Bring the schema up to date and sync the spider's sources into ``sources``."""
+        sources = list(getattr(self.crawler.spider, "sources", None) or [])
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._open, sources)
+
+    def _open(self, sources: list[object]) -> None:
+        ensure_schema(self.writer.url)
+        self.sources.sync(sources)
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[WriteResult] = loop.create_future()
+        self._pending.append((item, future))
+        if len(self._pending) >= self.batch_size:
+            self._flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.batch_delay, self._flush)
+        result = await future
+        return self._settle(item, result)
+
+    async def close_spider(self) -> None:
+        """Write what is queued and wait for every batch to commit."""
+        self._flush()
+        while self._writes:
+            await asyncio.gather(*list(self._writes))
+        self._executor.shutdown(wait=True)
+        stats = self._stats()
+        if self.writer.retried:
+            stats.set_value("aggregator/store/retries", self.writer.retried)
+
+    def _flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        loop = asyncio.get_running_loop()
+        work = loop.run_in_executor(self._executor, self._write, [item for item, _ in batch])
+        done: asyncio.Future[None] = asyncio.ensure_future(self._resolve(work, batch))
+        self._writes.add(done)
+        done.add_done_callback(self._writes.discard)
+
+    def _write(self, items: list[ArticleItem]) -> list[WriteResult]:
+        """On the writer thread: build records (resolving sources), then write them."""
+        records, failed = [], {}
+        for index, item in enumerate(items):
+            try:
+                records.append(record_from_item(item, self.sources.id_for(item)))
+            except Exception as exc:  # an unusable item fails alone, with its reason
+                failed[index] = f"{type(exc).__name__}: {exc}"
+        results = iter(self.writer.write(records))
+        return [
+            WriteResult(record=None, error=failed[i]) if i in failed else next(results)
+            for i in range(len(items))
+        ]
+
+    async def _resolve(self, work: asyncio.Future[list[WriteResult]], batch: list[Pending]) -> None:
+        try:
+            results = await work
+        except Exception as exc:  # the writer itself broke: every item fails, none is lost
+            logger.exception("store batch failed")
+            results = [WriteResult(record=None, error=repr(exc)) for _ in batch]
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+
+    def _settle(self, item: ArticleItem, result: WriteResult) -> ArticleItem:
+        stats = self._stats()
+        url = item.canonical_url or item.response_url
+        if result.outcome is None:
+            detail = result.error or "unknown error"
+            logger.error("could not save article %s (source %s): %s", url, item.source, detail)
+            fail(stats, item.source, url, "storage", detail)
+            raise DropItem(f"could not save article {url}: {detail}")
+        outcome = result.outcome
+        item.outcome = outcome.kind
+        item.article_id = outcome.article_id
+        if outcome.kind in COUNTER:
+            count(stats, item.source, COUNTER[outcome.kind])
+        else:
+            stats.inc_value(f"aggregator/store/{outcome.kind}")
+        return item
+
+    def _stats(self) -> StatsCollector:
+        stats = self.crawler.stats
+        assert stats is not None
+        return stats

@@ -1,0 +1,88 @@
+"""The review web app: routes, middleware (sessions, security headers) and error pages."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from aggregator.web.api_articles import api_articles
+from aggregator.web.article_act import article_act
+from aggregator.web.article_list import article_list
+from aggregator.web.article_show import article_show
+from aggregator.web.export_feed import export_feed
+from aggregator.web.export_tokens import export_list, export_rotate
+from aggregator.web.session_login import login, login_form
+from aggregator.web.session_logout import logout
+from aggregator.web.source_list import source_list
+from aggregator.web.templating import HERE, make_templates
+from storage.accounts import session_key
+from storage.db import ensure_schema, session_scope
+
+SESSION_COOKIE = "aggregator_session"
+SESSION_AGE = 7 * 24 * 3600
+
+ROUTES = [
+    Route("/", article_list),
+    Route("/login", login_form, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/articles/{article_id:int}", article_show),
+    Route("/articles/{article_id:int}/{action:str}", article_act, methods=["POST"]),
+    Route("/sources", source_list),
+    Route("/exports", export_list),
+    Route("/exports/{feed:str}/rotate", export_rotate, methods=["POST"]),
+    Route("/export/{name:str}", export_feed),
+    Route("/api/articles", api_articles),
+    Route("/healthz", lambda request: PlainTextResponse("ok")),
+    Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Errors as a small page (or JSON under /api), never a traceback."""
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith(("/api/", "/export/")):
+        return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": exc.status_code, "message": exc.detail, "account": None},
+        status_code=exc.status_code,
+    )
+
+
+def create_app(database_url: str, *, secret_key: str = "", https_only: bool = False) -> Starlette:
+    """The app serving the database at ``database_url`` (its schema brought up to date).
+
+    Without ``secret_key`` the session key is generated once and kept in the database, so
+    every worker and restart signs cookies alike.
+    """
+    from aggregator.web.security import SecurityHeadersMiddleware
+
+    ensure_schema(database_url)
+    if not secret_key:
+        with session_scope(database_url) as session:
+            secret_key = session_key(session)
+    middleware = [
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret_key,
+            session_cookie=SESSION_COOKIE,
+            max_age=SESSION_AGE,
+            same_site="lax",
+            https_only=https_only,
+        ),
+    ]
+    app = Starlette(
+        routes=ROUTES, middleware=middleware, exception_handlers={HTTPException: http_error}
+    )
+    app.state.database_url = database_url
+    app.state.templates = make_templates()
+    return app

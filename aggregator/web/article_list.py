@@ -1,0 +1,59 @@
+"""GET /: the feed, one row per story, filtered, searched, counted, newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from aggregator.web.auth import editor_required
+from aggregator.web.db import in_session
+from aggregator.web.filters import ParsedFilter, bounded_int, parse_filter
+from storage.articles import STATUSES
+from storage.review import Cursor, facet_counts, feed_page, languages_and_sources
+
+
+@editor_required
+async def article_list(request: Request) -> Response:
+    """The feed page."""
+    parsed = parse_filter(request.query_params)
+    before = Cursor.decode(request.query_params.get("before"))
+    limit = bounded_int(request.query_params.get("limit"), 50)
+
+    def load(session: Session) -> dict[str, Any]:
+        page = feed_page(session, parsed.filter, before=before, limit=limit)
+        languages, sources = languages_and_sources(session)
+        return {
+            "page": page,
+            "counts": facet_counts(session, parsed.filter),
+            "languages": languages,
+            "sources": sources,
+        }
+
+    context = await in_session(request, load)
+    page = context["page"]
+    next_link = None
+    if page.next_cursor is not None:
+        next_link = parsed.link(before=page.next_cursor.encode())
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "article_list.html",
+        {
+            **context,
+            "account": request.state.account,
+            "f": parsed,
+            "statuses": STATUSES,
+            "next_link": next_link,
+            "first_page": before is not None,
+            "here": here,
+            "clear": filter_links(parsed),
+        },
+    )
+
+
+def filter_links(parsed: ParsedFilter) -> dict[str, str]:
+    """Links that clear each active filter (shown as removable chips)."""
+    return {key: parsed.link(**{key: None}) for key in parsed.params}

@@ -1,0 +1,55 @@
+"""GET /articles/{id}: one article in full, its story, its revisions, its editorial history."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from aggregator.web.auth import editor_required
+from aggregator.web.db import in_session
+from aggregator.web.security import local_path
+from storage.review import ArticleDetail, article_detail
+
+
+@editor_required
+async def article_show(request: Request) -> Response:
+    """The article page."""
+    article_id = request.path_params["article_id"]
+    detail = await in_session(request, lambda s: article_detail(s, article_id))
+    if detail is None:
+        raise HTTPException(404, f"no article with id {article_id}")
+    back = local_path(request.query_params.get("back"), "/")
+    return render_article(request, detail, back)
+
+
+def render_article(
+    request: Request,
+    detail: ArticleDetail,
+    back: str,
+    *,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The article page, optionally with an error and the editor's unsaved input."""
+    article = detail.article
+    values = form or {
+        "title": article.edited_title or article.title or "",
+        "summary": article.edited_summary or article.description or "",
+        "note": article.note or "",
+    }
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "article_show.html",
+        {
+            "account": request.state.account,
+            "d": detail,
+            "a": article,
+            "back": back,
+            "here": f"/articles/{article.id}?back={back}",
+            "error": error,
+            "form": values,
+        },
+        status_code=status,
+    )

@@ -1,0 +1,33 @@
+"""The Jinja2 environment: autoescape always on, strict undefined, our text filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from starlette.templating import Jinja2Templates
+
+from aggregator.web import text
+from aggregator.web.security import csrf_token
+
+HERE = Path(__file__).parent
+
+
+def make_templates() -> Jinja2Templates:
+    """Templates with every scraped string escaped and undefined names an error."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        dir=text.direction,
+        href=text.safe_href,
+        paragraphs=text.paragraphs,
+        local_time=text.local_time,
+        utc_time=text.utc_time,
+    )
+    env.globals["csrf_token"] = csrf_token
+    return Jinja2Templates(env=env)

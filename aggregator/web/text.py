@@ -1,0 +1,75 @@
+"""Turning scraped strings into safe, readable page parts: direction, links, paragraphs.
+
+Everything here returns plain text or None; the templates escape it (autoescape is on).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from aggregator.exports.item import local_zone
+
+# Languages written right to left (ISO 639-1 and a few 639-3 codes crawls report).
+RTL = frozenset({"ar", "arz", "ary", "fa", "he", "iw", "ur", "ps", "yi", "ckb", "dv", "sd", "ug"})
+MAX_HREF = 2048
+MAX_PARAGRAPHS = 400
+_BLANK = re.compile(r"\n\s*\n|\n")
+
+
+def direction(language: str | None) -> str:
+    """The ``dir`` attribute for text in ``language``: rtl, ltr, or auto when unknown."""
+    if not language:
+        return "auto"
+    base = language.lower().split("-", 1)[0].split("_", 1)[0]
+    return "rtl" if base in RTL else "ltr"
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL we may link to, else None.
+
+    ``javascript:``, ``data:`` and any other scheme render as inert text.
+    """
+    if not url or len(url) > MAX_HREF:
+        return None
+    url = url.strip()
+    if any(ord(c) < 0x21 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def paragraphs(body: str | None) -> list[str]:
+    """The article body as a bounded list of non-empty paragraphs of plain text."""
+    if not body:
+        return []
+    parts = (p.strip() for p in _BLANK.split(body))
+    return [p for p in parts if p][:MAX_PARAGRAPHS]
+
+
+def local_time(
+    moment: datetime | None, offset: str | None = None, precision: str | None = None
+) -> str:
+    """A stored UTC time shown in the outlet's own offset, cut to the precision it was known."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(local_zone(offset))
+    if precision in ("day", "month", "year"):
+        return local.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision])
+    return (
+        local.strftime("%Y-%m-%d %H:%M ")
+        + local.strftime("%z")[:3]
+        + ":"
+        + local.strftime("%z")[3:]
+    )
+
+
+def utc_time(moment: datetime | None) -> str:
+    """A UTC time for history lists."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"

@@ -1,0 +1,242 @@
+"""Score our extractor against bare trafilatura (body) and htmldate (dates) on the dev set.
+
+Run from a checkout whose sibling ``shared/`` holds the data (as CI lays it out)::
+
+    python bench/extraction.py            # print the table
+    python bench/extraction.py --write    # also update the Extraction section of docs/benchmarks.md
+
+Body: word 4-shingle precision/recall/F1 (``\\w+`` tokens, case kept, multisets), averaged per
+page; a page with empty output counts only against recall (shared/data/extraction-dev/README.md).
+Dates: accuracy = share of pages with an expected day whose extracted publication day (in the
+page's own offset) is that day; coverage = share of those pages with any date. Pages whose
+expectation is empty (NaN) are counted apart: a date there is a false positive.
+Speed: CPU seconds of this process (one core), each page timed for both tools in turn, so load
+from other programs affects both columns alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import platform
+import re
+import subprocess
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/extraction-dev"
+sys.path.insert(0, str(REPO))
+
+from htmldate import find_date  # noqa: E402
+from trafilatura import bare_extraction  # noqa: E402
+
+from aggregator.extraction import extract_article  # noqa: E402
+
+_WORD = re.compile(r"\w+")
+FETCHED_AT = datetime.now(UTC)
+
+
+@dataclass
+class Column:
+    """Running totals for one extractor."""
+
+    precision: list[float] = field(default_factory=list)
+    recall: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    pages: int = 0
+    correct: int = 0
+    dated: int = 0
+    expected: int = 0
+    false_dates: int = 0
+
+    def f1(self) -> float:
+        p, r = self.mean(self.precision), self.mean(self.recall)
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @staticmethod
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else 0.0
+
+    def speed(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    words = _WORD.findall(text or "")
+    return Counter(tuple(words[i : i + 4]) for i in range(len(words) - 3))
+
+
+def score(column: Column, predicted: str, expected: str) -> None:
+    got, want = shingles(predicted), shingles(expected)
+    shared = sum((got & want).values())
+    if got:  # empty output counts only against recall
+        column.precision.append(shared / sum(got.values()))
+    column.recall.append(shared / sum(want.values()) if want else 1.0)
+
+
+def timed(column: Column, run: Callable[[], object]) -> object:
+    start = time.process_time()
+    result = run()
+    column.seconds += time.process_time() - start
+    column.pages += 1
+    return result
+
+
+def ours_body(html: bytes, url: str) -> str:
+    return extract_article(html, url, fetched_at=FETCHED_AT).body
+
+
+def bare_body(html: bytes, url: str) -> str:
+    document = bare_extraction(html, url=url)
+    return (document.text if document is not None else "") or ""
+
+
+def ours_date(html: bytes, url: str) -> date | None:
+    published = extract_article(html, url, fetched_at=FETCHED_AT).published
+    return published.local_date() if published else None
+
+
+def htmldate_date(html: bytes, url: str) -> date | None:
+    found = find_date(html, url=url, original_date=True)
+    return date.fromisoformat(found) if found else None
+
+
+def run_body(data: Path, limit: int | None) -> tuple[Column, Column]:
+    truth = json.loads((data / "body/ground-truth.json").read_text(encoding="utf-8"))
+    ours, bare = Column(), Column()
+    for page_id, expected in list(truth.items())[:limit]:
+        html = gzip.decompress((data / f"body/html/{page_id}.html.gz").read_bytes())
+        url, body = expected["url"], expected["articleBody"]
+        score(ours, str(timed(ours, lambda: ours_body(html, url))), body)
+        score(bare, str(timed(bare, lambda: bare_body(html, url))), body)
+    return ours, bare
+
+
+def run_dates(data: Path, limit: int | None) -> tuple[Column, Column]:
+    expected_dates = json.loads((data / "dates/expected.json").read_text(encoding="utf-8"))
+    ours, baseline = Column(), Column()
+    for url, expected in list(expected_dates.items())[:limit]:
+        html = gzip.decompress((data / f"dates/pages/{expected['file']}.gz").read_bytes())
+        want = expected.get("date")
+        want = None if want is None or (isinstance(want, float) and math.isnan(want)) else want
+        for column, finder in ((ours, ours_date), (baseline, htmldate_date)):
+            got = timed(column, lambda finder=finder: finder(html, url))
+            if want is None:
+                column.false_dates += got is not None
+                continue
+            column.expected += 1
+            column.dated += got is not None
+            column.correct += got is not None and str(got) == want
+    return ours, baseline
+
+
+def table(body: tuple[Column, Column], dates: tuple[Column, Column]) -> list[tuple[str, ...]]:
+    (ours, bare), (ours_d, html_d) = body, dates
+
+    def ratio(a: float, b: float) -> str:
+        return f"{a / b:.2f}" if b else "-"
+
+    rows = [
+        ("body precision", ours.mean(ours.precision), bare.mean(bare.precision)),
+        ("body recall", ours.mean(ours.recall), bare.mean(bare.recall)),
+        ("body F1", ours.f1(), bare.f1()),
+        ("body pages/s (1 core)", ours.speed(), bare.speed()),
+        ("date accuracy", ours_d.correct / max(ours_d.expected, 1),
+         html_d.correct / max(html_d.expected, 1)),
+        ("date coverage", ours_d.dated / max(ours_d.expected, 1),
+         html_d.dated / max(html_d.expected, 1)),
+        ("date pages/s (1 core)", ours_d.speed(), html_d.speed()),
+    ]  # fmt: skip
+    out = [("metric", "ours", "baseline", "ours/baseline")]
+    for name, a, b in rows:
+        digits = 1 if "pages/s" in name else 4
+        out.append((name, f"{a:.{digits}f}", f"{b:.{digits}f}", ratio(a, b)))
+    no_date = sum(1 for _ in range(0))  # placeholder replaced below
+    del no_date
+    out.append(("dates given on no-date pages", str(ours_d.false_dates),
+                str(html_d.false_dates), "-"))  # fmt: skip
+    return out
+
+
+def render(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+             for r in rows]  # fmt: skip
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def section(rows: list[tuple[str, ...]], command: str, counts: tuple[int, int]) -> str:
+    import trafilatura
+    import htmldate
+
+    return "\n".join([
+        "## Extraction",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
+        f"({cpu_model()}), Python {platform.python_version()}, trafilatura "
+        f"{trafilatura.__version__}, htmldate {htmldate.__version__}.",
+        "",
+        f"Command: `{command}` (body: {counts[0]} pages of `body/`, dates: {counts[1]} pages "
+        "of `dates/` in shared/data/extraction-dev).",
+        "",
+        "Baseline: bare `trafilatura.bare_extraction(html, url=url)` defaults for body rows,",
+        "`htmldate.find_date(html, url=url)` defaults for date rows, run on the same pages in",
+        "the same process. Speed is CPU time of one process (one core); our figures include",
+        "everything `extract_article` does (metadata, dates, language, walls).",
+        "",
+        render(rows),
+        "",
+    ])  # fmt: skip
+
+
+def write_section(text: str, path: Path) -> None:
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"^## Extraction\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    if pattern.search(current):
+        updated = pattern.sub(lambda _: text + "\n", current)
+    else:
+        updated = current.rstrip("\n") + "\n\n" + text
+    path.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="extraction-dev folder")
+    parser.add_argument("--limit", type=int, default=None, help="pages per set (quick runs)")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    if not (args.data / "README.md").exists():
+        sys.exit(f"{args.data}: extraction-dev data not found (pass --data FOLDER)")
+    warnings.simplefilter("ignore")
+    body, dates = run_body(args.data, args.limit), run_dates(args.data, args.limit)
+    rows = table(body, dates)
+    print(render(rows))
+    if args.write:
+        command = "python bench/extraction.py" + (f" --limit {args.limit}" if args.limit else "")
+        text = section(rows, command, (body[0].pages, dates[0].pages))
+        write_section(text, REPO / "docs/benchmarks.md")
+        print(f"updated {REPO / 'docs/benchmarks.md'}")
+
+
+if __name__ == "__main__":
+    main()

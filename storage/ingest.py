@@ -1,0 +1,282 @@
+"""Store one extracted article: new, updated, unchanged, or a duplicate of a stored one.
+
+:func:`save_article` is the only way articles enter the database (the store pipeline, imports
+and benchmarks all call it). It works inside the caller's transaction and only flushes, so a
+failure anywhere rolls the whole article back: no article without its URLs, buckets or search
+entry. The decision, in order:
+
+1. a URL of the record (canonical or alias) is known → same article: **unchanged** when the
+   folded body and the title are the same, else **updated** in place with an
+   :class:`ArticleRevision` keeping the previous title/body and the list of changed fields
+   (a new headline is an update, never a new item);
+2. a stored article has the same folded body → **duplicate**: the URLs are recorded
+   (kind ``duplicate``) against the first copy, nothing else is stored;
+3. otherwise a new article is **stored**; when LSH finds a verified near duplicate it is
+   **near_duplicate**: stored as its own article but joined to the other copy's story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aggregator.dedup.fingerprint import NUM_PERM, SHINGLE, Fingerprint, fingerprint
+from storage.articles import Article, ArticleRevision, ArticleUrl
+from storage.dedup import exact_copy, join_story, near_match, same_text, set_buckets
+from storage.records import ArticleRecord, clean_record
+from storage.search import index_article
+
+Outcome = Literal["stored", "near_duplicate", "updated", "unchanged", "duplicate"]
+# Fields compared on re-fetch; a change to title or body makes a revision.
+TRACKED = (
+    "title",
+    "body",
+    "description",
+    "authors",
+    "published_at",
+    "modified_at",
+    "top_image",
+    "section",
+    "tags",
+    "language",
+)
+TEXT_FIELDS = ("title", "body")
+# A publication date further ahead of the fetch than this is a page error, not the future.
+FUTURE_SLACK = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What :func:`save_article` did."""
+
+    kind: Outcome
+    article_id: int
+    story_id: int | None = None
+    duplicate_of: int | None = None  # duplicate: the first copy; near_duplicate: the match
+    similarity: float | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+def save_article(session: Session, record: ArticleRecord) -> SaveOutcome:
+    """Store ``record`` (see the module docstring); flushes, never commits."""
+    record = clean_record(record)
+    fp = record.fingerprint or fingerprint(record.body)
+    urls = list(dict.fromkeys([record.url, *record.aliases]))
+    known = {
+        row.url: row for row in session.scalars(select(ArticleUrl).where(ArticleUrl.url.in_(urls)))
+    }
+    article = _same_article(session, record, fp, known)
+    if article is not None:
+        return _refetched(session, article, record, fp, urls, known)
+    copies = [row for row in known.values() if row.kind == "duplicate"]
+    if copies:
+        first = session.get(Article, copies[0].article_id)
+        if first is not None and first.body_hash == fp.body_hash:
+            _add_urls(session, first, record, urls, known, "duplicate")
+            return SaveOutcome("unchanged", first.id, first.story_id, duplicate_of=first.id)
+        for row in copies:  # this outlet's copy diverged: it becomes an article of its own
+            session.delete(row)
+            del known[row.url]
+        session.flush()
+    first = exact_copy(session, fp, paywalled=record.paywalled)
+    if first is not None:
+        _add_urls(session, first, record, urls, known, "duplicate")
+        return SaveOutcome("duplicate", first.id, first.story_id, duplicate_of=first.id)
+    return _store_new(session, record, fp, urls, known)
+
+
+def _same_article(
+    session: Session, record: ArticleRecord, fp: Fingerprint, known: dict[str, ArticleUrl]
+) -> Article | None:
+    """The stored article this record is a new fetch of, if any.
+
+    The canonical URL decides. An alias alone (the URL a feed gave before redirects) decides
+    only when the stored text is the same article: a generic address such as ``/latest``
+    that redirects to a different article each day must not turn tomorrow's article into an
+    "update" of today's.
+    """
+    row = known.get(record.url)
+    if row is not None:
+        if row.kind == "duplicate":
+            return None
+        return session.get(Article, row.article_id)
+    article = session.scalars(select(Article).where(Article.url == record.url)).first()
+    if article is not None:
+        return article
+    for row in known.values():
+        if row.kind == "duplicate":
+            continue
+        candidate = session.get(Article, row.article_id)
+        if candidate is not None and same_text(candidate, fp):
+            return candidate
+    return None  # an alias of another article stays where it points
+
+
+def _store_new(
+    session: Session,
+    record: ArticleRecord,
+    fp: Fingerprint,
+    urls: list[str],
+    known: dict[str, ArticleUrl],
+) -> SaveOutcome:
+    article = Article(
+        source_id=record.source_id,
+        url=record.url,
+        first_seen_at=record.fetched_at,
+        revision=1,
+        status="new",
+    )
+    _apply(article, record, fp)
+    session.add(article)
+    session.flush()
+    _add_urls(session, article, record, urls, known, "alias")
+    match = None if record.paywalled else near_match(session, fp, exclude=article.id)
+    set_buckets(session, article.id, fp)
+    index_article(session, article)
+    if match is None:
+        return SaveOutcome("stored", article.id)
+    other = session.get(Article, match.article_id)
+    if other is None:
+        return SaveOutcome("stored", article.id)
+    story = join_story(session, article, other)
+    session.flush()
+    return SaveOutcome(
+        "near_duplicate", article.id, story.id, duplicate_of=other.id, similarity=match.similarity
+    )
+
+
+def _refetched(
+    session: Session,
+    article: Article,
+    record: ArticleRecord,
+    fp: Fingerprint,
+    urls: list[str],
+    known: dict[str, ArticleUrl],
+) -> SaveOutcome:
+    _add_urls(session, article, record, urls, known, "alias")
+    changed = _changes(article, record, fp)
+    if not any(name in changed for name in TEXT_FIELDS):
+        _apply(article, record, fp, text=False)
+        article.fetched_at = record.fetched_at
+        session.flush()
+        return SaveOutcome("unchanged", article.id, article.story_id, changed=changed)
+    session.add(
+        ArticleRevision(
+            article_id=article.id,
+            number=article.revision,
+            title=article.title,
+            body=article.body,
+            body_hash=article.body_hash,
+            changed=changed,
+            captured_at=record.fetched_at,
+        )
+    )
+    _apply(article, record, fp)
+    article.revision += 1
+    article.updated_at = record.fetched_at
+    session.flush()
+    if "body" in changed:
+        set_buckets(session, article.id, fp)
+    index_article(session, article)
+    return SaveOutcome("updated", article.id, article.story_id, changed=changed)
+
+
+def _changes(article: Article, record: ArticleRecord, fp: Fingerprint) -> list[str]:
+    """Tracked fields whose new value differs (the body compared by its folded hash)."""
+    changed = []
+    for name in TRACKED:
+        if name == "body":
+            if article.body_hash != fp.body_hash:
+                changed.append(name)
+        elif name == "title":
+            if " ".join((article.title or "").split()) != " ".join((record.title or "").split()):
+                changed.append(name)
+        elif getattr(record, name) and getattr(article, name) != getattr(record, name):
+            changed.append(name)  # a field the page stopped giving keeps its old value
+    return changed
+
+
+def _apply(article: Article, record: ArticleRecord, fp: Fingerprint, *, text: bool = True) -> None:
+    """Copy the record's fields onto the article (text fields only when ``text``)."""
+    if text:
+        article.title = record.title
+        article.body = record.body
+        article.body_hash = fp.body_hash
+        article.minhash = fp.signature_bytes()
+        article.word_count = record.word_count or fp.words
+    values: dict[str, Any] = {
+        "description": record.description,
+        "authors": record.authors,
+        "language": record.language,
+        "language_declared": record.language_declared,
+        "published_at": record.published_at,
+        "published_offset": record.published_offset,
+        "published_source": record.published_source,
+        "published_precision": record.published_precision,
+        "modified_at": record.modified_at,
+        "modified_source": record.modified_source,
+        "top_image": record.top_image,
+        "site_name": record.site_name,
+        "section": record.section,
+        "tags": record.tags,
+    }
+    for name, value in values.items():
+        if value or getattr(article, name, None) is None:
+            setattr(article, name, value)
+    article.paywalled = record.paywalled
+    article.fetched_at = record.fetched_at
+    article.extraction = {
+        **record.extraction,
+        "fingerprint": {
+            "words": fp.words,
+            "shingles": fp.shingles,
+            "shingle": SHINGLE,
+            "perm": NUM_PERM,
+        },
+    }
+    article.sort_at = _sort_time(article.published_at, article.first_seen_at or record.fetched_at)
+
+
+def _sort_time(published: datetime | None, first_seen: datetime) -> datetime:
+    """Newest-first position: the publication time, unless it is missing or in the future."""
+    if published is None or published > first_seen + FUTURE_SLACK:
+        return first_seen
+    return published
+
+
+def _add_urls(
+    session: Session,
+    article: Article,
+    record: ArticleRecord,
+    urls: list[str],
+    known: dict[str, ArticleUrl],
+    kind: str,
+) -> None:
+    """Record the URLs not yet known as leading to ``article``.
+
+    ``kind`` is ``duplicate`` for another copy's URLs; otherwise the article's own URL is
+    ``canonical`` and the others are ``alias``.
+    """
+    for url in urls:
+        if url in known:
+            continue
+        this_kind = (
+            kind if kind == "duplicate" else ("canonical" if url == article.url else "alias")
+        )
+        session.add(
+            ArticleUrl(
+                url=url,
+                article_id=article.id,
+                source_id=record.source_id,
+                kind=this_kind,
+                first_seen_at=record.fetched_at,
+            )
+        )
+    session.flush()
+
+
+__all__ = ["ArticleRecord", "SaveOutcome", "save_article"]

@@ -1,0 +1,99 @@
+"""``aggregator status``: the per-source health table and its JSON form."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aggregator.cli import cli
+from scheduler.lock import SchedulerLease
+from storage.base import utcnow
+from storage.db import session_scope, upgrade
+from storage.runs import CrawlRun
+
+SOURCES = """\
+sources:
+  - {name: good, homepage: 'http://good.test/', feeds: ['http://good.test/f'], languages: en}
+  - {name: down, homepage: 'http://down.test/', feeds: ['http://down.test/f'], languages: ar}
+  - {name: fresh, homepage: 'http://new.test/', feeds: ['http://new.test/f'], languages: fr}
+  - {name: off, homepage: 'http://off.test/', feeds: ['http://off.test/f'], languages: fr,
+     enabled: false}
+"""
+
+
+@pytest.fixture
+def setup(tmp_path: Path, sqlite_url: str) -> list[str]:
+    upgrade(sqlite_url)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(SOURCES, encoding="utf-8")
+    now = utcnow()
+    with session_scope(sqlite_url) as session:
+        session.add(
+            CrawlRun(
+                source_name="good",
+                status="finished",
+                stored=9,
+                failed=1,
+                started_at=now - timedelta(hours=2),
+                finished_at=now - timedelta(hours=2),
+            )
+        )
+        for hours in (3, 2, 1):
+            session.add(
+                CrawlRun(
+                    source_name="down",
+                    status="failed",
+                    started_at=now - timedelta(hours=hours),
+                    message="feed answered 503",
+                )
+            )
+    return ["--database-url", sqlite_url, "--sources", str(sources), "status"]
+
+
+def test_table_shows_each_source_and_its_warnings(setup: list[str]) -> None:
+    result = CliRunner().invoke(cli, setup)
+    assert result.exit_code == 0, result.output
+    lines = {line.split("\t")[0]: line.split("\t") for line in result.output.splitlines()}
+    assert lines["good"][1:7] == ["2h ago", "finished", "0", "0", "", "10%"]
+    assert lines["down"][1:3] == ["never", "failed"] and lines["down"][5] == "3"
+    assert "3 runs failed in a row (last: feed answered 503)" in lines["down"][7]
+    assert lines["fresh"][7] == "never crawled"
+    assert lines["off (disabled)"][7] == ""
+    assert "scheduler: not running" in result.output
+
+
+def test_json_output(setup: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*setup, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    by_name = {s["name"]: s for s in data["sources"]}
+    assert list(by_name) == ["good", "down", "fresh", "off"]
+    assert by_name["good"]["failed_share"] == pytest.approx(0.1)
+    assert by_name["down"]["consecutive_failures"] == 3
+    assert [w["kind"] for w in by_name["down"]["warnings"]] == ["failing"]
+    assert by_name["off"]["enabled"] is False
+    assert data["scheduler"] is None
+
+
+def test_named_sources_and_a_running_scheduler(setup: list[str], sqlite_url: str) -> None:
+    lease = SchedulerLease(sqlite_url)
+    lease.acquire()
+    result = CliRunner().invoke(cli, [*setup, "--json", "good"])
+    data = json.loads(result.output)
+    assert [s["name"] for s in data["sources"]] == ["good"]
+    assert data["scheduler"]["holder"] == lease.holder
+
+
+def test_check_exits_2_when_an_enabled_source_has_a_warning(setup: list[str]) -> None:
+    assert CliRunner().invoke(cli, [*setup, "--check"]).exit_code == 2
+    assert CliRunner().invoke(cli, [*setup, "--check", "good"]).exit_code == 0
+
+
+def test_an_unknown_source_is_one_clear_line(setup: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*setup, "nope"])
+    assert result.exit_code == 1
+    assert "no source named 'nope'" in result.output and "Traceback" not in result.output

@@ -1,0 +1,49 @@
+"""`aggregator users add/list/remove` on a real SQLite database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from aggregator.cli import cli
+from storage.accounts import authenticate
+from storage.db import session_scope
+
+
+def _run(db: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--database-url", db, "users", *args], input=stdin)
+    return result.exit_code, result.output
+
+
+def test_add_list_remove(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert _run(db, "list") == (0, "no users yet: aggregator users add NAME\n")
+    code, output = _run(db, "add", "amira", stdin="correct horse battery\ncorrect horse battery\n")
+    assert code == 0, output
+    assert output.endswith("added user 'amira'\n")
+    assert "correct horse" not in output  # the prompt hides the password
+    code, output = _run(db, "add", "karim", "--password-stdin", stdin="another long secret\n")
+    assert (code, output) == (0, "added user 'karim'\n")
+    with session_scope(db) as session:
+        assert authenticate(session, "karim", "another long secret") is not None
+    code, output = _run(db, "list")
+    lines = output.splitlines()
+    assert lines[0] == "amira\tlast login: never"
+    assert lines[1].startswith("karim\tlast login: 20") and lines[1].endswith(" UTC")
+    assert _run(db, "remove", "amira") == (0, "removed user 'amira'\n")
+    assert [line.split("\t")[0] for line in _run(db, "list")[1].splitlines()] == ["karim"]
+
+
+def test_mistakes_are_one_line_errors(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert _run(db, "remove", "ghost") == (1, "Error: no user named 'ghost'\n")
+    assert _run(db, "add", "x", "--password-stdin", stdin="short\n") == (
+        1,
+        "Error: password for 'x' must be 8 to 1024 characters\n",
+    )
+    _run(db, "add", "x", "--password-stdin", stdin="long enough\n")
+    assert _run(db, "add", "x", "--password-stdin", stdin="long enough\n") == (
+        1,
+        "Error: user 'x' already exists\n",
+    )

@@ -1,0 +1,62 @@
+"""Run records: one row per source, opened and closed as a crawl builds the extension."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
+from sqlalchemy import select
+
+from aggregator.config.sources import parse_sources
+from aggregator.crawl.recorder import RunRecorder, run_status
+from aggregator.crawl.report import count, fail
+from storage.db import session_scope
+from storage.runs import CrawlRun
+
+SOURCES = parse_sources("""
+sources:
+  - {name: alpha, homepage: "http://127.0.0.1:1/", feeds: ["http://127.0.0.1:1/f"], languages: en}
+  - {name: beta, homepage: "http://127.0.0.1:2/", feeds: ["http://127.0.0.1:2/f"], languages: fr}
+""").sources
+
+
+@pytest.mark.parametrize(
+    ("reason", "figures", "status"),
+    [
+        ("finished", {"found": 3, "failed": 1}, "finished"),
+        ("finished", {"found": 0, "failed": 2}, "failed"),
+        ("finished", {"not_modified": 1}, "finished"),
+        ("shutdown", {"found": 3}, "interrupted"),
+        ("closespider_timeout", {"found": 3}, "interrupted"),
+        ("cancelled", {"found": 3}, "failed"),
+    ],
+)
+def test_run_status(reason: str, figures: dict[str, int], status: str) -> None:
+    assert run_status(reason, figures) == status
+
+
+def test_rows_opened_then_closed_with_figures(database_url: str) -> None:
+    crawler = get_crawler(Spider, {"AGGREGATOR_DATABASE_URL": database_url,
+                                   "AGGREGATOR_TRIGGER": "scheduled"})
+    recorder = RunRecorder.from_crawler(crawler)
+    spider = Spider(name="news")
+    spider.sources = SOURCES  # type: ignore[attr-defined]
+    crawler.stats.open_spider()
+    recorder.spider_opened(spider)
+    with session_scope(database_url) as session:
+        runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.source_name)))
+        assert [(r.source_name, r.status, r.trigger) for r in runs] == [
+            ("alpha", "running", "scheduled"), ("beta", "running", "scheduled")]
+    count(crawler.stats, "alpha", "found", 4)
+    count(crawler.stats, "alpha", "stored", 3)
+    fail(crawler.stats, "alpha", "http://127.0.0.1:1/a", "http_5xx", "503")
+    fail(crawler.stats, "beta", "http://127.0.0.1:2/f", "timeout", "30 s")
+    recorder.spider_closed(spider, "finished")
+    with session_scope(database_url) as session:
+        alpha, beta = session.scalars(select(CrawlRun).order_by(CrawlRun.source_name))
+        assert (alpha.status, alpha.found, alpha.stored, alpha.failed) == ("finished", 4, 3, 1)
+        assert alpha.failure_reasons == {"http_5xx": 1}
+        assert alpha.errors == [{"url": "http://127.0.0.1:1/a", "reason": "http_5xx",
+                                 "detail": "503"}]
+        assert alpha.finished_at is not None and alpha.finished_at >= alpha.started_at
+        assert (beta.status, beta.failed, beta.failure_reasons) == ("failed", 1, {"timeout": 1})

@@ -1,0 +1,90 @@
+"""Sitemap parsing on bytes: urlsets, indexes, gzip, and Google News fields kept."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from aggregator.discovery.sitemaps import SitemapInvalid, gunzip, parse_sitemap
+
+WIRE = Path(__file__).parent.parent / "fixtures" / "outlets" / "wire"
+BASE = "http://wire.test"
+
+
+def fixture(path: str) -> bytes:
+    text = (WIRE / path).read_text(encoding="utf-8")
+    return text.replace("{{BASE}}", BASE).replace("{{RECENT_ISO}}", "2024-05-06T07:08:09Z").encode()
+
+
+def test_google_news_fields_are_kept() -> None:
+    sitemap = parse_sitemap(fixture("sitemaps/news.xml"), f"{BASE}/sitemaps/news.xml")
+    assert sitemap.kind == "urlset"
+    first, old = sitemap.entries
+    assert first.url == f"{BASE}/news/news-a.html"
+    assert first.title == "Ministers meet on water security"
+    assert first.language == "en"
+    assert first.published == "2024-05-06T07:08:09Z"
+    assert first.published_at == datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+    assert old.published_at == datetime(2019, 6, 1, 4, tzinfo=UTC)  # +04:00 converted
+
+
+def test_news_fields_in_arabic_with_any_namespace_prefix() -> None:
+    body = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:n="http://www.google.com/schemas/sitemap-news/0.9">
+  <url><loc>https://ar.example.org/a/1</loc><lastmod>2024-01-01</lastmod>
+    <n:news><n:publication><n:name>م</n:name><n:language>ar</n:language></n:publication>
+      <n:publication_date>2024-02-03</n:publication_date><n:title>عنوان الخبر</n:title></n:news>
+  </url>
+</urlset>""".encode()
+    entry = parse_sitemap(body, "https://ar.example.org/news.xml").entries[0]
+    assert (entry.title, entry.language, entry.published) == ("عنوان الخبر", "ar", "2024-02-03")
+
+
+def test_index_lists_children_with_lastmod() -> None:
+    sitemap = parse_sitemap(fixture("sitemaps/index.xml"), f"{BASE}/sitemaps/index.xml")
+    assert sitemap.kind == "index" and sitemap.entries == []
+    assert [c.url for c in sitemap.children] == [
+        f"{BASE}/sitemaps/news.xml",
+        f"{BASE}/sitemaps/archive.xml.gz",
+        f"{BASE}/sitemaps/2019.xml",
+    ]
+    assert sitemap.children[2].published_at == datetime(2019, 12, 31, tzinfo=UTC)
+
+
+def test_gzip_is_detected_by_its_magic_bytes() -> None:
+    body = gzip.compress(fixture("sitemaps/archive.xml"))
+    sitemap = parse_sitemap(body, f"{BASE}/sitemaps/archive.xml.gz")
+    assert [e.url for e in sitemap.entries] == [f"{BASE}/news/archive-a.html"]
+
+
+def test_gzip_bomb_is_refused() -> None:
+    bomb = gzip.compress(b"<urlset>" + b" " * (2 * 1024 * 1024) + b"</urlset>")
+    with pytest.raises(SitemapInvalid, match="inflates beyond"):
+        gunzip(bomb, limit=1024 * 1024)
+
+
+def test_external_entities_are_never_resolved(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET")
+    body = f"""<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file://{secret}">]>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://x.test/&x;</loc></url></urlset>""".encode()
+    entries = parse_sitemap(body, "http://x.test/s.xml").entries
+    assert all("TOPSECRET" not in e.url for e in entries)
+
+
+@pytest.mark.parametrize("body", [b"<html><body>no</body></html>", b"", b"\x1f\x8bbroken gzip"])
+def test_what_is_not_a_sitemap(body: bytes) -> None:
+    with pytest.raises(SitemapInvalid, match=r"http://x\.test/s\.xml"):
+        parse_sitemap(body, "http://x.test/s.xml")
+
+
+def test_locations_are_resolved_and_non_http_dropped() -> None:
+    body = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc> /a.html </loc></url><url><loc>javascript:alert(1)</loc></url><url></url></urlset>"""
+    assert [e.url for e in parse_sitemap(body, "http://x.test/s.xml").entries] == [
+        "http://x.test/a.html"
+    ]

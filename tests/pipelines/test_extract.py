@@ -1,0 +1,81 @@
+"""The extract stage, built as a crawl builds it and called directly (no reactor, no network)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from aggregator.config.sources import parse_sources
+from aggregator.crawl.report import source_figures
+from aggregator.items import ArticleItem
+from aggregator.pipelines.extract import ExtractPipeline
+from aggregator.spiders.news import NewsSpider
+
+SOURCES = parse_sources("""
+sources:
+  - {name: gazette, homepage: "http://127.0.0.1:9/", feeds: ["http://127.0.0.1:9/f"],
+     languages: fr, timezone: Europe/Paris}
+""").sources
+
+PARAGRAPH = (
+    "Le conseil municipal a adopté mardi soir un budget qui prévoit la rénovation de trois "
+    "écoles du centre-ville, la création d’une nouvelle ligne de bus et un plan pour les "
+    "pistes cyclables, après un débat de plus de quatre heures entre la majorité et l’opposition."
+)
+ARTICLE = f"""<!doctype html><html lang="fr"><head><title>Budget voté | La Gazette</title>
+<meta property="article:published_time" content="2021-02-02T18:30:00+01:00"></head>
+<body><nav><a href="/">Accueil</a><a href="/politique">Politique</a></nav>
+<article><h1>Budget voté</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH} Deuxième paragraphe.</p>
+<p>{PARAGRAPH} Troisième paragraphe.</p></article><footer>© La Gazette</footer></body></html>"""
+CHALLENGE = """<html><head><title>Just a moment...</title></head><body>
+<h1>Checking your browser before accessing the site.</h1>
+<p>Please enable JavaScript and cookies to continue.</p><div class="cf-browser-verification">
+</div></body></html>"""
+
+
+def _item(html: str) -> ArticleItem:
+    url = "http://127.0.0.1:9/2021/02/budget.html"
+    return ArticleItem(source="gazette", url=url, response_url=url, html=html,
+                       fetched_at=datetime(2021, 2, 3, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def pipeline() -> ExtractPipeline:
+    crawler = get_crawler(NewsSpider, {"AGGREGATOR_EXTRACT_WORKERS": 1})
+    crawler.spider = NewsSpider(sources=SOURCES)
+    crawler.stats.open_spider()
+    stage = build_from_crawler(ExtractPipeline, crawler)
+    stage.open_spider()
+    yield stage
+    stage.close_spider()
+
+
+def test_article_is_extracted_in_the_pool(pipeline: ExtractPipeline) -> None:
+    item = asyncio.run(pipeline.process_item(_item(ARTICLE)))
+    assert item.article is not None
+    assert item.article.title == "Budget voté"
+    assert "Troisième paragraphe" in item.article.body
+    assert "Accueil" not in item.article.body
+    assert item.article.published is not None
+    assert item.article.published.value == datetime(2021, 2, 2, 17, 30, tzinfo=UTC)
+    assert item.html == ""  # released once extracted
+
+
+def test_challenge_page_is_dropped_with_a_reason(pipeline: ExtractPipeline) -> None:
+    with pytest.raises(DropItem, match="challenge"):
+        asyncio.run(pipeline.process_item(_item(CHALLENGE)))
+    figures = source_figures(pipeline.crawler.stats, "gazette")
+    assert figures["failed"] == 1
+    assert figures["reasons"] == {"challenge": 1}
+    assert figures["errors"][0]["url"].endswith("/budget.html")
+
+
+def test_empty_page_is_dropped(pipeline: ExtractPipeline) -> None:
+    with pytest.raises(DropItem, match="empty_extraction|too_short"):
+        asyncio.run(pipeline.process_item(_item("<html><body><nav>Menu</nav></body></html>")))
+    assert source_figures(pipeline.crawler.stats, "gazette")["failed"] == 1

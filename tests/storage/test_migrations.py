@@ -1,0 +1,54 @@
+"""Migrations upgrade and downgrade on both databases, and index existing articles."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import inspect, select, text
+
+from storage.articles import Article
+from storage.db import alembic_config, current_revision, get_engine, head_revision, session_scope
+from storage.db import upgrade as upgrade_db
+from storage.search import matching_ids
+from tests.storage.conftest import SEEDS
+
+
+def _downgrade(url: str, revision: str) -> None:
+    with get_engine(url).begin() as connection:
+        config = alembic_config(url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_head_creates_the_search_index(database_url: str) -> None:
+    assert current_revision(database_url) == head_revision() == "0002"
+    tables = inspect(get_engine(database_url)).get_table_names()
+    assert "article_search" in tables
+    indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("articles")}
+    assert "ix_articles_status_language_sort" in indexes
+
+
+def test_down_and_up_again_reindexes_existing_articles(
+    database_url: str, outlets: dict[str, int]
+) -> None:
+    _downgrade(database_url, "0001")
+    assert "article_search" not in inspect(get_engine(database_url)).get_table_names()
+    with session_scope(database_url) as session:  # an article stored before search existed
+        session.execute(
+            text(
+                "INSERT INTO articles (source_id, url, title, body, body_hash, authors, tags, "
+                "word_count, paywalled, extraction, fetched_at, first_seen_at, updated_at, "
+                "sort_at, revision, status, starred) VALUES (:s, 'https://daily.example/old', "
+                "'Vieux', :b, 'x', '[]', '[]', 0, false, '{}', :t, :t, :t, :t, 1, 'new', false)"
+            ),
+            {
+                "s": outlets["daily"],
+                "b": SEEDS["fr-enquete-hopital"]["body"],
+                "t": "2026-01-01 00:00:00",
+            },
+        )
+    upgrade_db(database_url)
+    with session_scope(database_url) as session:
+        found = session.scalars(
+            select(Article.url).where(Article.id.in_(matching_ids("enquete")))
+        ).all()
+    assert found == ["https://daily.example/old"]

@@ -1,0 +1,92 @@
+"""Logging in and out: argon2-checked passwords, session cookie flags, CSRF on the form."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from .client_helpers import csrf_of
+from .review_seed import PASSWORD
+
+
+def test_pages_need_a_login(client: TestClient) -> None:
+    response = client.get("/?language=ar", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2F%3Flanguage%3Dar"
+    assert client.post("/articles/1/approve", data={}).status_code == 403
+
+
+def test_login_sets_a_httponly_samesite_cookie(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"username": "amira", "password": PASSWORD, "csrf": token, "next": "/sources"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sources"
+    cookie = response.headers["set-cookie"].lower()
+    assert cookie.startswith("aggregator_session=")
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "amira" in page.text
+
+
+def test_wrong_password_is_refused(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login", data={"username": "amira", "password": "wrong password", "csrf": token}
+    )
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.text
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_unknown_user_gets_the_same_answer(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login", data={"username": "nobody", "password": "x" * 9, "csrf": token}
+    )
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.text
+
+
+def test_login_without_csrf_token_is_forbidden(client: TestClient) -> None:
+    client.get("/login")
+    response = client.post("/login", data={"username": "amira", "password": "x"})
+    assert response.status_code == 403
+
+
+def test_login_goes_to_a_local_next_only(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={
+            "username": "amira",
+            "password": PASSWORD,
+            "csrf": token,
+            "next": "//evil.example/steal",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+
+
+def test_logout_ends_the_session(editor: tuple[TestClient, str]) -> None:
+    client, token = editor
+    assert client.post("/logout", data={"csrf": token}, follow_redirects=False).status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_removed_account_loses_its_session(
+    editor: tuple[TestClient, str], seeded: tuple[str, dict[str, int]]
+) -> None:
+    from storage.accounts import remove_user
+    from storage.db import session_scope
+
+    client, _ = editor
+    with session_scope(seeded[0]) as session:
+        remove_user(session, "amira")
+    assert client.get("/", follow_redirects=False).status_code == 303
