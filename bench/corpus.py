@@ -2,10 +2,10 @@
 
 Documents are built from real sentences: every sentence of the extraction ground-truth bodies
 (about 6,000 sentences of English news, read-only), drawn at random into paragraphs; the
-hand-written Arabic and French seeds are used only for a language with enough sentences. Two documents share a
-sentence now and then, as articles on one topic do, but are otherwise different; planted
-variants (a syndicated copy with chrome lines, a light edit, a truncated copy) give the
-near-duplicates to find.
+hand-written Arabic and French seeds are used only for a language with enough sentences.
+Two documents share a sentence now and then, as articles on one topic do, but are otherwise
+different; planted variants (a syndicated copy with chrome lines, a light edit, a truncated
+copy) give the near-duplicates to find.
 """
 
 from __future__ import annotations
@@ -26,8 +26,13 @@ GROUND_TRUTH = Path("/work/shared/data/extraction-dev/body/ground-truth.json")
 SEEDS = ROOT / "tests" / "fixtures" / "dedup" / "seeds.json"
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 _SENTENCE = re.compile(r"(?<=[.!?؟])\s+")
-CHROME = ["Advertisement", "Share this article", "Sign up for our newsletter",
-          "Photo: AFP via Getty Images", "Read more: today's top stories"]
+CHROME = [
+    "Advertisement",
+    "Share this article",
+    "Sign up for our newsletter",
+    "Photo: AFP via Getty Images",
+    "Read more: today's top stories",
+]
 
 
 @dataclass(frozen=True)
@@ -55,15 +60,18 @@ def sentence_pool() -> dict[str, list[str]]:
     return {k: sorted(set(v)) for k, v in pool.items() if v}
 
 
-def documents(n: int, *, seed: int = 1, copies: float = 0.1, sentences: int = 24
-              ) -> Iterator[Doc]:
+def documents(n: int, *, seed: int = 1, copies: float = 0.1, sentences: int = 24) -> Iterator[Doc]:
     """``n`` documents; a share ``copies`` are variants of an earlier one (near duplicates)."""
     rng = random.Random(seed)
     pool = sentence_pool()
     # A language needs many sentences, or its documents would all resemble each other: the
     # hand-written Arabic and French seeds are too few, so volume runs are mostly English.
-    languages = [lang for lang, weight in (("en", 6), ("ar", 2), ("fr", 2))
-                 if len(pool.get(lang, ())) >= 10 * sentences for _ in range(weight)]
+    languages = [
+        lang
+        for lang, weight in (("en", 6), ("ar", 2), ("fr", 2))
+        if len(pool.get(lang, ())) >= 10 * sentences
+        for _ in range(weight)
+    ]
     made: list[tuple[str, str, str]] = []
     keep = 20_000  # recent documents that may be copied: memory stays flat
     for i in range(n):
@@ -77,7 +85,7 @@ def documents(n: int, *, seed: int = 1, copies: float = 0.1, sentences: int = 24
             picked = rng.sample(pool[lang], k=min(sentences, len(pool[lang])))
             # A unique figure per article, as real articles have names, numbers, places.
             picked[0] = f"{picked[0]} ({i:07d})"
-            paragraphs = [" ".join(picked[k:k + 3]) for k in range(0, len(picked), 3)]
+            paragraphs = [" ".join(picked[k : k + 3]) for k in range(0, len(picked), 3)]
             body = "\n\n".join(paragraphs)
             title = " ".join(picked[1].split()[:10])
             made.append((title, body, lang))
@@ -113,15 +121,21 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{cpu}, {os.cpu_count()} cores (shared; load {load:.1f} at the end), "
-            f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-            f"commit {_commit()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores (shared; load {load:.1f} at the end), "
+        f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"commit {_commit()}"
+    )
 
 
 def _commit() -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 

@@ -44,48 +44,54 @@ from aggregator.dedup import fingerprint as fpmod  # noqa: E402
 
 
 class BandIndex:
-    """LSH buckets in memory: per band, sorted 64-bit keys with their document ids."""
+    """LSH buckets in memory: one sorted array of (band, key) hashes with document ids.
+
+    Each band's 16-byte key is cut to 64 bits and mixed with the band number, so one
+    ``searchsorted`` answers all bands; recent additions wait in a dict until merged.
+    """
 
     MERGE_AT = 100_000
 
     def __init__(self, bands: int) -> None:
-        self.keys = [np.empty(0, dtype=np.uint64) for _ in range(bands)]
-        self.ids = [np.empty(0, dtype=np.uint32) for _ in range(bands)]
-        self.recent: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+        self.salt = np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.ids = np.empty(0, dtype=np.uint32)
+        self.recent: dict[int, list[int]] = {}
         self.pending = 0
 
-    def candidates(self, keys: list[int]) -> set[int]:
+    def mixed(self, bands: tuple[bytes, ...]) -> np.ndarray:
+        raw = np.frombuffer(b"".join(b[:8] for b in bands), dtype="<u8")
+        return raw ^ self.salt
+
+    def candidates(self, keys: np.ndarray) -> set[int]:
+        lo = np.searchsorted(self.keys, keys, side="left")
+        hi = np.searchsorted(self.keys, keys, side="right")
         found: set[int] = set()
-        for band, key in enumerate(keys):
-            sorted_keys = self.keys[band]
-            lo = np.searchsorted(sorted_keys, key, side="left")
-            hi = np.searchsorted(sorted_keys, key, side="right")
-            if hi > lo:
-                found.update(self.ids[band][lo:hi].tolist())
-            found.update(self.recent[band].get(key, ()))
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            if b > a:
+                found.update(self.ids[a:b].tolist())
+        recent = self.recent
+        for key in keys.tolist():
+            if key in recent:
+                found.update(recent[key])
         return found
 
-    def add(self, doc: int, keys: list[int]) -> None:
-        for band, key in enumerate(keys):
-            self.recent[band].setdefault(key, []).append(doc)
+    def add(self, doc: int, keys: np.ndarray) -> None:
+        for key in keys.tolist():
+            self.recent.setdefault(key, []).append(doc)
         self.pending += 1
         if self.pending >= self.MERGE_AT:
             self.merge()
 
     def merge(self) -> None:
-        for band, recent in enumerate(self.recent):
-            new_keys = np.fromiter((k for k, ids in recent.items() for _ in ids), dtype=np.uint64)
-            new_ids = np.fromiter((i for ids in recent.values() for i in ids), dtype=np.uint32)
-            keys = np.concatenate([self.keys[band], new_keys])
-            ids = np.concatenate([self.ids[band], new_ids])
-            order = np.argsort(keys, kind="stable")
-            self.keys[band], self.ids[band] = keys[order], ids[order]
-            recent.clear()
+        new_keys = np.fromiter((k for k, ids in self.recent.items() for _ in ids), dtype=np.uint64)
+        new_ids = np.fromiter((i for ids in self.recent.values() for i in ids), dtype=np.uint32)
+        keys = np.concatenate([self.keys, new_keys])
+        ids = np.concatenate([self.ids, new_ids])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.ids = keys[order], ids[order]
+        self.recent.clear()
         self.pending = 0
-
-
-def _keys(bands: tuple[bytes, ...]) -> list[int]:
-    return [int.from_bytes(b[:8], "little") for b in bands]
 
 
 def run_full(n: int) -> dict[str, Any]:
@@ -96,13 +102,13 @@ def run_full(n: int) -> dict[str, Any]:
     t_fp = t_index = 0.0
     planted = found = false_matches = 0
     for i, doc in enumerate(documents(n)):
-        start = time.perf_counter()
+        start = time.process_time()
         fp = fpmod.fingerprint(doc.body)
-        t_fp += time.perf_counter() - start
-        start = time.perf_counter()
+        t_fp += time.process_time() - start
+        start = time.process_time()
         match = None
         if fp.signature is not None:
-            keys = _keys(fp.bands)
+            keys = index.mixed(fp.bands)
             best = 0.0
             for other in index.candidates(keys):
                 j = fpmod.jaccard(fp.signature, signatures[other])
@@ -110,15 +116,23 @@ def run_full(n: int) -> dict[str, Any]:
                     match, best = other, j
             signatures[i], sizes[i] = fp.signature, fp.shingles
             index.add(i, keys)
-        t_index += time.perf_counter() - start
+        t_index += time.process_time() - start
         if doc.origin is not None:
             planted += 1
             found += match is not None
         elif match is not None:
             false_matches += 1
-    return {"mode": "full", "n": n, "fingerprint_per_s": n / t_fp, "index_per_s": n / t_index,
-            "total_per_s": n / (t_fp + t_index), "planted": planted, "found": found,
-            "false_matches": false_matches, "peak_rss_mb": _peak_mb()}
+    return {
+        "mode": "full",
+        "n": n,
+        "fingerprint_per_s": n / t_fp,
+        "index_per_s": n / t_index,
+        "total_per_s": n / (t_fp + t_index),
+        "planted": planted,
+        "found": found,
+        "false_matches": false_matches,
+        "peak_rss_mb": _peak_mb(),
+    }
 
 
 def run_index(n: int, seed: int = 3) -> dict[str, Any]:
@@ -127,7 +141,7 @@ def run_index(n: int, seed: int = 3) -> dict[str, Any]:
     index = BandIndex(fpmod.BANDS)
     signatures = np.zeros((n, fpmod.NUM_PERM), dtype=np.uint32)
     planted = found = 0
-    start = time.perf_counter()
+    start = time.process_time()
     for i in range(n):
         if i and rng.random() < 0.1:
             origin = int(rng.integers(0, i))
@@ -138,15 +152,23 @@ def run_index(n: int, seed: int = 3) -> dict[str, Any]:
         else:
             origin = -1
             sig = rng.integers(0, 2**32, fpmod.NUM_PERM, dtype=np.uint32)
-        keys = _keys(fpmod.band_keys(sig))
-        hit = any(fpmod.jaccard(sig, signatures[c]) >= fpmod.JACCARD_THRESHOLD
-                  for c in index.candidates(keys))
+        keys = index.mixed(fpmod.band_keys(sig))
+        hit = any(
+            fpmod.jaccard(sig, signatures[c]) >= fpmod.JACCARD_THRESHOLD
+            for c in index.candidates(keys)
+        )
         found += origin >= 0 and hit
         signatures[i] = sig
         index.add(i, keys)
-    seconds = time.perf_counter() - start
-    return {"mode": "index", "n": n, "index_per_s": n / seconds, "planted": planted,
-            "found": found, "peak_rss_mb": _peak_mb()}
+    seconds = time.process_time() - start
+    return {
+        "mode": "index",
+        "n": n,
+        "index_per_s": n / seconds,
+        "planted": planted,
+        "found": found,
+        "peak_rss_mb": _peak_mb(),
+    }
 
 
 def _peak_mb() -> float:
@@ -154,24 +176,34 @@ def _peak_mb() -> float:
 
 
 def _child(mode: str, n: int) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(n)], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(n)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def render(results: list[dict[str, Any]], quality: dict[str, Any], command: str) -> str:
     lines = [
-        "## Deduplication", "",
-        f"Machine: {machine()}. Command: `{command}`.", "",
-        "### Near-duplicate detection on the labelled pairs", "",
+        "## Deduplication",
+        "",
+        f"Machine: {machine()}. Command: `{command}`.",
+        "",
+        "### Near-duplicate detection on the labelled pairs",
+        "",
         f"{quality['pairs']} pairs in `tests/fixtures/dedup/pairs.jsonl` "
         f"({quality['positives']} duplicates; built by `bench/dedup_pairs.py`). Detector: exact "
         f"folded-body hash, or LSH candidate ({fpmod.BANDS} bands x {fpmod.ROWS} rows of a "
         f"{fpmod.NUM_PERM}-value MinHash over {fpmod.SHINGLE}-word shingles) verified by "
         f"estimated Jaccard >= {fpmod.JACCARD_THRESHOLD} or containment >= "
-        f"{fpmod.CONTAINMENT_THRESHOLD}.", "",
-        f"**Precision {quality['precision']:.3f}, recall {quality['recall']:.3f}.**", "",
-        "| kind | label | detected / pairs | estimated Jaccard (min-max) |", "|---|---|---|---|",
+        f"{fpmod.CONTAINMENT_THRESHOLD}.",
+        "",
+        f"**Precision {quality['precision']:.3f}, recall {quality['recall']:.3f}.**",
+        "",
+        "| kind | label | detected / pairs | estimated Jaccard (min-max) |",
+        "|---|---|---|---|",
     ]
     for kind, counts in quality["kinds"].items():
         total = sum(counts.values())
@@ -180,9 +212,12 @@ def render(results: list[dict[str, Any]], quality: dict[str, Any], command: str)
         low, high = quality["jaccard_range"][kind]
         lines.append(f"| {kind} | {label} | {detected} / {total} | {low:.2f}-{high:.2f} |")
     lines += [
-        "", "Misses are teasers (a fifth of the article, Jaccard 0.2-0.3: LSH rarely makes them "
-        "candidates) and the heaviest edits; no unrelated article was ever joined.", "",
-        "### Throughput and memory as the corpus grows", "",
+        "",
+        "Misses are teasers (a fifth of the article, Jaccard 0.2-0.3: LSH rarely makes them "
+        "candidates) and the heaviest edits; no unrelated article was ever joined.",
+        "",
+        "### Throughput and memory as the corpus grows",
+        "",
         "| documents | run | fingerprint/s | index/s | total/s | planted copies found "
         "| false matches | peak RSS (MB) |",
         "|---|---|---|---|---|---|---|---|",
@@ -193,9 +228,13 @@ def render(results: list[dict[str, Any]], quality: dict[str, Any], command: str)
         false = str(r.get("false_matches", "-"))
         lines.append(
             f"| {r['n']:,} | {r['mode']} | {fp_rate} | {r['index_per_s']:,.0f} | {total} | "
-            f"{r['found']:,} / {r['planted']:,} | {false} | {r['peak_rss_mb']:,.0f} |")
+            f"{r['found']:,} / {r['planted']:,} | {false} | {r['peak_rss_mb']:,.0f} |"
+        )
     lines += [
-        "", "`full` runs the dedupe stage's fingerprinting on generated articles "
+        "",
+        "Rates are per CPU-second of one core (`time.process_time`), so other programs on "
+        "the shared machine do not distort them; the wall-clock time of the run was longer. "
+        "`full` runs the dedupe stage's fingerprinting on generated articles "
         "(~450 words each) and the LSH lookup; `index` isolates the LSH work on random "
         "signatures so that 1M documents stay within minutes on two shared cores. "
         "Fingerprinting costs the same per article at any corpus size (it never looks at "

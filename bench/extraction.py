@@ -22,7 +22,6 @@ import json
 import math
 import platform
 import re
-import subprocess
 import sys
 import time
 import warnings
@@ -83,9 +82,9 @@ def score(column: Column, predicted: str, expected: str) -> None:
     column.recall.append(shared / sum(want.values()) if want else 1.0)
 
 
-def timed(column: Column, run: Callable[[], object]) -> object:
+def timed(column: Column, run: Callable[[bytes, str], object], html: bytes, url: str) -> object:
     start = time.process_time()
-    result = run()
+    result = run(html, url)
     column.seconds += time.process_time() - start
     column.pages += 1
     return result
@@ -116,8 +115,8 @@ def run_body(data: Path, limit: int | None) -> tuple[Column, Column]:
     for page_id, expected in list(truth.items())[:limit]:
         html = gzip.decompress((data / f"body/html/{page_id}.html.gz").read_bytes())
         url, body = expected["url"], expected["articleBody"]
-        score(ours, str(timed(ours, lambda: ours_body(html, url))), body)
-        score(bare, str(timed(bare, lambda: bare_body(html, url))), body)
+        score(ours, str(timed(ours, ours_body, html, url)), body)
+        score(bare, str(timed(bare, bare_body, html, url)), body)
     return ours, bare
 
 
@@ -129,7 +128,7 @@ def run_dates(data: Path, limit: int | None) -> tuple[Column, Column]:
         want = expected.get("date")
         want = None if want is None or (isinstance(want, float) and math.isnan(want)) else want
         for column, finder in ((ours, ours_date), (baseline, htmldate_date)):
-            got = timed(column, lambda finder=finder: finder(html, url))
+            got = timed(column, finder, html, url)
             if want is None:
                 column.false_dates += got is not None
                 continue
@@ -160,8 +159,6 @@ def table(body: tuple[Column, Column], dates: tuple[Column, Column]) -> list[tup
     for name, a, b in rows:
         digits = 1 if "pages/s" in name else 4
         out.append((name, f"{a:.{digits}f}", f"{b:.{digits}f}", ratio(a, b)))
-    no_date = sum(1 for _ in range(0))  # placeholder replaced below
-    del no_date
     out.append(("dates given on no-date pages", str(ours_d.false_dates),
                 str(html_d.false_dates), "-"))  # fmt: skip
     return out
@@ -186,8 +183,8 @@ def cpu_model() -> str:
 
 
 def section(rows: list[tuple[str, ...]], command: str, counts: tuple[int, int]) -> str:
-    import trafilatura
     import htmldate
+    import trafilatura
 
     return "\n".join([
         "## Extraction",

@@ -9,12 +9,14 @@ here when it starts.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 from aggregator.errors import SchedulerError
 from scheduler.runner import CrawlRunner, Outcome
 
 JOB_PREFIX = "crawl:"
 JOB_FUNC = "scheduler.jobs:crawl_job"
+JOBS_TABLE = "apscheduler_jobs"  # APScheduler's SQLAlchemyJobStore table
 
 _runner: CrawlRunner | None = None
 
@@ -57,3 +59,25 @@ def crawl_job(source_name: str) -> Outcome | None:
     if _runner is None:
         raise SchedulerError(f"crawl job for {source_name!r} ran outside `aggregator schedule`")
     return _runner.run(source_name)
+
+
+def stored_next_runs(database_url: str) -> dict[str, datetime]:
+    """Next run time of each source's job in the persistent store (empty before a first start).
+
+    Read straight from APScheduler's table so ``aggregator status`` needs no scheduler.
+    """
+    from sqlalchemy import column, inspect, select, table
+
+    from storage.db import get_engine
+
+    engine = get_engine(database_url)
+    if not inspect(engine).has_table(JOBS_TABLE):
+        return {}
+    with engine.connect() as connection:
+        store = table(JOBS_TABLE, column("id"), column("next_run_time"))
+        rows = connection.execute(select(store.c.id, store.c.next_run_time)).all()
+    return {
+        name: datetime.fromtimestamp(float(next_run), UTC)
+        for job, next_run in rows
+        if (name := source_of(job)) is not None and next_run is not None
+    }

@@ -57,15 +57,21 @@ def close_child_runs(
         return len(rows)
 
 
-def record_failed_start(
+def record_unrecorded_run(
     database_url: str,
     source_name: str,
     pid: int,
     spawned_at: datetime,
     message: str,
+    *,
+    status: str = "failed",
     trigger: str = "scheduled",
 ) -> None:
-    """Write a failed run for a child that exited before recording one (bad config, crash)."""
+    """Write the run of a child that exited before recording one.
+
+    ``failed`` when it crashed or refused to start (bad configuration), ``interrupted`` when
+    the scheduler ended it on shutdown before it got going.
+    """
     with session_scope(database_url) as session:
         source_id = session.scalar(select(SourceRow.id).where(SourceRow.name == source_name))
         session.add(
@@ -73,7 +79,7 @@ def record_failed_start(
                 source_id=source_id,
                 source_name=source_name,
                 trigger=trigger,
-                status="failed",
+                status=status,
                 started_at=spawned_at,
                 finished_at=utcnow(),
                 message=message[-MESSAGE_LIMIT:],

@@ -185,10 +185,20 @@ class CrawlRunner:
             if code == 0:
                 reason = "the crawl process exited without recording a run"
             message = reason + (f"; output: {tail}" if tail else "")
-            records.record_failed_start(
-                self.database_url, child.source, child.process.pid, child.spawned_at, message
+            records.record_unrecorded_run(
+                self.database_url,
+                child.source,
+                child.process.pid,
+                child.spawned_at,
+                message,
+                status=status,
             )
-            log.error("%s: %s", child.source, message)
+            log.log(
+                logging.WARNING if status == "interrupted" else logging.ERROR,
+                "%s: %s",
+                child.source,
+                message,
+            )
         elif code == 0:
             log.info("%s: crawl ended", child.source)
         else:

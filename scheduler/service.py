@@ -22,6 +22,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, JobEven
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.config.sources import Schedule, SourcesFile
@@ -35,7 +36,22 @@ from storage.db import get_engine, safe_url
 
 log = logging.getLogger("aggregator.scheduler")
 
-JOBS_TABLE = "apscheduler_jobs"
+JOBS_TABLE = jobs.JOBS_TABLE
+
+
+class Scheduler(BackgroundScheduler):
+    """APScheduler's background scheduler without its last pass after ``shutdown()``.
+
+    APScheduler 3 wakes its thread once more after shutting its executors down, and would then
+    try (and fail, with a logged traceback) to submit every job that came due during the
+    grace period.
+    """
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        wait: float | None = super()._process_jobs()
+        return wait
 
 
 @dataclass(frozen=True)
@@ -76,7 +92,7 @@ class SchedulerService:
             kill_grace=options.kill_grace,
             log_dir=options.log_dir,
         )
-        self.scheduler: BackgroundScheduler | None = None
+        self.scheduler: Scheduler | None = None
         self.started = threading.Event()
         self._stop = threading.Event()
         self._lost_lease = False
@@ -190,11 +206,11 @@ class SchedulerService:
             jobs.install_runner(None)
             log.info("scheduler stopped")
 
-    def _build_scheduler(self) -> BackgroundScheduler:
+    def _build_scheduler(self) -> Scheduler:
         store = SQLAlchemyJobStore(
             engine=get_engine(self.options.database_url), tablename=JOBS_TABLE
         )
-        scheduler = BackgroundScheduler(
+        scheduler = Scheduler(
             jobstores={"default": store},
             executors={"default": ThreadPoolExecutor(self.options.max_parallel)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},

@@ -80,6 +80,8 @@ class Article(Base):
         Index("ix_articles_status_sort", "status", "sort_at", "id"),
         Index("ix_articles_source_sort", "source_id", "sort_at", "id"),
         Index("ix_articles_language_sort", "language", "sort_at", "id"),
+        # Added by migration 0002: "new articles in my language", the editors' usual view.
+        Index("ix_articles_status_language_sort", "status", "language", "sort_at", "id"),
     )
 
 

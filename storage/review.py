@@ -323,17 +323,12 @@ def approved_articles(
     return items, cursor
 
 
-def languages_and_sources(session: Session) -> tuple[list[str], list[tuple[str, str]]]:
-    """Every language seen and every source (name, label), for the filter menus."""
-    langs = session.scalars(
-        select(Article.language).where(Article.language.is_not(None)).distinct()
+def source_labels(session: Session) -> list[tuple[str, str]]:
+    """Every source as (name, label), for the filter menu."""
+    stmt = select(SourceRow.name, func.coalesce(SourceRow.label, SourceRow.name)).order_by(
+        SourceRow.name
     )
-    sources = session.execute(
-        select(SourceRow.name, func.coalesce(SourceRow.label, SourceRow.name)).order_by(
-            SourceRow.name
-        )
-    )
-    return sorted(str(lang) for lang in langs), [(n, str(label)) for n, label in sources]
+    return [(name, str(label)) for name, label in session.execute(stmt)]
 
 
 def articles_per_day(

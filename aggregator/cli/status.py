@@ -35,9 +35,11 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
     now = utcnow()
     with session_scope(database_url) as session:
         report = source_health(session, [s.name for s in sources], now)
+    from scheduler.jobs import stored_next_runs
     from scheduler.lock import SchedulerLease
 
     lease = SchedulerLease(database_url).current()
+    next_runs = stored_next_runs(database_url)
     enabled = {s.name: s.enabled for s in sources}
     if as_json:
         click.echo(
@@ -47,20 +49,32 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
                     "scheduler": None
                     if lease is None
                     else {"holder": lease.holder, "heartbeat_at": lease.heartbeat_at.isoformat()},
-                    "sources": [{**h.to_json(), "enabled": enabled[h.name]} for h in report],
+                    "sources": [
+                        {
+                            **h.to_json(),
+                            "enabled": enabled[h.name],
+                            "next_run_at": _iso(next_runs.get(h.name)) if enabled[h.name] else None,
+                        }
+                        for h in report
+                    ],
                 },
                 ensure_ascii=False,
                 indent=2,
             )
         )
     else:
-        _print_table(report, enabled, now)
+        _print_table(report, enabled, next_runs, now)
         click.echo(f"\nscheduler: {lease.describe(now) if lease else 'not running'}")
     if check and any(h.warnings for h in report if enabled[h.name]):
         click.get_current_context().exit(2)
 
 
-def _print_table(report: list[SourceHealth], enabled: dict[str, bool], now: datetime) -> None:
+def _print_table(
+    report: list[SourceHealth],
+    enabled: dict[str, bool],
+    next_runs: dict[str, datetime],
+    now: datetime,
+) -> None:
     rows = []
     for health in report:
         share = "" if health.failed_share is None else f"{health.failed_share:.0%}"
@@ -70,6 +84,7 @@ def _print_table(report: list[SourceHealth], enabled: dict[str, bool], now: date
                 health.name if enabled[health.name] else f"{health.name} (disabled)",
                 _ago(health.last_success_at, now),
                 health.last_status or "",
+                _until(next_runs.get(health.name), now) if enabled[health.name] else "",
                 health.articles_24h,
                 health.articles_7d,
                 health.consecutive_failures or "",
@@ -99,3 +114,15 @@ def _ago(when: datetime | None, now: datetime) -> str:
     if minutes < 48 * 60:
         return f"{minutes // 60}h ago"
     return f"{minutes // 1440}d ago"
+
+
+def _until(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return ""
+    if when <= now:
+        return "due"
+    return "in " + _ago(now - (when - now), now).removesuffix(" ago")
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None

@@ -88,7 +88,8 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
 
 
 def _header(headers: Any, name: str) -> str:
-    value = headers.get(name) if headers is not None else None
+    # Scrapy's Headers are case-insensitive; a plain dict (``sources check``) is lower-cased.
+    value = headers.get(name) or headers.get(name.lower()) if headers is not None else None
     if isinstance(value, bytes):
         return value.decode("latin-1")
     return value or ""

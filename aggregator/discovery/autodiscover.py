@@ -7,6 +7,7 @@ and parsed before it is proposed, so ``aggregator sources add`` never writes a d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -17,13 +18,15 @@ from aggregator.discovery.robots import robots_url, sitemaps_from_robots
 from aggregator.discovery.sitemaps import parse_sitemap
 from aggregator.errors import DiscoveryError
 
+# Not plain application/json: WordPress announces its REST API with it on every page.
 FEED_TYPES = (
     "application/rss+xml",
     "application/atom+xml",
     "application/feed+json",
     "application/rdf+xml",
-    "application/json",
 )
+# Comment feeds (WordPress announces one per site and per post) carry no articles.
+_COMMENTS = re.compile(r"comment", re.IGNORECASE)
 COMMON_FEED_PATHS = (
     "/feed",
     "/rss",
@@ -66,6 +69,8 @@ def feed_links(page: str | bytes, base_url: str) -> list[str]:
         rel = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().split(";")[0].strip()
         href = (link.get("href") or "").strip()
+        if _COMMENTS.search(href) or _COMMENTS.search(link.get("title") or ""):
+            continue
         if "alternate" in rel and kind in FEED_TYPES and href:
             url = urljoin(base_url, href)
             if url.startswith(("http://", "https://")) and url not in found:

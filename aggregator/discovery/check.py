@@ -26,6 +26,7 @@ from aggregator.discovery.robots import is_robots_url, robots_url, sitemaps_from
 from aggregator.discovery.sitemaps import parse_sitemap
 from aggregator.errors import AggregatorError, DiscoveryError
 from aggregator.extraction.article import ExtractedArticle, Hints
+from aggregator.urls import canonicalize_url
 
 MAX_SITEMAPS = 5  # per robots.txt or index: enough to see whether they work
 MIN_WORDS = 50
@@ -112,7 +113,9 @@ def _read(
     result = MethodResult(method, url)
     entries: list[Entry] = []
     try:
-        entries = read()
+        # Counted as the crawl counts them: one per canonical URL.
+        unique = {canonicalize_url(e.url): e for e in reversed(read())}
+        entries = list(reversed(unique.values()))
     except AggregatorError as exc:
         result.error = str(exc).replace(f"cannot fetch {url}: ", "").replace(f"{url}: ", "")
     result.found = len(entries)

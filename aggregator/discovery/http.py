@@ -92,6 +92,9 @@ def http_get(
                 response.geturl(), response.status, body[:max_bytes], _headers(response.headers)
             )
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:  # a redirect urllib refused (loop, or to file:/ftp:)
+            where = exc.headers.get("Location", "?") if exc.headers else "?"
+            raise DiscoveryError(f"cannot fetch {url}: refused redirect to {where[:200]}") from None
         body = exc.read(64 * 1024) if exc.fp else b""
         return Fetched(exc.geturl() or url, exc.code, body, _headers(exc.headers))
     except urllib.error.URLError as exc:

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from aggregator.discovery.dates import parse_w3c
-from aggregator.discovery.feeds import Entry, primary_language
+from aggregator.discovery.feeds import Entry, parse_xml_feed, primary_language
 from aggregator.errors import DiscoveryError
 
 MAX_UNCOMPRESSED = 50 * 1024 * 1024  # the sitemap protocol's own limit
@@ -89,12 +89,15 @@ def _absolute(loc: str | None, base: str) -> str | None:
 
 
 def parse_sitemap(body: bytes, url: str) -> Sitemap:
-    """Parse a sitemap or sitemap index at ``url`` (gzip is detected by its magic bytes)."""
+    """Parse a sitemap at ``url``: XML urlset or index (gzip detected by its magic bytes), and
+    the other formats the sitemap protocol allows, RSS/Atom feeds and plain-text URL lists."""
     if body[:2] == b"\x1f\x8b":
         try:
             body = gunzip(body)
         except SitemapInvalid as exc:
             raise SitemapInvalid(f"{url}: {exc}") from None
+    if _is_text_sitemap(body):
+        return Sitemap("urlset", entries=_text_entries(body))
     try:
         root = etree.fromstring(body, parser=_parser())
     except etree.XMLSyntaxError as exc:
@@ -106,7 +109,29 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
         return Sitemap("index", children=_index_children(root, url))
     if kind == "urlset":
         return Sitemap("urlset", entries=_url_entries(root, url))
+    if kind in ("rss", "feed", "RDF"):
+        try:
+            return Sitemap("urlset", entries=parse_xml_feed(body, url).entries)
+        except DiscoveryError as exc:
+            raise SitemapInvalid(str(exc)) from None
     raise SitemapInvalid(f"{url}: <{kind}> is neither a urlset nor a sitemapindex")
+
+
+def _is_text_sitemap(body: bytes) -> bool:
+    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
+    return head.startswith((b"http://", b"https://"))
+
+
+def _text_entries(body: bytes) -> list[Entry]:
+    """A text sitemap: one absolute URL per line, UTF-8."""
+    entries: list[Entry] = []
+    for line in body.decode("utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if line.startswith(("http://", "https://")) and " " not in line:
+            entries.append(Entry(url=line))
+            if len(entries) >= MAX_URLS:
+                break
+    return entries
 
 
 def _index_children(root: etree._Element, base: str) -> list[Entry]:
@@ -142,21 +167,17 @@ def _entry(node: etree._Element, loc: str) -> Entry:
     lastmod = _child_text(node, "lastmod")
     news = _child(node, "news")
     if news is None:
-        return Entry(url=loc, published=lastmod, published_at=parse_w3c(lastmod))
+        # lastmod says when the page last changed: good enough for the cut-off (a page last
+        # changed before it was published before it), but no publication date to hint.
+        return Entry(url=loc, published_at=parse_w3c(lastmod))
     published = _child_text(news, "publication_date")
     title = _child_text(news, "title")
     publication = _child(news, "publication")
     language = _child_text(publication, "language") if publication is not None else None
-    date = published or lastmod
     return Entry(
         url=loc,
         title=" ".join(title.split())[:1000] if title else None,
-        published=date,
-        published_at=parse_w3c(date),
+        published=published,
+        published_at=parse_w3c(published or lastmod),
         language=primary_language(language),
     )
-
-
-def is_gzip_name(url: str) -> bool:
-    """True for ``.xml.gz`` style names (servers often send them as octet-stream)."""
-    return url.split("?", 1)[0].lower().endswith(".gz")

@@ -35,9 +35,10 @@ def render_atom(items: Iterable[ExportItem], feed: FeedInfo) -> bytes:
         entry = _sub(root, "entry")
         if item.language:
             entry.set(XML_LANG, item.language)
-        _sub(entry, "id", item.url)
+        _sub(entry, "id", item.guid)
         _sub(entry, "title", item.title, type="text")
-        _sub(entry, "link", rel="alternate", href=item.url)
+        if item.url:
+            _sub(entry, "link", rel="alternate", href=item.url)
         _sub(entry, "published", rfc3339(item.published))
         _sub(entry, "updated", rfc3339(item.updated))
         for name in item.authors or [item.outlet]:
@@ -46,7 +47,7 @@ def render_atom(items: Iterable[ExportItem], feed: FeedInfo) -> bytes:
         _sub(entry, "content", item.content_text, type="text")
         _sub(entry, "rights", item.attribution)
         source = _sub(entry, "source")
-        _sub(source, "id", item.outlet_url or item.url)
+        _sub(source, "id", item.outlet_url or item.guid)
         _sub(source, "title", item.outlet)
         if item.outlet_url:
             _sub(source, "link", rel="alternate", href=item.outlet_url)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
+from urllib.parse import urlsplit
 
 from storage.articles import Article
 
@@ -32,7 +33,8 @@ class FeedInfo:
 @dataclass(frozen=True)
 class ExportItem:
     id: int
-    url: str
+    url: str | None  # the original URL, None when it is not a safe http(s) link
+    guid: str  # stable identifier: the original URL, else a URN naming the article
     title: str
     summary: str
     outlet: str
@@ -63,6 +65,26 @@ def rfc822(moment: datetime) -> str:
 def rfc3339(moment: datetime) -> str:
     """RFC 3339 date for Atom and JSON Feed, in UTC with a Z."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def http_url(url: str | None, limit: int = 2048) -> str | None:
+    """``url`` when it is an absolute http(s) URL safe to put in a link, else None.
+
+    ``javascript:``, ``data:`` and other schemes, and URLs with spaces or control characters
+    (which browsers silently drop, turning "java\tscript:" into "javascript:"), are refused.
+    """
+    if not url or len(url) > limit:
+        return None
+    url = url.strip()
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
 
 
 def local_zone(offset: str | None) -> timezone:
@@ -111,11 +133,12 @@ def export_item(article: Article, approved_at: datetime) -> ExportItem:
     when = original_date(article)
     return ExportItem(
         id=article.id,
-        url=article.url,
+        url=http_url(article.url),
+        guid=http_url(article.url) or f"urn:newsroom-aggregator:article:{article.id}",
         title=xml_safe(article.edited_title or article.title or article.url),
         summary=xml_safe(summary_of(article)),
         outlet=xml_safe(outlet),
-        outlet_url=source.homepage if source is not None else None,
+        outlet_url=http_url(source.homepage) if source is not None else None,
         authors=[xml_safe(a) for a in authors],
         language=article.language,
         published=article.published_at or article.first_seen_at,

@@ -14,7 +14,7 @@ VERSION = "https://jsonfeed.org/version/1.1"
 def item_json(item: ExportItem) -> dict[str, Any]:
     """One item as a JSON Feed object (also used by the JSON API)."""
     data: dict[str, Any] = {
-        "id": item.url,
+        "id": item.guid,
         "url": item.url,
         "title": item.title,
         "summary": item.summary,
@@ -33,6 +33,8 @@ def item_json(item: ExportItem) -> dict[str, Any]:
     }
     if item.language:
         data["language"] = item.language
+    if item.url is None:
+        del data["url"]
     return data
 
 

@@ -32,8 +32,9 @@ def render_rss(items: Iterable[ExportItem], feed: FeedInfo) -> bytes:
     for item in items:
         entry = _sub(channel, "item")
         _sub(entry, "title", item.title)
-        _sub(entry, "link", item.url)
-        _sub(entry, "guid", item.url, isPermaLink="true")
+        if item.url:
+            _sub(entry, "link", item.url)
+        _sub(entry, "guid", item.guid, isPermaLink="true" if item.url else "false")
         _sub(entry, "description", item.content_text)
         _sub(entry, "pubDate", rfc822(item.published))
         for author in item.authors:

@@ -15,7 +15,7 @@ from aggregator.extraction.page import Page
 
 MAX_AUTHORS = 10
 _PREFIX = re.compile(
-    r"^\s*(?:(?:written|reported|posted|story|text|words|photos?)\s+by|by|par|por|von|di|da|door|"
+    r"^\s*(?:(?:written|reported|posted|story|text|words|photos?)\s+by|by|reporting|par|por|von|di|da|door|"
     r"af|av|przez|автор|بقلم|كتب|كتبت|إعداد|اعداد|تقرير|author|auteur|autor|autore)\b\s*[:：-]?\s*",
     re.IGNORECASE,
 )

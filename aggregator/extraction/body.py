@@ -33,8 +33,23 @@ class Body:
     warnings: list[str] = field(default_factory=list)
 
 
-def find_body(tree: HtmlElement, url: str, selector: str | None) -> Body:
-    """The best body we can get from the page; empty text when there is none."""
+def find_body(tree: HtmlElement, url: str, selector: str | None, title: str | None = None) -> Body:
+    """The best body we can get from the page; empty text when there is none.
+
+    A first paragraph repeating the headline is dropped: the title is its own field.
+    """
+    body = _find_body(tree, url, selector)
+    head, _, rest = body.text.partition("\n\n")
+    if title and rest and _key(head) == _key(title):
+        body.text = rest
+    return body
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _find_body(tree: HtmlElement, url: str, selector: str | None) -> Body:
     notes: list[str] = []
     if selector:
         try:

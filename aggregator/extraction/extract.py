@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from aggregator.config.sources import Source
+from aggregator.config.sources import Selectors, Source
 from aggregator.extraction.article import ExtractedArticle, Hints
 from aggregator.extraction.authors import find_authors
 from aggregator.extraction.body import find_body, word_count
@@ -39,10 +39,18 @@ def extract_article(
     """
     fetched_at = (fetched_at or datetime.now(UTC)).astimezone(UTC)
     page = parse_page(html, url)
-    selectors = source.selectors if source else None
+    selectors = source.selectors if source else Selectors()
     meta = read_metadata(page)
-    body = find_body(page.tree, url, selectors.body if selectors else None)
+    title = find_title(page, selectors.title, meta.site_name) or (hints.title if hints else None)
+    body = find_body(page.tree, url, selectors.body, title)
     words = word_count(body.text)
+    paywalled, challenge = detect_walls(page, html, words)
+    notes = list(body.warnings)
+    if page.truncated:
+        notes.append("page over the size limit (5 MB or 25,000 elements) was truncated")
+    if challenge:  # "Checking your browser" is not an article body
+        body.text, words = "", 0
+        notes.append("bot challenge page: body dropped")
     detected = detect_language(body.text) if body.text else None
     language = detected or meta.language or (source.languages[0] if source else None)
     context = TextContext(
@@ -50,21 +58,13 @@ def extract_article(
         zone=ZoneInfo(source.timezone) if source else ZoneInfo("UTC"),
         fetched_at=fetched_at,
     )
-    published, modified = find_dates(
-        page, context, selectors.date if selectors else None, hints
-    )
-    site_name = meta.site_name
-    warnings = list(body.warnings)
-    if page.truncated:
-        warnings.append("HTML larger than the size limit was truncated")
-    paywalled, challenge = detect_walls(page, html, words)
+    published, modified = find_dates(page, context, selectors.date, hints)
     return ExtractedArticle(
         url=url,
         canonical_url=meta.canonical_url,
-        title=find_title(page, selectors.title if selectors else None, site_name)
-        or (hints.title if hints else None),
+        title=title,
         body=body.text,
-        authors=find_authors(page, selectors.author if selectors else None, site_name),
+        authors=find_authors(page, selectors.author, meta.site_name),
         published=published,
         modified=modified,
         language=language,
@@ -72,14 +72,14 @@ def extract_article(
         language_detected=detected,
         description=meta.description,
         top_image=meta.top_image,
-        site_name=site_name,
+        site_name=meta.site_name,
         section=meta.section,
         tags=meta.tags,
         word_count=words,
         paywalled=paywalled,
         challenge=challenge,
         method=body.method,
-        warnings=warnings,
+        warnings=notes,
     )
 
 

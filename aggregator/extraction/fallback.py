@@ -38,7 +38,8 @@ def paragraph_density_body(tree: HtmlElement) -> str:
     kept = [
         " ".join(p.text_content().split())
         for p in best.xpath(".//p | .//pre | .//blockquote | .//h2 | .//h3 | .//li")
-        if not p.xpath(_SKIP) and not p.xpath("ancestor::p|ancestor::li|ancestor::blockquote")
+        if not p.xpath(_SKIP)
+        and not p.xpath("ancestor::p|ancestor::li|ancestor::blockquote")
         and (p.tag in ("h2", "h3") or _prose_length(p) >= MIN_PARAGRAPH)
     ]
     return "\n\n".join(text for text in kept if text)

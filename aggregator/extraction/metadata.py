@@ -16,6 +16,13 @@ from aggregator.extraction.page import Page
 
 MAX_TAGS = 30
 MAX_FIELD = 1000
+IMAGE_META = (
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "twitter:image",
+    "twitter:image:src",
+)
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,7 @@ def read_metadata(page: Page) -> Metadata:
         ),
         top_image=_absolute(
             page.url,
-            page.meta_first("og:image", "og:image:url", "og:image:secure_url", "twitter:image",
-                            "twitter:image:src")  # fmt: skip
-            or _image_of(article.get("image")),
+            page.meta_first(*IMAGE_META) or _image_of(article.get("image")),
         ),
         canonical_url=_absolute(page.url, _canonical_href(page) or page.meta_first("og:url")),
         section=_short(

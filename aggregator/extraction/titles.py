@@ -27,11 +27,17 @@ def find_title(page: Page, selector: str | None, site_name: str | None) -> str |
     if not raw:
         return None
     title = strip_site_name(" ".join(raw.split()), site_name, page.url, h1)
+    if (
+        h1
+        and not selector
+        and (_key(h1).startswith(_key(title)) or _key(title).startswith(_key(h1)))
+    ):
+        title = h1  # the <title> was cut short, or kept a suffix we could not recognise
     return title[:MAX_TITLE] or None
 
 
 def strip_site_name(title: str, site_name: str | None, url: str, h1: str | None = None) -> str:
-    """Drop leading/trailing segments that name the site (or that the h1 shows are not the title)."""
+    """Drop leading/trailing segments naming the site (or that the h1 shows are not the title)."""
     if h1 and _key(h1) == _key(title):
         return title
     host = (urlsplit(url).hostname or "").removeprefix("www.")

@@ -51,8 +51,8 @@ class NewsSpider(scrapy.Spider):
         self.sources: list[Source] = sources if isinstance(sources, list) else []
         self.frontier = Frontier(None)
         self.max_child_sitemaps = 50
-        self._listings: set[tuple[str, str]] = set()
-        self._by_name: dict[str, Source] = {}  # (source, URL) of listings requested
+        self._listings: set[tuple[str, str]] = set()  # (source, URL) of listings requested
+        self._by_name: dict[str, Source] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -205,6 +205,7 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
         source = self.source_of(response)
         meta = response.meta
+        count(self._stats, source.name, "fetched")  # downloaded, whatever it turns out to be
         problem = page_problem(response.headers, response.body)
         if problem is None and not isinstance(response, TextResponse):
             problem = ("not_html", "binary answer")
@@ -212,7 +213,6 @@ class NewsSpider(scrapy.Spider):
             fail(self._stats, source.name, response.url, *problem)
             return
         assert isinstance(response, TextResponse)
-        count(self._stats, source.name, "fetched")
         link_depth = meta.get("link_depth")
         if link_depth is not None and link_depth < source.links.depth:
             # An inner page of link following: scan it, and keep it only if it is an article.

@@ -21,6 +21,7 @@ from aggregator.web.session_login import login, login_form
 from aggregator.web.session_logout import logout
 from aggregator.web.source_list import source_list
 from aggregator.web.templating import HERE, make_templates
+from aggregator.web.throttle import LoginThrottle
 from storage.accounts import session_key
 from storage.db import ensure_schema, session_scope
 
@@ -85,4 +86,5 @@ def create_app(database_url: str, *, secret_key: str = "", https_only: bool = Fa
     )
     app.state.database_url = database_url
     app.state.templates = make_templates()
+    app.state.login_throttle = LoginThrottle()
     return app

@@ -12,7 +12,7 @@ from aggregator.web.auth import editor_required
 from aggregator.web.db import in_session
 from aggregator.web.filters import ParsedFilter, bounded_int, parse_filter
 from storage.articles import STATUSES
-from storage.review import Cursor, facet_counts, feed_page, languages_and_sources
+from storage.review import Cursor, facet_counts, feed_page, source_labels
 
 
 @editor_required
@@ -24,12 +24,16 @@ async def article_list(request: Request) -> Response:
 
     def load(session: Session) -> dict[str, Any]:
         page = feed_page(session, parsed.filter, before=before, limit=limit)
-        languages, sources = languages_and_sources(session)
+        counts = facet_counts(session, parsed.filter)
+        # The language menu offers what the other filters leave (and the current choice).
+        languages = set(counts.language)
+        if parsed.filter.language:
+            languages.add(parsed.filter.language)
         return {
             "page": page,
-            "counts": facet_counts(session, parsed.filter),
-            "languages": languages,
-            "sources": sources,
+            "counts": counts,
+            "languages": sorted(languages),
+            "sources": source_labels(session),
         }
 
     context = await in_session(request, load)

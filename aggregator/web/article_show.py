@@ -47,7 +47,6 @@ def render_article(
             "d": detail,
             "a": article,
             "back": back,
-            "here": f"/articles/{article.id}?back={back}",
             "error": error,
             "form": values,
         },

@@ -83,6 +83,9 @@ def local_path(target: str | None, default: str = "/") -> str:
     """``target`` when it is a path on this site, else ``default`` (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
+    # Browsers drop tabs and newlines from URLs: "/\t/evil.example" would become "//evil...".
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
+        return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return default

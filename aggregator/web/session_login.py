@@ -24,9 +24,16 @@ async def login(request: Request) -> Response:
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))[: MAX_PASSWORD + 1]
     target = local_path(str(form.get("next", "/")))
+    throttle = request.app.state.login_throttle
+    if throttle.blocked(username):
+        return _page(
+            request, target, "Too many failed logins for this name; try again later.", status=429
+        )
     account = await in_session(request, lambda s: authenticate(s, username, password))
     if account is None:
+        throttle.failed(username)
         return _page(request, target, "Wrong username or password.", status=401)
+    throttle.succeeded(username)
     # A new session (and CSRF token) on login, so a token planted before it is worthless.
     request.session.clear()
     request.session["uid"] = account.id

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from aggregator.exports.item import local_zone
+from aggregator.exports.item import http_url, local_zone
 
 # Languages written right to left (ISO 639-1 and a few 639-3 codes crawls report).
 RTL = frozenset({"ar", "arz", "ary", "fa", "he", "iw", "ur", "ps", "yi", "ckb", "dv", "sd", "ug"})
@@ -31,18 +30,7 @@ def safe_href(url: str | None) -> str | None:
 
     ``javascript:``, ``data:`` and any other scheme render as inert text.
     """
-    if not url or len(url) > MAX_HREF:
-        return None
-    url = url.strip()
-    if any(ord(c) < 0x21 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
+    return http_url(url, MAX_HREF)
 
 
 def paragraphs(body: str | None) -> list[str]:

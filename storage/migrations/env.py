@@ -22,10 +22,19 @@ def run() -> None:
         _migrate(conn)
 
 
+# Tables other libraries manage themselves (APScheduler's job store): autogenerate skips them.
+FOREIGN_TABLES = {"apscheduler_jobs"}
+
+
+def _include(obj: object, name: str | None, type_: str, reflected: bool, other: object) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
 def _migrate(connection: object) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include,
         # SQLite cannot ALTER most things: batch mode rebuilds tables where needed.
         render_as_batch=True,
         compare_type=True,

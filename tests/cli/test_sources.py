@@ -243,6 +243,8 @@ def test_check_a_healthy_source(tmp_path: Path, serve_outlet: Serve) -> None:
     homepage: {base}/
     feeds: [{base}/feeds/rss2.xml]
     sitemaps: [{base}/robots.txt]
+    start_pages: [{base}/world/]
+    links: {{allow: ['/news/']}}
     languages: [en]
     max_age: 30d
 """,
@@ -252,8 +254,10 @@ def test_check_a_healthy_source(tmp_path: Path, serve_outlet: Serve) -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert f"feed     {base}/feeds/rss2.xml  4 article URLs" in out
-    assert f"sitemap  {base}/sitemaps/index.xml  3 article URLs" in out
+    assert f"sitemap  {base}/sitemaps/index.xml  2 article URLs" in out  # news-old twice
     assert f"sitemap  {base}/sitemaps/news.xml  2 article URLs" in out
+    # link-a (twice: once with tracking parameters, counted once) and link-b
+    assert f"links    {base}/world/  2 article URLs" in out
     assert out.count("    title: ") == 3
     assert "title: Central bank holds rates steady" in out
     assert re.search(r"language: en  words: \d\d", out)

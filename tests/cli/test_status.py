@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,11 +58,11 @@ def test_table_shows_each_source_and_its_warnings(setup: list[str]) -> None:
     result = CliRunner().invoke(cli, setup)
     assert result.exit_code == 0, result.output
     lines = {line.split("\t")[0]: line.split("\t") for line in result.output.splitlines()}
-    assert lines["good"][1:7] == ["2h ago", "finished", "0", "0", "", "10%"]
-    assert lines["down"][1:3] == ["never", "failed"] and lines["down"][5] == "3"
-    assert "3 runs failed in a row (last: feed answered 503)" in lines["down"][7]
-    assert lines["fresh"][7] == "never crawled"
-    assert lines["off (disabled)"][7] == ""
+    assert lines["good"][1:8] == ["2h ago", "finished", "", "0", "0", "", "10%"]
+    assert lines["down"][1:3] == ["never", "failed"] and lines["down"][6] == "3"
+    assert "3 runs failed in a row (last: feed answered 503)" in lines["down"][8]
+    assert lines["fresh"][8] == "never crawled"
+    assert lines["off (disabled)"][8] == ""
     assert "scheduler: not running" in result.output
 
 
@@ -77,6 +77,31 @@ def test_json_output(setup: list[str]) -> None:
     assert [w["kind"] for w in by_name["down"]["warnings"]] == ["failing"]
     assert by_name["off"]["enabled"] is False
     assert data["scheduler"] is None
+    assert by_name["good"]["next_run_at"] is None  # no scheduler ever ran
+
+
+def test_next_runs_come_from_the_persistent_job_store(setup: list[str], sqlite_url: str) -> None:
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    from scheduler.service import Scheduler
+    from storage.db import get_engine
+
+    scheduler = Scheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=get_engine(sqlite_url))}, timezone="UTC"
+    )
+    scheduler.start(paused=True)
+    soon = utcnow() + timedelta(minutes=90)
+    for name, when in (("good", soon), ("down", utcnow() - timedelta(minutes=1))):
+        scheduler.add_job(print, "interval", hours=2, id=f"crawl:{name}", next_run_time=when)
+    scheduler.shutdown(wait=False)
+    result = CliRunner().invoke(cli, setup)
+    lines = {line.split("\t")[0]: line.split("\t") for line in result.output.splitlines()}
+    assert lines["good"][3] == "in 1h" and lines["down"][3] == "due"
+    assert lines["fresh"][3] == ""
+    data = json.loads(CliRunner().invoke(cli, [*setup, "--json"]).output)
+    good = next(s for s in data["sources"] if s["name"] == "good")
+    stored = datetime.fromisoformat(good["next_run_at"])
+    assert abs(stored - soon) < timedelta(milliseconds=1)  # kept as a float timestamp
 
 
 def test_named_sources_and_a_running_scheduler(setup: list[str], sqlite_url: str) -> None:

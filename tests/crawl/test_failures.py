@@ -106,3 +106,10 @@ def test_a_comment_captcha_or_cloudflare_script_is_no_wall() -> None:
         b"<body><p>text</p><div class='g-recaptcha'></div></body></html>"
     )
     assert not is_challenge({}, page)
+
+
+def test_plain_lower_cased_headers_work_too() -> None:
+    # ``sources check`` passes the urllib headers as a lower-cased dict.
+    assert page_problem({"content-type": "application/pdf"}, b"%PDF")[0] == "not_html"  # type: ignore[index]
+    assert page_problem({"content-type": "text/html"}, b"  <head><title>x</title></head>") is None
+    assert is_challenge({"cf-mitigated": "challenge"}, b"")

@@ -59,6 +59,9 @@ def test_gzip_is_detected_by_its_magic_bytes() -> None:
     body = gzip.compress(fixture("sitemaps/archive.xml"))
     sitemap = parse_sitemap(body, f"{BASE}/sitemaps/archive.xml.gz")
     assert [e.url for e in sitemap.entries] == [f"{BASE}/news/archive-a.html"]
+    # lastmod drives the cut-off but is no publication date to hint to extraction.
+    assert sitemap.entries[0].published is None
+    assert sitemap.entries[0].published_at == datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 
 
 def test_gzip_bomb_is_refused() -> None:
@@ -88,3 +91,18 @@ def test_locations_are_resolved_and_non_http_dropped() -> None:
     assert [e.url for e in parse_sitemap(body, "http://x.test/s.xml").entries] == [
         "http://x.test/a.html"
     ]
+
+
+def test_feeds_and_text_files_are_sitemaps_too() -> None:
+    # The sitemap protocol also allows RSS/Atom feeds and plain-text URL lists.
+    rss = parse_sitemap(
+        b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+    <item><title>A</title><link>http://x.test/a</link></item></channel></rss>""",
+        "http://x.test/s",
+    )
+    assert (rss.kind, [e.url for e in rss.entries]) == ("urlset", ["http://x.test/a"])
+    assert rss.entries[0].title == "A"
+    text = parse_sitemap(
+        b"http://x.test/1\r\nhttps://x.test/2\n\nnot a url\n", "http://x.test/s.txt"
+    )
+    assert [e.url for e in text.entries] == ["http://x.test/1", "https://x.test/2"]

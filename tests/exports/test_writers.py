@@ -71,3 +71,39 @@ def test_json_feed() -> None:
     for item in document["items"]:
         assert isinstance(item["id"], str) and item["id"]
         assert item.get("content_text") or item.get("content_html")
+
+
+def test_a_non_http_url_never_becomes_a_link() -> None:
+    from datetime import UTC, datetime
+
+    from aggregator.exports.item import export_item
+    from storage.articles import Article
+    from storage.sources import SourceRow
+
+    bad = SourceRow(
+        name="bad",
+        label="Bad",
+        homepage="javascript:alert(1)",
+        languages=[],
+        timezone="UTC",
+        config={},
+    )
+    article = Article(
+        id=7,
+        source=bad,
+        url="javascript:alert(document.cookie)",
+        title="t",
+        body="b",
+        authors=[],
+        first_seen_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    item = export_item(article, datetime(2026, 1, 2, tzinfo=UTC))
+    assert (item.url, item.outlet_url) == (None, None)
+    assert item.guid == "urn:newsroom-aggregator:article:7"
+    for body in (render_rss([item], FEED), render_atom([item], FEED)):
+        parsed = feedparser.parse(body)
+        assert not parsed.bozo
+        assert b'href="javascript' not in body and b"<link>javascript" not in body
+        assert parsed.entries[0].id == "urn:newsroom-aggregator:article:7"
+    document = json.loads(render_json_feed([item], FEED))
+    assert "url" not in document["items"][0]

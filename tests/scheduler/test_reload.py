@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
 
 from aggregator.config.sources import Schedule, load_sources
 from scheduler.reload import ConfigWatcher, sync_jobs
+from scheduler.service import Scheduler
 from storage.base import utcnow
 from storage.db import get_engine, session_scope, upgrade
 from storage.runs import CrawlRun
@@ -25,8 +25,8 @@ def db(sqlite_url: str) -> str:
     return sqlite_url
 
 
-def paused_scheduler(url: str) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(
+def paused_scheduler(url: str) -> Scheduler:
+    scheduler = Scheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=get_engine(url))}, timezone=UTC
     )
     scheduler.start(paused=True)
@@ -34,18 +34,18 @@ def paused_scheduler(url: str) -> BackgroundScheduler:
 
 
 @pytest.fixture
-def scheduler(db: str) -> Iterator[BackgroundScheduler]:
+def scheduler(db: str) -> Iterator[Scheduler]:
     scheduler = paused_scheduler(db)
     yield scheduler
     scheduler.shutdown(wait=False)
 
 
-def jobs(scheduler: BackgroundScheduler) -> dict[str, object]:
+def jobs(scheduler: Scheduler) -> dict[str, object]:
     return {job.id: job.next_run_time for job in scheduler.get_jobs()}
 
 
 def test_new_sources_are_due_now_unless_crawled_recently(
-    db: str, scheduler: BackgroundScheduler, write_sources: Callable[..., Path]
+    db: str, scheduler: Scheduler, write_sources: Callable[..., Path]
 ) -> None:
     now = utcnow()
     with session_scope(db) as session:
@@ -61,7 +61,7 @@ def test_new_sources_are_due_now_unless_crawled_recently(
 
 
 def test_unchanged_jobs_keep_their_next_run_and_changes_apply(
-    db: str, scheduler: BackgroundScheduler, write_sources: Callable[..., Path]
+    db: str, scheduler: Scheduler, write_sources: Callable[..., Path]
 ) -> None:
     now = utcnow()
     sync_jobs(
@@ -89,7 +89,7 @@ def test_unchanged_jobs_keep_their_next_run_and_changes_apply(
 
 
 def test_disabled_sources_lose_their_job(
-    db: str, scheduler: BackgroundScheduler, write_sources: Callable[..., Path]
+    db: str, scheduler: Scheduler, write_sources: Callable[..., Path]
 ) -> None:
     path = write_sources({"a": "30m", "b": "30m"})
     sync_jobs(scheduler, load_sources(path), DEFAULT, db, utcnow())

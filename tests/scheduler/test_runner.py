@@ -158,3 +158,17 @@ def test_hurry_cuts_the_grace_short(db: str, write_sources: Callable[..., Path])
     crawl.join(timeout=60)
     assert not stopper.is_alive() and not crawl.is_alive()
     assert [r.status for r in runs_of(db, "slow")] == ["interrupted"]
+
+
+def test_a_child_stopped_before_it_recorded_is_interrupted_not_failed(
+    db: str, write_sources: Callable[..., Path]
+) -> None:
+    # SIGTERM before the child installed its handler: it dies without a row of its own.
+    runner = make_runner(db, write_sources({"late": "1h"}))
+    thread = threading.Thread(target=runner.run, args=("late",))
+    thread.start()
+    wait_until(lambda: runner.running == ["late"])
+    runner.stop(timedelta(0))
+    thread.join()
+    runs = runs_of(db, "late")
+    assert [r.status for r in runs] == ["interrupted"]

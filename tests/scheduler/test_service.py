@@ -184,3 +184,22 @@ def test_a_second_scheduler_refuses_and_a_standby_takes_over(
     assert not standby.service.started.is_set()
     first.stop()
     assert standby.service.started.wait(20)
+
+
+def test_the_service_runs_on_both_databases(
+    database_url: str, write_sources: Callable[..., Path]
+) -> None:
+    sources = write_sources({"a": "1s"})
+    service = SchedulerService(
+        options(database_url, sources), load_sources(sources), command=fake_command
+    )
+    running = Running(service)
+    try:
+        wait_for(lambda: count(database_url, "a") >= 2)
+    finally:
+        running.stop()
+    assert running.error is None
+    assert not [r for r in runs_of(database_url) if r.status == "running"]
+    with get_engine(database_url).connect() as connection:
+        ids = connection.execute(text(f"SELECT id FROM {JOBS_TABLE}")).scalars().all()
+    assert ids == ["crawl:a"]

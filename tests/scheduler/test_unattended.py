@@ -195,7 +195,9 @@ def test_the_scheduler_runs_unattended(
 
     # The failing source shows in `aggregator status`; the others stay healthy.
     report = status_json(sqlite_url, sources)
-    assert report["broken"]["last_status"] == "failed"
+    # (Its last run may have been cut short by the SIGTERM: interruptions do not reset the
+    # count of failures in a row.)
+    assert report["broken"]["last_status"] in {"failed", "interrupted"}
     assert report["broken"]["consecutive_failures"] >= 1  # type: ignore[operator]
     assert report["broken"]["last_success_at"] is None
     assert report["steady"]["last_success_at"] is not None

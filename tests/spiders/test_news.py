@@ -3,7 +3,7 @@ crawling, robots.txt, and failures that stay with their source."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,11 +33,11 @@ def wire(tmp_path: Path, serve_outlet: Serve) -> OutletServer:
 def wire_source(
     base: str,
     *,
-    feeds: list[str] = (),
-    sitemaps: list[str] = (),  # type: ignore[assignment]
-    extra: str = "",
+    feeds: Sequence[str] = (),
+    sitemaps: Sequence[str] = (),
     max_age: str | None = "30d",
 ) -> str:
+    """A sources file whose one source, "wire", reads the given feeds and sitemaps."""
     lines = [
         "  - name: wire",
         f"    homepage: {base}/",
@@ -47,7 +47,7 @@ def wire_source(
     ]
     if max_age:
         lines.append(f"    max_age: {max_age}")
-    return "sources:\n" + "\n".join(lines) + "\n" + extra
+    return "sources:\n" + "\n".join(lines) + "\n"
 
 
 ALL_FEEDS = [
@@ -109,12 +109,22 @@ def test_every_feed_format_and_sitemap_path(
     assert not wire.requested("/private/")
 
 
-def test_no_cut_off_without_max_age(wire: OutletServer, tmp_path: Path, sqlite_url: str) -> None:
-    result = crawl(
-        tmp_path, wire_source(wire.base_url, feeds=["/feeds/rss2.xml"], max_age=None), sqlite_url
-    )
+def test_no_cut_off_without_max_age_and_polite_headers(
+    wire: OutletServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    yaml = wire_source(wire.base_url, feeds=["/feeds/rss2.xml"], max_age=None)
+    yaml += "    headers: {Accept-Language: en-GB}\n"
+    result = crawl(tmp_path, yaml, sqlite_url)
     assert wire.requested("/news/rss2-old.html")
     assert result.figures["wire"]["skipped"] == 0
+    # The configured User-Agent names the project and a contact URL; the source's extra
+    # headers go with its feed and article requests.
+    for hit in wire.hits:
+        assert hit.headers["User-Agent"].startswith("newsroom-aggregator/")
+        assert "(+https://" in hit.headers["User-Agent"]
+    feed = next(h for h in wire.hits if h.path == "/feeds/rss2.xml")
+    article = next(h for h in wire.hits if h.path == "/news/rss2-b.html")
+    assert feed.headers["Accept-Language"] == article.headers["Accept-Language"] == "en-GB"
 
 
 LINKS = """    start_pages: [{base}/world/]
@@ -261,6 +271,7 @@ def test_failing_source_beside_a_healthy_one(
     assert runs["broken"].failure_reasons["challenge"] == 1
     assert runs["broken"].failed == 8
     assert runs["wire"].fetched == 2
+    assert runs["broken"].fetched == 2  # the PDF and the bot wall were downloaded
 
 
 def test_robots_crawl_delay_and_disallow(

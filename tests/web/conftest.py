@@ -8,15 +8,25 @@ import pytest
 from starlette.testclient import TestClient
 
 from aggregator.web.app import create_app
+from storage.db import upgrade
 
 from .client_helpers import log_in
 from .review_seed import seed
 
 
 @pytest.fixture
-def seeded(database_url: str) -> tuple[str, dict[str, int]]:
-    """A migrated database (SQLite, then PostgreSQL) holding the sample newsroom."""
-    return database_url, seed(database_url)
+def backend() -> str:
+    """The database the route tests run on; modules that query in database-specific ways
+    (search, counts, pages, exports) override it to run on PostgreSQL too."""
+    return "sqlite"
+
+
+@pytest.fixture
+def seeded(request: pytest.FixtureRequest, backend: str) -> tuple[str, dict[str, int]]:
+    """A migrated database holding the sample newsroom."""
+    url: str = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    upgrade(url)
+    return url, seed(url)
 
 
 @pytest.fixture

@@ -10,6 +10,12 @@ from starlette.testclient import TestClient
 Editor = tuple[TestClient, str]
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """These routes run on SQLite and on PostgreSQL."""
+    return str(request.param)
+
+
 def row_ids(html: str) -> list[int]:
     return [int(x) for x in re.findall(r'<article class="item[^"]*" data-id="(\d+)"', html)]
 

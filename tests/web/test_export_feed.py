@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 
 import feedparser
+import pytest
 from starlette.testclient import TestClient
 
 from storage.accounts import export_token
 from storage.db import session_scope
 
 Editor = tuple[TestClient, str]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """These routes run on SQLite and on PostgreSQL."""
+    return str(request.param)
 
 
 def _token(url: str, feed: str) -> str:

@@ -8,7 +8,17 @@ from aggregator.web.security import local_path
 
 
 @pytest.mark.parametrize(
-    "target", ["//evil.example/", "https://evil.example/", "/\\evil.example", "evil", "", None]
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "evil",
+        "",
+        None,
+    ],
 )
 def test_foreign_targets_fall_back(target: str | None) -> None:
     assert local_path(target) == "/"

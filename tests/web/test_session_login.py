@@ -90,3 +90,15 @@ def test_removed_account_loses_its_session(
     with session_scope(seeded[0]) as session:
         remove_user(session, "amira")
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_repeated_failures_lock_the_name_for_a_while(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    for _ in range(5):
+        data = {"username": "amira", "password": "guess guess", "csrf": token}
+        assert client.post("/login", data=data).status_code == 401
+    data = {"username": "Amira", "password": PASSWORD, "csrf": token}
+    response = client.post("/login", data=data)
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.text
+    assert client.get("/", follow_redirects=False).status_code == 303

@@ -38,7 +38,9 @@ _VARIANTS: dict[int, list[str]] = {
 # Longest first so "كانون الثاني" is replaced before a shorter name could match inside it.
 _MONTHS = re.compile(
     r"(?<!\w)("
-    + "|".join(sorted((re.escape(v) for vs in _VARIANTS.values() for v in vs), key=len, reverse=True))
+    + "|".join(
+        sorted((re.escape(v) for vs in _VARIANTS.values() for v in vs), key=len, reverse=True)
+    )
     + r")(?!\w)"
 )
 _MONTH_OF = {v: n for n, vs in _VARIANTS.items() for v in vs}
@@ -84,7 +86,7 @@ def normalize(text: str) -> str:
 
 
 def hijri_to_gregorian(text: str) -> date | None:
-    """The Gregorian day of the first Hijri date in (normalized) text, e.g. ``20 جمادى الآخرة 1442``."""
+    """The Gregorian day of the first Hijri date in normalized text (``20 جمادى الآخرة 1442``)."""
     match = _HIJRI.search(text)
     if match is None:
         return None

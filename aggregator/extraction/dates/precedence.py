@@ -101,8 +101,9 @@ def _published_candidates(
         hint = machine_or_human(hints.published, context, origin)
         if hint:
             yield hint
-    if guess := _htmldate(page, context):
-        yield guess
+    guess = _htmldate(page, context)
+    if guess and not any(_same(guess, m) for m in modified_found):
+        yield guess  # htmldate falls back to update dates: those are not publications
     if text.published and relative:
         yield text.published
     if from_url := url_date(page.url):
@@ -121,6 +122,12 @@ def _first_plausible(candidates: Iterator[DateValue], fetched_at: datetime) -> D
         elif value.precision == "minute" and value.local_date() == chosen.value.date():
             return value  # same day, now with the time of day
     return chosen
+
+
+def _same(a: DateValue, b: DateValue) -> bool:
+    if a.precision == "day" or b.precision == "day":
+        return a.local_date() == b.local_date()
+    return a.value == b.value
 
 
 def _selector_date(page: Page, context: TextContext, expression: str) -> TextDates:

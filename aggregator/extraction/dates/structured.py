@@ -32,9 +32,7 @@ _URL_DATE = re.compile(
 )
 
 
-def machine_or_human(
-    text: str, context: TextContext, origin: DateOrigin
-) -> DateValue | None:
+def machine_or_human(text: str, context: TextContext, origin: DateOrigin) -> DateValue | None:
     """A structured field is usually ISO 8601, but some CMS write "June 7, 2020" there."""
     value = parse_machine_date(text, context.zone, origin)
     if value is None and len(text) <= 80:
@@ -48,8 +46,11 @@ def jsonld_dates(page: Page, context: TextContext) -> tuple[list[DateValue], lis
     modified: list[DateValue] = []
     if page.article is None:
         return published, modified
-    for key, bucket in (("datePublished", published), ("dateCreated", published),
-                        ("dateModified", modified)):
+    for key, bucket in (
+        ("datePublished", published),
+        ("dateCreated", published),
+        ("dateModified", modified),
+    ):
         raw = page.article.get(key)
         if isinstance(raw, list) and raw:
             raw = raw[0]
@@ -85,9 +86,15 @@ def time_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[
         if value is None:
             continue
         hint = " ".join(
-            filter(None, [element.get("itemprop"), element.get("class"),
-                          (element.getparent().get("class") if element.getparent() is not None
-                           else None), element.text_content()[:60]])
+            filter(
+                None,
+                [
+                    element.get("itemprop"),
+                    element.get("class"),
+                    (element.getparent().get("class") if element.getparent() is not None else None),
+                    element.text_content()[:60],
+                ],
+            )
         )
         is_modified = element.get("itemprop") == "dateModified" or (
             element.get("itemprop") != "datePublished" and bool(_MODIFIED_CONTEXT.search(hint))

@@ -44,7 +44,9 @@ def moment_value(moment: datetime, origin: DateOrigin, raw: str) -> DateValue:
         raise ValueError("moment_value needs an aware datetime")
     offset = format_offset(moment.utcoffset())
     value = moment.astimezone(UTC).replace(microsecond=0)
-    return DateValue(value=value, offset=offset, origin=origin, precision="minute", raw=raw[:MAX_RAW])
+    return DateValue(
+        value=value, offset=offset, origin=origin, precision="minute", raw=raw[:MAX_RAW]
+    )
 
 
 def _offset_of(text: str) -> timedelta | None:
@@ -97,4 +99,3 @@ def _from_iso(match: re.Match[str], zone: tzinfo, origin: DateOrigin, raw: str) 
             return None
         return moment_value(moment.replace(tzinfo=timezone(offset)), origin, raw)
     return moment_value(moment.replace(tzinfo=zone), origin, raw)
-

@@ -67,7 +67,9 @@ def _nearest_to_title(tree: HtmlElement) -> list[str]:
     anchor = _headline_index(headings)
     if anchor is not None:
         # Before the headline sit the site header's "today is ..." and the menu: count double.
-        marked.sort(key=lambda item: item[0] - anchor if item[0] > anchor else 2 * (anchor - item[0]))
+        marked.sort(
+            key=lambda item: item[0] - anchor if item[0] > anchor else 2 * (anchor - item[0])
+        )
     texts: list[str] = []
     for _, element in marked[:MAX_EXAMINED]:
         text = " ".join(element.text_content().split())

@@ -1,0 +1,168 @@
+"""The review page's queries at scale: folded feed pages, deep keyset pages, counts, exports.
+
+A fresh database is bulk-loaded with --rows generated articles (bench/bulk.py), three in
+ten of them grouped into stories of three, 500 approved through editorial actions; then
+p50/p95 latency in milliseconds of
+
+feed     storage.review.feed_page: newest 50 story rows, "also in" folded (no filter;
+         status=new; language=ar; one source; a search word)
+deep     the 20th page of the unfiltered feed, opened with its keyset cursor
+counts   storage.review.facet_counts (per status, source, language) under language=ar
+exports  storage.review.approved_articles: the 50 most recently approved
+
+Usage:
+    python bench/review.py --rows 100000 [--db sqlite|postgres] [--queries 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+# The script's folder holds bench/storage.py, which would shadow the storage package.
+sys.path[0] = str(ROOT)
+sys.path.append(str(ROOT / "bench"))
+
+from bulk import load  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from storage.db import get_engine, session_scope, upgrade  # noqa: E402
+from storage.editorial import Editor, apply_action  # noqa: E402
+from storage.review import (  # noqa: E402
+    Cursor,
+    FeedFilter,
+    approved_articles,
+    facet_counts,
+    feed_page,
+)
+from storage.sources import sync_source  # noqa: E402
+
+PG_ADMIN = os.environ.get("AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SOURCES = 50
+
+
+def fresh_database(kind: str) -> str:
+    """An empty, migrated database for the run."""
+    if kind == "sqlite":
+        path = Path("/tmp/aggregator-bench/review.db")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(
+                text('DROP DATABASE IF EXISTS "aggregator_bench_review" WITH (FORCE)')
+            )
+            connection.execute(text('CREATE DATABASE "aggregator_bench_review"'))
+        admin.dispose()
+        url = PG_ADMIN.rsplit("/", 1)[0] + "/aggregator_bench_review"
+    upgrade(url)
+    return url
+
+
+def fill(url: str, rows: int) -> None:
+    """Sources, bulk articles, stories of three, and approvals recorded as actions."""
+    with session_scope(url) as session:
+        sources = [
+            sync_source(
+                session,
+                f"outlet{i}",
+                label=None,
+                homepage=f"https://o{i}.example/",
+                languages=["en"],
+                timezone="UTC",
+                enabled=True,
+                schedule=None,
+                config={},
+            ).id
+            for i in range(SOURCES)
+        ]
+    with get_engine(url).begin() as connection:
+        load(connection, rows, sources)
+        stories = rows // 30
+        connection.execute(
+            text(
+                "INSERT INTO stories (id, title, article_count, created_at, updated_at) "
+                "SELECT id, 'story', 3, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM articles "
+                "WHERE id <= :n"
+            ),
+            {"n": stories},
+        )
+        # Articles k, k+1, k+2 of every block of ten tell the same story.
+        connection.execute(
+            text("UPDATE articles SET story_id = (id / 10) % :n + 1 WHERE id % 10 < 3"),
+            {"n": stories},
+        )
+    with session_scope(url) as session:
+        editor = Editor(None, "bench")
+        for article_id in range(7, rows, max(1, rows // 500)):
+            apply_action(session, article_id, editor, "approve")
+
+
+def timed(session: Session, runs: int, work: Callable[[], Any]) -> dict[str, float]:
+    """p50 and p95 in milliseconds over ``runs`` calls (the first, warming caches, dropped)."""
+    work()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        samples.append((time.perf_counter() - start) * 1000)
+        session.expunge_all()
+    samples.sort()
+    return {"p50": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1]}
+
+
+def cursor_at(session: Session, pages: int) -> Cursor | None:
+    """The cursor that opens page ``pages + 1`` of the unfiltered feed."""
+    cursor = None
+    for _ in range(pages):
+        cursor = feed_page(session, FeedFilter(), before=cursor, limit=50).next_cursor
+    return cursor
+
+
+def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
+    results = {}
+    with session_scope(url) as session:
+        deep = cursor_at(session, 19)
+        cases: dict[str, Callable[[], Any]] = {
+            "feed": lambda: feed_page(session, FeedFilter()),
+            "feed status=new": lambda: feed_page(session, FeedFilter(status="new")),
+            "feed language=ar": lambda: feed_page(session, FeedFilter(language="ar")),
+            "feed source": lambda: feed_page(session, FeedFilter(source="outlet7")),
+            "feed q=minister": lambda: feed_page(session, FeedFilter(query="minister")),
+            "deep (page 20)": lambda: feed_page(session, FeedFilter(), before=deep),
+            "counts language=ar": lambda: facet_counts(session, FeedFilter(language="ar")),
+            "exports": lambda: approved_articles(session, FeedFilter()),
+        }
+        for name, work in cases.items():
+            results[name] = timed(session, runs, work)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--queries", type=int, default=20)
+    args = parser.parse_args()
+    url = fresh_database(args.db)
+    start = time.perf_counter()
+    fill(url, args.rows)
+    print(f"{args.db}: {args.rows} articles loaded in {time.perf_counter() - start:.0f} s")
+    print(f"{'query':<22} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, stats in measure(url, args.queries).items():
+        print(f"{name:<22} {stats['p50']:8.1f} {stats['p95']:8.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""The bounded HTTP GET behind `sources add` and `sources check`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from aggregator.demo.server import OutletServer
+from aggregator.discovery.http import http_get
+from aggregator.errors import DiscoveryError
+
+UA = "newsroom-aggregator-tests/1.0 (+https://example.org)"
+
+
+@pytest.fixture
+def site(tmp_path: Path, serve_outlet: Callable[[Path], OutletServer]) -> OutletServer:
+    (tmp_path / "page.html").write_text("<html><body>é</body></html>", encoding="utf-8")
+    (tmp_path / "big.txt").write_text("x" * 5000)
+    (tmp_path / "_routes.json").write_text(
+        json.dumps(
+            {
+                "/to-file": {"redirect": "file:///etc/passwd"},
+                "/moved": {"redirect": "/page.html", "status": 301},
+                "/gone": {"status": 410},
+            }
+        )
+    )
+    return serve_outlet(tmp_path)
+
+
+def test_redirects_and_headers(site: OutletServer) -> None:
+    answer = http_get(site.base_url + "/moved", user_agent=UA, headers={"Accept-Language": "ar"})
+    assert (answer.status, answer.url) == (200, site.base_url + "/page.html")
+    assert answer.content_type == "text/html" and answer.text() == "<html><body>é</body></html>"
+    assert site.hits[-1].headers["Accept-Language"] == "ar"
+    assert site.hits[-1].headers["User-Agent"] == UA
+
+
+def test_http_errors_are_statuses(site: OutletServer) -> None:
+    assert http_get(site.base_url + "/gone", user_agent=UA).status == 410
+
+
+def test_body_is_bounded(site: OutletServer) -> None:
+    assert len(http_get(site.base_url + "/big.txt", user_agent=UA, max_bytes=1000).body) == 1000
+
+
+def test_never_reads_local_files(site: OutletServer) -> None:
+    with pytest.raises(DiscoveryError, match="refused redirect to file:///etc/passwd"):
+        http_get(site.base_url + "/to-file", user_agent=UA)
+    with pytest.raises(DiscoveryError, match="only http"):
+        http_get("file:///etc/passwd", user_agent=UA)

@@ -1,0 +1,27 @@
+"""Bylines become clean names: no "By", no dates, several people split, junk dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.extraction.authors import clean_authors
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        (["By Jane Doe on Feb 3, 2021"], ["Jane Doe"]),
+        (["Par Jean Dupont et Marie Curie, publié le 3 février"], ["Jean Dupont", "Marie Curie"]),
+        (["John Le Carré"], ["John Le Carré"]),
+        (["بقلم محمد علي"], ["محمد علي"]),
+        (["By JOHN SMITH and Ana López | Updated 10:05"], ["JOHN SMITH", "Ana López"]),
+        (["Por María García y Luis Pérez"], ["María García", "Luis Pérez"]),
+        (["Von Anna Schmidt und Jonas Weber"], ["Anna Schmidt", "Jonas Weber"]),
+        (["Reporting: Tom Becker"], ["Tom Becker"]),
+        (["jane@paper.example", "Staff", "admin", "https://paper.example/author/x"], []),
+        (["Reuters", "Reuters"], ["Reuters"]),
+        (["Le Courrier"], []),  # the site itself
+    ],
+)
+def test_clean_authors(raw: list[str], names: list[str]) -> None:
+    assert clean_authors(raw, site_name="Le Courrier") == names

@@ -1,0 +1,176 @@
+"""``extract_article`` end to end on recorded-style pages (tests/fixtures/extraction/)."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from aggregator.config.sources import Selectors, Source
+from aggregator.errors import ExtractionError
+from aggregator.extraction import ExtractedArticle, extract_article
+from aggregator.extraction.page import MAX_HTML_BYTES
+
+PAGES = Path(__file__).parents[1] / "fixtures" / "extraction"
+FETCHED = datetime(2021, 6, 1, tzinfo=UTC)
+
+
+def source(name: str, languages: list[str], timezone: str, **extra: object) -> Source:
+    return Source(name=name, homepage=f"https://{name}.example/",
+                  feeds=[f"https://{name}.example/rss"], languages=languages,
+                  timezone=timezone, **extra)  # type: ignore[arg-type]  # fmt: skip
+
+
+def extract(name: str, url: str, src: Source | None = None) -> ExtractedArticle:
+    return extract_article((PAGES / name).read_bytes(), url, src, fetched_at=FETCHED)
+
+
+NSO_SOURCE = source("emirates-leaks", ["ar", "fr"], "Asia/Dubai")
+NSO_URL = "https://emirates-leaks.example/nso-group-enquete-americaine/"
+
+
+def test_nso_report_on_an_arabic_site() -> None:
+    """A French article on an Arabic (RTL) site: body clean, language fr, date in UTC."""
+    article = extract("nso-arabic.html", NSO_URL, NSO_SOURCE)
+    assert article.body.startswith("NSO Group semble faire l’objet d’un nouvel examen minutieux")
+    assert article.body.rstrip().endswith("une coopération avec le département d’État américain.")
+    assert "Amnesty International et d’autres organisations" in article.body
+    assert "185" not in article.body
+    for chrome in ("الرئيسية", "اتصل بنا", "ملفات تعريف الارتباط", "أخبار ذات صلة", "موقع إخباري"):
+        assert chrome not in article.body
+    assert article.body.count("\n\n") >= 10  # paragraphs kept
+    assert article.title == (
+        "La société israélienne de logiciels espions NSO Group fait l’objet d’une nouvelle "
+        "enquête américaine"
+    )
+    assert (article.language, article.language_declared, article.language_detected) == (
+        "fr", "ar", "fr")  # fmt: skip
+    assert article.published is not None
+    # "الأربعاء، 3 فبراير 2021 02:05 م" in Dubai (UTC+4) is 10:05 UTC.
+    assert article.published.iso() == "2021-02-03T10:05:00Z"
+    assert (article.published.offset, article.published.origin) == ("+04:00", "text")
+    assert article.published.precision == "minute"
+    assert article.site_name == "الإمارات ليكس"
+    assert article.canonical_url == "https://emiratesleaks.example/nso-group-enquete-americaine/"
+    assert article.top_image == "https://emirates-leaks.example/wp-content/uploads/2021/02/nso-group.jpg"
+    assert not (article.paywalled or article.challenge)
+
+
+def test_french_page_with_published_and_updated_dates() -> None:
+    src = source("courrier", ["fr"], "Europe/Paris")
+    article = extract("french.html", "https://courrier.example/economie/agriculteurs-a7", src)
+    assert article.title == "Les agriculteurs bloquent l’autoroute A7 près de Valence"
+    assert article.authors == ["Jean Dupont", "Marie Lefèvre"]
+    assert article.published is not None and article.modified is not None
+    assert article.published.iso() == "2021-02-03T13:05:00Z"
+    assert article.modified.iso() == "2021-02-04T08:30:00Z"
+    assert article.language == "fr"
+    assert (article.section, article.tags) == ("Économie", ["Agriculture", "Manifestation"])
+    assert article.body.startswith("Plusieurs centaines d’agriculteurs")
+    assert "À lire aussi" not in article.body
+
+
+def test_arabic_rtl_page_with_levantine_date() -> None:
+    src = source("nahar", ["ar"], "Asia/Beirut")
+    article = extract("arabic-levantine.html", "https://nahar.example/economy/fuel", src)
+    assert article.language == "ar"
+    assert article.title == "ارتفاع أسعار المحروقات في بيروت للمرة الثالثة هذا الشهر"
+    assert article.authors == ["سامر الخوري"]
+    assert article.body.startswith("ارتفعت أسعار البنزين والمازوت")
+    assert article.body.count("\n\n") == 3
+    # "الخميس ٤ شباط ٢٠٢١ - ١١:٣٠" in Beirut (UTC+2)
+    assert article.published is not None and article.published.iso() == "2021-02-04T09:30:00Z"
+
+
+def test_source_selectors_win() -> None:
+    selectors = Selectors(body="div.x-txt", title=".x-hl", author=".x-by",
+                          date='//div[@class="x-when"]/@data-ts')  # fmt: skip
+    src = source("gazette", ["en"], "America/New_York", selectors=selectors)
+    article = extract("selector.html", "https://gazette.example/local/ferry", src)
+    assert article.method == "selector"
+    assert article.title == "Ferry service to the islands resumes after storm repairs"
+    assert article.authors == ["Tom Becker"]
+    assert article.body.startswith("The ferry linking the harbour")
+    assert article.body.count("\n\n") == 2
+    assert "newsletter" not in article.body
+    assert article.published is not None
+    assert (article.published.origin, article.published.iso()) == ("selector", "2021-03-09T12:45:00Z")
+
+
+def test_a_selector_that_does_not_compile_is_reported_not_fatal() -> None:
+    src = source("gazette", ["en"], "UTC", selectors=Selectors(body="div[[broken"))
+    article = extract("selector.html", "https://gazette.example/local/ferry", src)
+    assert article.method != "selector"
+    assert any("selectors.body" in w for w in article.warnings)
+    assert "ferry linking the harbour" in article.body
+
+
+def test_challenge_page_is_flagged_and_has_no_body() -> None:
+    article = extract("challenge.html", "https://www.example-news.test/story")
+    assert article.challenge
+    assert article.body == ""
+
+
+def test_fallback_when_trafilatura_finds_nothing() -> None:
+    article = extract("no-trafilatura.html", "https://valley.example/news/cycle-lanes")
+    assert article.method == "fallback"
+    assert article.body.startswith("The town council voted on Wednesday evening")
+    assert article.body.endswith("throughout the construction period.")
+    assert "All rights reserved" not in article.body
+    assert article.published is not None and article.published.iso() == "2021-05-12T15:20:00Z"
+
+
+def test_jsonld_metadata() -> None:
+    url = "https://chronicle.example/news/2021/02/07/storm-darcy-snow?utm_source=x"
+    article = extract("english-jsonld.html", url)
+    assert article.authors == ["Emma Clarke", "Rahul Patel"]
+    assert article.title == "Storm Darcy brings heavy snow to eastern England"
+    assert article.canonical_url == "https://chronicle.example/news/2021/02/07/storm-darcy-snow"
+    assert (article.section, article.tags) == ("Weather", ["weather", "snow", "travel"])
+    assert article.published is not None and article.published.origin == "jsonld"
+    assert article.modified is not None and article.modified.iso() == "2021-02-07T18:10:00Z"
+    assert article.word_count > 60
+
+
+def test_paywall_is_flagged() -> None:
+    html = (
+        "<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+        "\"isAccessibleForFree\": \"False\"}</script></head><body><article><h1>Budget talks</h1>"
+        "<p>The first lines of a story that continues behind the wall for paying readers.</p>"
+        "<p>Subscribe to continue reading.</p></article></body></html>"
+    )
+    assert extract_article(html, "https://paper.example/a", fetched_at=FETCHED).paywalled
+
+
+def test_str_and_bytes_give_the_same_article() -> None:
+    raw = (PAGES / "nso-arabic.html").read_bytes()
+    from_bytes = extract_article(raw, NSO_URL, NSO_SOURCE, fetched_at=FETCHED)
+    from_text = extract_article(raw.decode("utf-8"), NSO_URL, NSO_SOURCE, fetched_at=FETCHED)
+    assert from_bytes == from_text
+
+
+def test_oversized_html_is_truncated_not_fatal() -> None:
+    story = "<p>A short story with a handful of words that is followed by a huge tracker.</p>"
+    html = f"<html><body><article><h1>Big</h1>{story}</article><script>{'x' * MAX_HTML_BYTES}"
+    article = extract_article(html, "https://big.example/a", fetched_at=FETCHED)
+    assert any("truncated" in w for w in article.warnings)
+    assert "huge tracker" in article.body
+
+
+def test_not_html_raises_naming_the_url() -> None:
+    with pytest.raises(ExtractionError, match="https://empty.example/a"):
+        extract_article(b"", "https://empty.example/a")
+
+
+def test_runs_in_a_process_pool() -> None:
+    """The spider runs extraction in worker processes: arguments and results must pickle."""
+    raw = (PAGES / "french.html").read_bytes()
+    src = source("courrier", ["fr"], "Europe/Paris")
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        article = pool.submit(extract_article, raw, "https://courrier.example/a", src,
+                              fetched_at=FETCHED).result(timeout=120)  # fmt: skip
+    assert article.published is not None and article.published.iso() == "2021-02-03T13:05:00Z"
+    assert pickle.loads(pickle.dumps(article)) == article

@@ -1,0 +1,46 @@
+"""Parsing hostile HTML: bounded in bytes and in elements, JSON-LD and meta read once."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.errors import ExtractionError
+from aggregator.extraction.page import MAX_ELEMENTS, parse_page
+
+
+def test_element_count_is_bounded() -> None:
+    html = "<html><body><h1>Many</h1>" + "<p>x</p>" * (MAX_ELEMENTS + 500) + "</body></html>"
+    page = parse_page(html, "https://x.example/a")
+    assert page.truncated
+    assert sum(1 for _ in page.tree.iter()) <= MAX_ELEMENTS
+    assert page.tree.find(".//h1") is not None  # the top of the page survives
+
+
+def test_normal_pages_are_untouched() -> None:
+    page = parse_page("<html><body><p>one</p><p>two</p></body></html>", "https://x.example/a")
+    assert not page.truncated
+    assert len(page.tree.findall(".//p")) == 2
+
+
+def test_jsonld_with_graph_trailing_commas_and_comment_wrapping() -> None:
+    html = """<html><head><script type="application/ld+json"><!--
+    {"@context": "https://schema.org", "@graph": [
+      {"@type": "WebSite", "name": "Site"},
+      {"@type": ["NewsArticle"], "headline": "Other", "url": "https://x.example/other"},
+      {"@type": "NewsArticle", "headline": "Ours", "url": "https://x.example/a/",},
+    ]}
+    --></script><meta property="og:title" content="T"></head><body></body></html>"""
+    page = parse_page(html, "https://www.x.example/a?utm_source=feed")
+    assert page.article is not None and page.article["headline"] == "Ours"
+    assert page.meta_first("og:title") == "T"
+
+
+def test_broken_jsonld_is_ignored() -> None:
+    page = parse_page('<html><head><script type="application/ld+json">{"@type": </script>'
+                      "</head><body><p>x</p></body></html>", "https://x.example/a")  # fmt: skip
+    assert page.jsonld == [] and page.article is None
+
+
+def test_empty_input_names_the_url() -> None:
+    with pytest.raises(ExtractionError, match="https://x.example/empty"):
+        parse_page("", "https://x.example/empty")
