@@ -1,7 +1,8 @@
 """Realistic synthetic articles for the dedup and storage benchmarks, and the report writer.
 
 Documents are built from real sentences: every sentence of the extraction ground-truth bodies
-(about 6,000 sentences of English news, read-only), drawn at random into paragraphs; the
+(sentences of 6-60 words: no run-on lists or unsegmented CJK passages), drawn at random into
+paragraphs; the
 hand-written Arabic and French seeds are used only for a language with enough sentences.
 Two documents share a sentence now and then, as articles on one topic do, but are otherwise
 different; planted variants (a syndicated copy with chrome lines, a light edit, a truncated
@@ -51,7 +52,7 @@ def sentence_pool() -> dict[str, list[str]]:
     if GROUND_TRUTH.exists():
         for value in json.loads(GROUND_TRUTH.read_text()).values():
             body = (value.get("articleBody") or "").replace("...", "")
-            pool["en"] += [s.strip() for s in _SENTENCE.split(body) if len(s.split()) >= 6]
+            pool["en"] += [s.strip() for s in _SENTENCE.split(body) if 6 <= len(s.split()) <= 60]
     for seed in json.loads(SEEDS.read_text()).values():
         sentences = [s.strip() for s in _SENTENCE.split(seed["body"]) if len(s.split()) >= 5]
         pool[seed["language"]] += sentences

@@ -12,6 +12,7 @@ exports  storage.review.approved_articles: the 50 most recently approved
 
 Usage:
     python bench/review.py --rows 100000 [--db sqlite|postgres] [--queries 20]
+    python bench/review.py --db postgres --reuse     # measure again, no reload
 """
 
 from __future__ import annotations
@@ -49,14 +50,21 @@ PG_ADMIN = os.environ.get("AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@1
 SOURCES = 50
 
 
+def database_url(kind: str) -> str:
+    """Where the benchmark's database lives."""
+    if kind == "sqlite":
+        return "sqlite:////tmp/aggregator-bench/review.db"
+    return PG_ADMIN.rsplit("/", 1)[0] + "/aggregator_bench_review"
+
+
 def fresh_database(kind: str) -> str:
     """An empty, migrated database for the run."""
+    url = database_url(kind)
     if kind == "sqlite":
         path = Path("/tmp/aggregator-bench/review.db")
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
     else:
         admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
@@ -65,7 +73,6 @@ def fresh_database(kind: str) -> str:
             )
             connection.execute(text('CREATE DATABASE "aggregator_bench_review"'))
         admin.dispose()
-        url = PG_ADMIN.rsplit("/", 1)[0] + "/aggregator_bench_review"
     upgrade(url)
     return url
 
@@ -107,6 +114,15 @@ def fill(url: str, rows: int) -> None:
         editor = Editor(None, "bench")
         for article_id in range(7, rows, max(1, rows // 500)):
             apply_action(session, article_id, editor, "approve")
+    analyze(url)
+
+
+def analyze(url: str) -> None:
+    """Planner statistics (and PostgreSQL's visibility map), as autovacuum would keep them."""
+    engine = get_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        is_pg = engine.dialect.name == "postgresql"
+        connection.execute(text("VACUUM ANALYZE" if is_pg else "ANALYZE"))
 
 
 def timed(session: Session, runs: int, work: Callable[[], Any]) -> dict[str, float]:
@@ -154,11 +170,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--queries", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="Measure the last run's database.")
     args = parser.parse_args()
-    url = fresh_database(args.db)
-    start = time.perf_counter()
-    fill(url, args.rows)
-    print(f"{args.db}: {args.rows} articles loaded in {time.perf_counter() - start:.0f} s")
+    if args.reuse:
+        url = database_url(args.db)
+        analyze(url)
+    else:
+        url = fresh_database(args.db)
+        start = time.perf_counter()
+        fill(url, args.rows)
+        print(f"{args.db}: {args.rows} articles loaded in {time.perf_counter() - start:.0f} s")
     print(f"{'query':<22} {'p50 ms':>8} {'p95 ms':>8}")
     for name, stats in measure(url, args.queries).items():
         print(f"{name:<22} {stats['p50']:8.1f} {stats['p95']:8.1f}")

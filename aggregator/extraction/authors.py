@@ -16,10 +16,13 @@ from aggregator.extraction.page import Page
 MAX_AUTHORS = 10
 _PREFIX = re.compile(
     r"^\s*(?:(?:written|reported|posted|story|text|words|photos?)\s+by|by|reporting|par|por|von|di|da|door|"
-    r"af|av|przez|автор|بقلم|كتب|كتبت|إعداد|اعداد|تقرير|author|auteur|autor|autore)\b\s*[:：-]?\s*",
+    r"af|av|przez|автор|بقلم|بواسطة|كتب|كتبت|إعداد|اعداد|تقرير|author|auteur|autor|autore)\b"
+    r"\s*[:：-]?\s*",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s+(?:and|et|y|und|e|en|i|و)\s+|\s*[,;&،|/]\s*|\s+-\s+", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\s+(?:and|et|y|und|e|en|i|و|with|avec|con|mit|مع)\s+|\s*[,;&،|/]\s*|\s+-\s+", re.IGNORECASE
+)
 _NOISE = re.compile(r"\S+@\S+|https?://\S+|@\w+|\(.*?\)", re.IGNORECASE)
 _CUT = re.compile(  # what follows these is a date or an update note, not a name
     r"\b(?:updated?|published|posted|mis à jour|publié|il y a)\b"
@@ -31,10 +34,12 @@ _NOT_NAMES = frozenset(
      "anonymous", "guest", "user", "webmaster", "null", "none", "author", "more", "view"}
 )  # fmt: skip
 _BYLINE_XPATH = (
-    '//*[@itemprop="author"] | //*[@rel="author"] | //a[contains(@href, "/author/")]'
-    ' | //*[contains(@class, "byline") or contains(@class, "author-name")'
-    ' or contains(@class, "article-author") or @class="author"]'
+    '//*[@itemprop="author" or @rel="author" or contains(@class, "byline")'
+    ' or contains(@class, "author") or contains(@class, "signature")]'
+    '[not(contains(@class, "comment")) and not(ancestor::*[contains(@class, "comment")])]'
+    ' | //a[contains(@href, "/author/")][not(ancestor::*[contains(@class, "comment")])]'
 )
+MAX_BYLINE = 120  # longer "author" elements are biography boxes, not bylines
 
 
 def find_authors(page: Page, selector: str | None, site_name: str | None) -> list[str]:
@@ -49,7 +54,8 @@ def find_authors(page: Page, selector: str | None, site_name: str | None) -> lis
                                "dc.creator", "byl")  # fmt: skip
         raw = [meta] if meta and not meta.startswith("http") else []
     if not raw:
-        raw = [_text(e) for e in page.tree.xpath(_BYLINE_XPATH)[:6]]
+        texts = (_text(e) for e in page.tree.xpath(_BYLINE_XPATH)[:12])
+        raw = [t for t in texts if len(t.strip()) <= MAX_BYLINE][:4]
     return clean_authors(raw, site_name)
 
 

@@ -22,12 +22,29 @@ CHALLENGE_TITLES = (
     "please wait", "ddos-guard", "security check", "verify you are human", "are you a robot",
     "un instant", "one moment, please", "pardon our interruption", "robot check",
 )  # fmt: skip
+# Bot-protection services' own challenge markup: only found on challenge pages.
 CHALLENGE_MARKUP = (
-    "cf-browser-verification", "cf_chl_opt", "challenge-platform", "cf-challenge",
-    "/cdn-cgi/challenge", "g-recaptcha", "h-captcha", "hcaptcha.com", "captcha-delivery.com",
-    "px-captcha", "_incapsula_", "ddos-guard", "perimeterx", "verify you are human",
+    "cf-browser-verification",
+    "cf_chl_opt",
+    "challenge-platform",
+    "cf-challenge",
+    "/cdn-cgi/challenge",
+    "captcha-delivery.com",
+    "px-captcha",
+    "_incapsula_",
+    "ddos-guard",
+    "perimeterx",
+)
+# Captcha widgets also sit in contact and comment forms of real articles: believed only on a
+# page with almost no text.
+CAPTCHA_MARKUP = (
+    "g-recaptcha",
+    "h-captcha",
+    "hcaptcha.com",
+    "verify you are human",
     "verify you are a human",
-)  # fmt: skip
+)
+CAPTCHA_PAGE_WORDS = 30  # fmt: skip
 PAYWALL_PHRASES = (
     "subscribe to continue", "subscribe to read", "to continue reading", "already a subscriber",
     "for subscribers only", "subscribers only", "subscriber-only", "reserved for subscribers",
@@ -48,7 +65,9 @@ def is_challenge(page: Page, html_head: str, body_words: int) -> bool:
     if title_text.startswith(CHALLENGE_TITLES):
         return True
     head = html_head.casefold()
-    return any(marker in head for marker in CHALLENGE_MARKUP)
+    if any(marker in head for marker in CHALLENGE_MARKUP):
+        return True
+    return body_words < CAPTCHA_PAGE_WORDS and any(marker in head for marker in CAPTCHA_MARKUP)
 
 
 def is_paywalled(page: Page, html_head: str, body_words: int) -> bool:

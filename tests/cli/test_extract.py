@@ -33,10 +33,17 @@ def test_prints_the_article_as_json(tmp_path: Path) -> None:
     sources = tmp_path / "sources.yaml"
     sources.write_text(SOURCES, encoding="utf-8")
     code, output = run(
-        "--sources", str(sources), "extract", str(PAGES / "nso-arabic.html"),
-        "--url", "https://emirates-leaks.example/nso", "--source", "emirates-leaks",
-        "--fetched-at", "2021-02-04T08:00:00Z",
-    )  # fmt: skip
+        "--sources",
+        str(sources),
+        "extract",
+        str(PAGES / "nso-arabic.html"),
+        "--url",
+        "https://emirates-leaks.example/nso",
+        "--source",
+        "emirates-leaks",
+        "--fetched-at",
+        "2021-02-04T08:00:00Z",
+    )
     assert code == 0, output
     data = json.loads(output)
     assert data["language"] == "fr"
@@ -78,8 +85,9 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in output
     sources = tmp_path / "sources.yaml"
     sources.write_text(SOURCES, encoding="utf-8")
-    code, output = run("--sources", str(sources), "extract", str(PAGES / "french.html"),
-                       "--source", "nope")  # fmt: skip
+    code, output = run(
+        "--sources", str(sources), "extract", str(PAGES / "french.html"), "--source", "nope"
+    )
     assert code == 1 and "no source named 'nope'" in output
     code, output = run("extract", "http://127.0.0.1:9/nothing-listens-here")
     assert code == 1 and "could not fetch the page" in output

@@ -19,9 +19,14 @@ FETCHED = datetime(2021, 6, 1, tzinfo=UTC)
 
 
 def source(name: str, languages: list[str], timezone: str, **extra: object) -> Source:
-    return Source(name=name, homepage=f"https://{name}.example/",
-                  feeds=[f"https://{name}.example/rss"], languages=languages,
-                  timezone=timezone, **extra)  # type: ignore[arg-type]  # fmt: skip
+    return Source(
+        name=name,
+        homepage=f"https://{name}.example/",
+        feeds=[f"https://{name}.example/rss"],
+        languages=languages,
+        timezone=timezone,
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def extract(name: str, url: str, src: Source | None = None) -> ExtractedArticle:
@@ -47,7 +52,10 @@ def test_nso_report_on_an_arabic_site() -> None:
         "enquête américaine"
     )
     assert (article.language, article.language_declared, article.language_detected) == (
-        "fr", "ar", "fr")  # fmt: skip
+        "fr",
+        "ar",
+        "fr",
+    )
     assert article.published is not None
     # "الأربعاء، 3 فبراير 2021 02:05 م" in Dubai (UTC+4) is 10:05 UTC.
     assert article.published.iso() == "2021-02-03T10:05:00Z"
@@ -55,7 +63,10 @@ def test_nso_report_on_an_arabic_site() -> None:
     assert article.published.precision == "minute"
     assert article.site_name == "الإمارات ليكس"
     assert article.canonical_url == "https://emiratesleaks.example/nso-group-enquete-americaine/"
-    assert article.top_image == "https://emirates-leaks.example/wp-content/uploads/2021/02/nso-group.jpg"
+    assert (
+        article.top_image
+        == "https://emirates-leaks.example/wp-content/uploads/2021/02/nso-group.jpg"
+    )
     assert not (article.paywalled or article.challenge)
 
 
@@ -86,8 +97,9 @@ def test_arabic_rtl_page_with_levantine_date() -> None:
 
 
 def test_source_selectors_win() -> None:
-    selectors = Selectors(body="div.x-txt", title=".x-hl", author=".x-by",
-                          date='//div[@class="x-when"]/@data-ts')  # fmt: skip
+    selectors = Selectors(
+        body="div.x-txt", title=".x-hl", author=".x-by", date='//div[@class="x-when"]/@data-ts'
+    )
     src = source("gazette", ["en"], "America/New_York", selectors=selectors)
     article = extract("selector.html", "https://gazette.example/local/ferry", src)
     assert article.method == "selector"
@@ -97,7 +109,10 @@ def test_source_selectors_win() -> None:
     assert article.body.count("\n\n") == 2
     assert "newsletter" not in article.body
     assert article.published is not None
-    assert (article.published.origin, article.published.iso()) == ("selector", "2021-03-09T12:45:00Z")
+    assert (article.published.origin, article.published.iso()) == (
+        "selector",
+        "2021-03-09T12:45:00Z",
+    )
 
 
 def test_a_selector_that_does_not_compile_is_reported_not_fatal() -> None:
@@ -137,8 +152,8 @@ def test_jsonld_metadata() -> None:
 
 def test_paywall_is_flagged() -> None:
     html = (
-        "<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
-        "\"isAccessibleForFree\": \"False\"}</script></head><body><article><h1>Budget talks</h1>"
+        '<html><head><script type=\'application/ld+json\'>{"@type": "NewsArticle", '
+        '"isAccessibleForFree": "False"}</script></head><body><article><h1>Budget talks</h1>'
         "<p>The first lines of a story that continues behind the wall for paying readers.</p>"
         "<p>Subscribe to continue reading.</p></article></body></html>"
     )
@@ -161,7 +176,7 @@ def test_oversized_html_is_truncated_not_fatal() -> None:
 
 
 def test_not_html_raises_naming_the_url() -> None:
-    with pytest.raises(ExtractionError, match="https://empty.example/a"):
+    with pytest.raises(ExtractionError, match=r"https://empty\.example/a"):
         extract_article(b"", "https://empty.example/a")
 
 
@@ -170,7 +185,22 @@ def test_runs_in_a_process_pool() -> None:
     raw = (PAGES / "french.html").read_bytes()
     src = source("courrier", ["fr"], "Europe/Paris")
     with ProcessPoolExecutor(max_workers=1) as pool:
-        article = pool.submit(extract_article, raw, "https://courrier.example/a", src,
-                              fetched_at=FETCHED).result(timeout=120)  # fmt: skip
+        article = pool.submit(
+            extract_article, raw, "https://courrier.example/a", src, fetched_at=FETCHED
+        ).result(timeout=120)
     assert article.published is not None and article.published.iso() == "2021-02-03T13:05:00Z"
     assert pickle.loads(pickle.dumps(article)) == article
+
+
+def test_legacy_arabic_encoding_is_decoded() -> None:
+    """Older Arabic sites still serve windows-1256; bytes are decoded by their declared charset."""
+    html = (PAGES / "arabic-levantine.html").read_text("utf-8")
+    html = html.replace('<meta charset="utf-8">', '<meta charset="windows-1256">')
+    html = html.replace("الخميس ٤ شباط ٢٠٢١ - ١١:٣٠", "الخميس 4 شباط 2021 - 11:30")
+    src = source("nahar", ["ar"], "Asia/Beirut")
+    article = extract_article(
+        html.encode("cp1256"), "https://nahar.example/a", src, fetched_at=FETCHED
+    )
+    assert article.title == "ارتفاع أسعار المحروقات في بيروت للمرة الثالثة هذا الشهر"
+    assert article.body.startswith("ارتفعت أسعار البنزين والمازوت")
+    assert article.published is not None and article.published.iso() == "2021-02-04T09:30:00Z"

@@ -36,11 +36,14 @@ def test_jsonld_with_graph_trailing_commas_and_comment_wrapping() -> None:
 
 
 def test_broken_jsonld_is_ignored() -> None:
-    page = parse_page('<html><head><script type="application/ld+json">{"@type": </script>'
-                      "</head><body><p>x</p></body></html>", "https://x.example/a")  # fmt: skip
+    page = parse_page(
+        '<html><head><script type="application/ld+json">{"@type": </script>'
+        "</head><body><p>x</p></body></html>",
+        "https://x.example/a",
+    )
     assert page.jsonld == [] and page.article is None
 
 
 def test_empty_input_names_the_url() -> None:
-    with pytest.raises(ExtractionError, match="https://x.example/empty"):
+    with pytest.raises(ExtractionError, match=r"https://x\.example/empty"):
         parse_page("", "https://x.example/empty")

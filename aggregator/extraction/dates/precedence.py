@@ -14,9 +14,11 @@ Precedence for the publication date, most trusted first:
 9. the date in the URL.
 
 The first candidate that is plausible wins: not before 1995, not after the fetch time plus a
-small slack. When the winner is day-precise and a later candidate gives a time on the same
-local day, the time is taken. Update dates come only from update fields and text ("Mis à jour
-le ..."), never from publication fields, and an update earlier than the publication is dropped.
+small slack. Among the structured ones (1-4), a day-precise winner takes the time of a later
+candidate on the same local day, and a UTC ("Z") winner the offset of a later candidate for
+the same instant. Update dates come only from update fields and text ("Mis à jour le ..."),
+never from publication fields; an update earlier than the publication is dropped. Visible
+update text is only read when the page has no structured publication date.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from htmldate import find_date
 
 from aggregator.extraction import selectors
-from aggregator.extraction.article import DateValue, Hints
+from aggregator.extraction.article import DateOrigin, DateValue, Hints
 from aggregator.extraction.dates.structured import (
     jsonld_dates,
     machine_or_human,
@@ -59,26 +61,27 @@ def plausible(value: DateValue, fetched_at: datetime) -> bool:
 def find_dates(
     page: Page, context: TextContext, date_selector: str | None, hints: Hints | None
 ) -> tuple[DateValue | None, DateValue | None]:
-    """The page's (published, modified) dates following the precedence above."""
+    """The page's (published, modified) dates following the precedence above.
+
+    The structured finders are cheap and always run (they also give update dates); visible
+    text, htmldate and the rest run only when those gave no plausible publication date.
+    """
     modified_found: list[DateValue] = []
-    published = _first_plausible(
-        _published_candidates(page, context, date_selector, hints, modified_found),
-        context.fetched_at,
-    )
+    structured = list(_structured_candidates(page, context, date_selector, modified_found))
+    published = _refine(structured, context.fetched_at)
+    if published is None:
+        fallbacks = _fallback_candidates(page, context, hints, modified_found)
+        published = next((v for v in fallbacks if plausible(v, context.fetched_at)), None)
     modified = next((m for m in modified_found if plausible(m, context.fetched_at)), None)
     if modified and published and modified.value < published.value:
         modified = None
     return published, modified
 
 
-def _published_candidates(
-    page: Page,
-    context: TextContext,
-    date_selector: str | None,
-    hints: Hints | None,
-    modified_found: list[DateValue],
+def _structured_candidates(
+    page: Page, context: TextContext, date_selector: str | None, modified_found: list[DateValue]
 ) -> Iterator[DateValue]:
-    """Candidates in precedence order, computed lazily: costly finders run only when needed."""
+    """Selector, JSON-LD, meta and ``<time>`` candidates, in precedence order."""
     if date_selector:
         found = _selector_date(page, context, date_selector)
         if found.published:
@@ -91,13 +94,19 @@ def _published_candidates(
         published, modified = finder(page, context)
         modified_found.extend(modified)
         yield from published
+
+
+def _fallback_candidates(
+    page: Page, context: TextContext, hints: Hints | None, modified_found: list[DateValue]
+) -> Iterator[DateValue]:
+    """The rest, computed lazily: costly finders run only when the cheaper ones failed."""
     text = visible_dates(page, context)
     modified_found.extend(filter(None, [text.modified]))
     relative = text.published and is_relative(text.published.raw)
     if text.published and not relative:
         yield text.published
     if hints and hints.published:
-        origin = "sitemap" if hints.origin == "sitemap" else "feed"
+        origin: DateOrigin = "sitemap" if hints.origin == "sitemap" else "feed"
         hint = machine_or_human(hints.published, context, origin)
         if hint:
             yield hint
@@ -110,17 +119,23 @@ def _published_candidates(
         yield from_url
 
 
-def _first_plausible(candidates: Iterator[DateValue], fetched_at: datetime) -> DateValue | None:
-    chosen = None
-    for value in candidates:
-        if not plausible(value, fetched_at):
-            continue
-        if chosen is None:
+def _refine(candidates: list[DateValue], fetched_at: datetime) -> DateValue | None:
+    """The first plausible structured candidate, refined by later ones on the same moment.
+
+    A day gains a time of day from a candidate on the same local day; a time written in UTC
+    gains the publisher's own offset from a candidate giving the same instant (JSON-LD often
+    says ``Z`` where the meta tag says ``+10:00``), so the local day editors see is right.
+    """
+    valid = [value for value in candidates if plausible(value, fetched_at)]
+    if not valid:
+        return None
+    chosen = valid[0]
+    for value in valid[1:]:
+        if chosen.precision == "day":
+            if value.precision == "minute" and value.local_date() == chosen.value.date():
+                chosen = value
+        elif value.value == chosen.value and chosen.offset == "+00:00" and value.offset:
             chosen = value
-            if value.precision == "minute":
-                return value
-        elif value.precision == "minute" and value.local_date() == chosen.value.date():
-            return value  # same day, now with the time of day
     return chosen
 
 
@@ -158,6 +173,6 @@ def _htmldate(page: Page, context: TextContext) -> DateValue | None:
     from_url = url_date(page.url)
     if re.match(r"^\d{4}-\d\d-\d\dT00:00:00$", found):  # htmldate only knew the day
         day = date.fromisoformat(found[:10])
-        origin = "url" if from_url and from_url.value.date() == day else "text"
+        origin: DateOrigin = "url" if from_url and from_url.value.date() == day else "text"
         return day_value(day, origin, found)
     return parse_machine_date(found, context.zone, "text")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from dateparser.data.languages_info import language_order
@@ -67,9 +67,11 @@ _DATEISH = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2}
 
 
 def looks_like_date(text: str) -> bool:
-    """Cheap test before dateparser: a year, a numeric date, or a relative phrase."""
+    """Cheap test before dateparser: a year, a numeric date, a relative phrase, a Hijri date."""
     text = arabic.normalize(text)
-    return bool(_DATEISH.search(text) or _RELATIVE_WORD.search(text))
+    if _DATEISH.search(text) or _RELATIVE_WORD.search(text):
+        return True
+    return arabic.has_arabic(text) and arabic.hijri_to_gregorian(text) is not None
 
 
 def is_relative(text: str) -> bool:
@@ -128,21 +130,24 @@ def read_text_dates(text: str, context: TextContext, origin: DateOrigin = "text"
 
 
 def parse_human_date(text: str, context: TextContext, origin: DateOrigin) -> DateValue | None:
-    """One human-written date, in the source's zone; None when there is none."""
-    text = arabic.normalize(text)
-    hijri = arabic.hijri_to_gregorian(text)
-    text = _PREFIX.sub("", arabic.strip_hijri(text)).strip(" ,.;|-–—")
-    if not re.search(r"\d", text) and not _RELATIVE_WORD.search(text):
-        return day_value(hijri, origin, text) if hijri else None
-    found = _parse(text, context) or _parse_windows(text, context)
-    if found is None:
-        return day_value(hijri, origin, text) if hijri else None
-    moment, matched = found
-    if not re.search(r"\d", _TIME_OF_DAY.sub(" ", matched)) and not _RELATIVE_WORD.search(matched):
-        return None  # "16:45" alone is today's time, not a date the page gives
-    if _TIME.search(matched):
-        return moment_value(moment, origin, matched)
-    return day_value(moment.astimezone(context.zone).date(), origin, matched)
+    """One human-written date, in the source's zone; None when there is none.
+
+    A Gregorian date wins; a Hijri date is used when it is the only one in the text.
+    """
+    original = arabic.normalize(text)
+    hijri = arabic.hijri_to_gregorian(original)
+    text = _PREFIX.sub("", arabic.strip_hijri(original)).strip(" ,.;|-–—")
+    found = None
+    if re.search(r"\d", text) or _RELATIVE_WORD.search(text):
+        found = _parse(text, context) or _parse_windows(text, context)
+    if found is not None:
+        moment, matched = found
+        # "16:45" alone is today's time, not a date the page gives.
+        if re.search(r"\d", _TIME_OF_DAY.sub(" ", matched)) or _RELATIVE_WORD.search(matched):
+            if _TIME.search(matched):
+                return moment_value(moment, origin, matched)
+            return day_value(moment.astimezone(context.zone).date(), origin, matched)
+    return day_value(hijri, origin, original) if hijri else None
 
 
 def _parse(text: str, context: TextContext) -> tuple[datetime, str] | None:
@@ -181,8 +186,3 @@ def _aware(moment: datetime, context: TextContext) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=context.zone)
     return moment
-
-
-def utc_now() -> datetime:
-    """The fetch time to use when the caller gave none."""
-    return datetime.now(UTC)

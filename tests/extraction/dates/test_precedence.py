@@ -33,8 +33,12 @@ def meta(name: str, value: str) -> str:
 
 def source(**extra: object) -> Source:
     fields: dict[str, object] = {"languages": ["en"], "timezone": "Asia/Dubai", **extra}
-    return Source(name="example", homepage="https://news.example/",
-                  feeds=["https://news.example/rss"], **fields)  # type: ignore[arg-type]  # fmt: skip
+    return Source(
+        name="example",
+        homepage="https://news.example/",
+        feeds=["https://news.example/rss"],
+        **fields,
+    )  # type: ignore[arg-type]
 
 
 def test_jsonld_beats_meta_beats_time() -> None:
@@ -46,7 +50,10 @@ def test_jsonld_beats_meta_beats_time() -> None:
     published = extract_article(html, URL, fetched_at=FETCHED).published
     assert published is not None
     assert (published.iso(), published.origin, published.offset) == (
-        "2021-02-03T04:00:00Z", "jsonld", "+04:00")  # fmt: skip
+        "2021-02-03T04:00:00Z",
+        "jsonld",
+        "+04:00",
+    )
 
 
 def test_meta_then_time_when_no_jsonld() -> None:
@@ -55,7 +62,9 @@ def test_meta_then_time_when_no_jsonld() -> None:
     html = page(body='<time datetime="2021-02-01T08:00:00Z">1 Feb</time>')
     published = extract_article(html, URL, fetched_at=FETCHED).published
     assert published is not None and (published.origin, published.iso()) == (
-        "time", "2021-02-01T08:00:00Z")  # fmt: skip
+        "time",
+        "2021-02-01T08:00:00Z",
+    )
 
 
 def test_modified_is_never_taken_for_published() -> None:
@@ -66,8 +75,10 @@ def test_modified_is_never_taken_for_published() -> None:
 
 
 def test_future_and_pre_1995_dates_are_rejected() -> None:
-    html = page(jsonld(datePublished="2021-02-05T10:00:00Z") + meta("article:published_time", "1994-12-31"),
-                '<time datetime="2021-02-03T12:00:00Z">3 Feb</time>')  # fmt: skip
+    html = page(
+        jsonld(datePublished="2021-02-05T10:00:00Z") + meta("article:published_time", "1994-12-31"),
+        '<time datetime="2021-02-03T12:00:00Z">3 Feb</time>',
+    )
     published = extract_article(html, URL, fetched_at=FETCHED).published
     assert published is not None and published.iso() == "2021-02-03T12:00:00Z"
 
@@ -76,11 +87,15 @@ def test_a_page_without_dates_uses_the_feed_then_the_url() -> None:
     hints = Hints(published="Wed, 03 Feb 2021 14:05:00 +0100", origin="feed")
     published = extract_article(page(), URL, fetched_at=FETCHED, hints=hints).published
     assert published is not None and (published.origin, published.iso()) == (
-        "feed", "2021-02-03T13:05:00Z")  # fmt: skip
+        "feed",
+        "2021-02-03T13:05:00Z",
+    )
     sitemap = Hints(published="2021-02-02", origin="sitemap")
     published = extract_article(page(), URL, fetched_at=FETCHED, hints=sitemap).published
     assert published is not None and (published.origin, published.precision) == ("sitemap", "day")
-    published = extract_article(page(), "https://news.example/2021/01/30/story", fetched_at=FETCHED).published
+    published = extract_article(
+        page(), "https://news.example/2021/01/30/story", fetched_at=FETCHED
+    ).published
     assert published is not None and (published.origin, published.iso()) == ("url", "2021-01-30")
 
 
@@ -89,23 +104,54 @@ def test_visible_text_is_read_in_the_source_zone() -> None:
     published = extract_article(html, URL, source(), fetched_at=FETCHED).published
     assert published is not None
     assert (published.origin, published.iso(), published.offset) == (
-        "text", "2021-02-03T10:05:00Z", "+04:00")  # fmt: skip
+        "text",
+        "2021-02-03T10:05:00Z",
+        "+04:00",
+    )
 
 
 def test_a_day_gains_its_time_from_a_later_candidate_on_the_same_day() -> None:
-    html = page(jsonld(datePublished="2021-02-03"), '<time datetime="2021-02-03T14:05:00+04:00">x</time>')
+    html = page(
+        jsonld(datePublished="2021-02-03"), '<time datetime="2021-02-03T14:05:00+04:00">x</time>'
+    )
     published = extract_article(html, URL, fetched_at=FETCHED).published
     assert published is not None and (published.precision, published.iso()) == (
-        "minute", "2021-02-03T10:05:00Z")  # fmt: skip
+        "minute",
+        "2021-02-03T10:05:00Z",
+    )
 
 
 def test_source_date_selector_wins() -> None:
-    html = page(jsonld(datePublished="2021-02-03T08:00:00Z"), '<span class="when">1 février 2021</span>')
+    html = page(
+        jsonld(datePublished="2021-02-03T08:00:00Z"), '<span class="when">1 février 2021</span>'
+    )
     src = source(selectors=Selectors(date="span.when"), languages=["fr"])
     published = extract_article(html, URL, src, fetched_at=FETCHED).published
-    assert published is not None and (published.origin, published.iso()) == ("selector", "2021-02-01")
+    assert published is not None and (published.origin, published.iso()) == (
+        "selector",
+        "2021-02-01",
+    )
 
 
 def test_an_update_before_the_publication_is_dropped() -> None:
     html = page(jsonld(datePublished="2021-02-03T08:00:00Z", dateModified="2021-02-01T08:00:00Z"))
     assert extract_article(html, URL, fetched_at=FETCHED).modified is None
+
+
+def test_a_utc_time_takes_the_publishers_offset_for_the_same_instant() -> None:
+    html = page(
+        jsonld(datePublished="2021-02-03T20:30:00Z")
+        + meta("article:published_time", "2021-02-04T06:30:00+10:00")
+    )
+    published = extract_article(html, URL, fetched_at=FETCHED).published
+    assert published is not None
+    assert (published.iso(), published.offset) == ("2021-02-03T20:30:00Z", "+10:00")
+    assert published.local_date().isoformat() == "2021-02-04"
+
+
+def test_a_page_giving_only_a_hijri_date() -> None:
+    html = page(body='<div class="news-date">الثلاثاء ٢٠ جمادى الآخرة ١٤٤٢ هـ</div>')
+    src = source(languages=["ar"], timezone="Asia/Riyadh")
+    published = extract_article(html, URL, src, fetched_at=FETCHED).published
+    assert published is not None
+    assert (published.origin, published.iso(), published.precision) == ("text", "2021-02-02", "day")

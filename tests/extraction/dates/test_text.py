@@ -50,6 +50,7 @@ CASES = [
     # Arabic: Hijri only, and Hijri next to Gregorian (Gregorian wins)
     ("الثلاثاء 20 جمادى الآخرة 1442 هـ", "ar", "Asia/Riyadh", "2021-02-02", None),
     ("١ رمضان ١٤٤١ هـ", "ar", "Asia/Riyadh", "2020-04-24", None),
+    ("٢٠ جمادى الآخرة ١٤٤٢ هـ - 10:30", "ar", "Asia/Riyadh", "2021-02-02", None),
     ("20 جمادى الآخرة 1442 هـ الموافق 2 فبراير 2021", "ar", "Asia/Riyadh", "2021-02-02", None),
     # French
     ("Publié le 3 février 2021 à 14h05", "fr", "Europe/Paris", "2021-02-03T13:05Z", None),
@@ -58,8 +59,11 @@ CASES = [
     ("Mis à jour le 4 février 2021", "fr", "Europe/Paris", None, "2021-02-04"),
     (
         "Publié le 3 février 2021 à 14h05, mis à jour le 4 février 2021 à 09h30",
-        "fr", "Europe/Paris", "2021-02-03T13:05Z", "2021-02-04T08:30Z",
-    ),  # fmt: skip
+        "fr",
+        "Europe/Paris",
+        "2021-02-03T13:05Z",
+        "2021-02-04T08:30Z",
+    ),
     ("il y a 2 heures", "fr", "Europe/Paris", "2021-02-04T08:00Z", None),
     ("Le 12 juillet 2020 à 18:30", "fr", "Europe/Paris", "2020-07-12T16:30Z", None),
     ("mercredi 3 février 2021", "fr", "Europe/Paris", "2021-02-03", None),
@@ -76,26 +80,46 @@ CASES = [
     ("5 minutes ago", "en", "Europe/London", "2021-02-04T09:55Z", None),
     ("Posted on March 5, 2020", "en", "America/Chicago", "2020-03-05", None),
     ("Wednesday 3 February 2021 14:05 GMT", "en", "Europe/London", "2021-02-03T14:05Z", None),
-    ("By Jane Doe | Monday Nov 23, 2020 at 5:02 AM", "en", "America/New_York",
-     "2020-11-23T10:02Z", None),  # fmt: skip
+    (
+        "By Jane Doe | Monday Nov 23, 2020 at 5:02 AM",
+        "en",
+        "America/New_York",
+        "2020-11-23T10:02Z",
+        None,
+    ),
     ("Jul 10, 2020, 11:25 PM", "en", "America/New_York", "2020-07-11T03:25Z", None),
     ("yesterday at 6:30 pm", "en", "America/New_York", "2021-02-03T23:30Z", None),
     ("02/03/2021", "en", "America/New_York", "2021-02-03", None),
     # Spanish
     ("3 de febrero de 2021", "es", "Europe/Madrid", "2021-02-03", None),
-    ("Publicado el 3 de febrero de 2021 a las 14:05", "es", "Europe/Madrid",
-     "2021-02-03T13:05Z", None),  # fmt: skip
+    (
+        "Publicado el 3 de febrero de 2021 a las 14:05",
+        "es",
+        "Europe/Madrid",
+        "2021-02-03T13:05Z",
+        None,
+    ),
     ("hace 2 horas", "es", "Europe/Madrid", "2021-02-04T08:00Z", None),
     ("Actualizado: 4 de febrero de 2021", "es", "Europe/Madrid", None, "2021-02-04"),
-    ("miércoles, 3 de febrero de 2021 10:30", "es", "America/Mexico_City",
-     "2021-02-03T16:30Z", None),  # fmt: skip
+    (
+        "miércoles, 3 de febrero de 2021 10:30",
+        "es",
+        "America/Mexico_City",
+        "2021-02-03T16:30Z",
+        None,
+    ),
     ("03/02/2021 14:05", "es", "Europe/Madrid", "2021-02-03T13:05Z", None),
     # German
     ("3. Februar 2021, 14:05 Uhr", "de", "Europe/Berlin", "2021-02-03T13:05Z", None),
     ("Veröffentlicht am 3. Februar 2021", "de", "Europe/Berlin", "2021-02-03", None),
     ("vor 2 Stunden", "de", "Europe/Berlin", "2021-02-04T08:00Z", None),
-    ("Aktualisiert am 4. Februar 2021, 09:30 Uhr", "de", "Europe/Berlin", None,
-     "2021-02-04T08:30Z"),  # fmt: skip
+    (
+        "Aktualisiert am 4. Februar 2021, 09:30 Uhr",
+        "de",
+        "Europe/Berlin",
+        None,
+        "2021-02-04T08:30Z",
+    ),
     ("03.02.2021, 14:05", "de", "Europe/Berlin", "2021-02-03T13:05Z", None),
     ("Mittwoch, 15. Juli 2020, 18:00 Uhr", "de", "Europe/Berlin", "2020-07-15T16:00Z", None),
     ("gestern, 18:00 Uhr", "de", "Europe/Berlin", "2021-02-03T17:00Z", None),
