@@ -198,7 +198,7 @@ def render(results: list[dict[str, Any]], quality: dict[str, Any], command: str)
         f"folded-body hash, or LSH candidate ({fpmod.BANDS} bands x {fpmod.ROWS} rows of a "
         f"{fpmod.NUM_PERM}-value MinHash over {fpmod.SHINGLE}-word shingles) verified by "
         f"estimated Jaccard >= {fpmod.JACCARD_THRESHOLD} or containment >= "
-        f"{fpmod.CONTAINMENT_THRESHOLD}.",
+        f"{fpmod.CONTAINMENT_THRESHOLD} (with Jaccard >= {fpmod.MIN_CONTAINMENT_JACCARD}).",
         "",
         f"**Precision {quality['precision']:.3f}, recall {quality['recall']:.3f}.**",
         "",
@@ -229,8 +229,23 @@ def render(results: list[dict[str, Any]], quality: dict[str, Any], command: str)
             f"| {r['n']:,} | {r['mode']} | {fp_rate} | {r['index_per_s']:,.0f} | {total} | "
             f"{r['found']:,} / {r['planted']:,} | {false} | {r['peak_rss_mb']:,.0f} |"
         )
+    fulls = [r for r in results if r["mode"] == "full"]
+    biggest = max((r for r in results if r["mode"] == "index"), key=lambda r: r["n"], default=None)
+    if fulls and biggest and biggest["n"] > fulls[-1]["n"]:
+        fp_rate = fulls[-1]["fingerprint_per_s"]
+        rate = 1 / (1 / fp_rate + 1 / biggest["index_per_s"])
+        lines += [
+            "",
+            f"Extrapolated full rate at {biggest['n']:,} documents: {rate:,.0f} articles per "
+            f"CPU-second (fingerprint {fp_rate:,.0f}/s measured at {fulls[-1]['n']:,}, index "
+            f"{biggest['index_per_s']:,.0f}/s measured at {biggest['n']:,}). Not measured end to "
+            "end: generating and fingerprinting 1M articles takes over 30 minutes of CPU on this "
+            "machine.",
+        ]
     lines += [
         "",
+        "False matches are generated articles not planted as copies that the detector joined "
+        "to another (random draws from one sentence pool share passages now and then). "
         "Rates are per CPU-second of one core (`time.process_time`), so other programs on "
         "the shared machine do not distort them; the wall-clock time of the run was longer. "
         "`full` runs the dedupe stage's fingerprinting on generated articles "
@@ -288,7 +303,11 @@ def main() -> None:
     quality = score(load_pairs())
     print(json.dumps({k: quality[k] for k in ("pairs", "precision", "recall")}))
     if args.write:
-        command = "python bench/dedup.py " + " ".join(sys.argv[1:])
+        sizes = {
+            m: ",".join(str(r["n"]) for r in results if r["mode"] == m) for m in ("full", "index")
+        }
+        # Sizes may come from several runs merged in --results: name them all.
+        command = f"python bench/dedup.py --full {sizes['full']} --index {sizes['index']}"
         write_section("Deduplication", render(results, quality, command.strip()))
         print("updated docs/benchmarks.md")
 

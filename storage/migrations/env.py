@@ -22,12 +22,14 @@ def run() -> None:
         _migrate(conn)
 
 
-# Tables other libraries manage themselves (APScheduler's job store): autogenerate skips them.
-FOREIGN_TABLES = {"apscheduler_jobs"}
+# Tables autogenerate must not touch: APScheduler's job store (it manages it itself) and the
+# full-text index (FTS5 virtual table and its shadow tables, or PostgreSQL's search table),
+# created by hand-written migrations because the ORM cannot describe them.
+FOREIGN_TABLES = ("apscheduler_jobs", "article_search")
 
 
 def _include(obj: object, name: str | None, type_: str, reflected: bool, other: object) -> bool:
-    return not (type_ == "table" and name in FOREIGN_TABLES)
+    return not (type_ == "table" and (name or "").startswith(FOREIGN_TABLES))
 
 
 def _migrate(connection: object) -> None:

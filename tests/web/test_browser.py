@@ -162,6 +162,11 @@ def test_filter_arabic_approve_with_edited_title_and_find_it_in_atom(
         " return [b.right - t.right, t.left - b.left]; }",
     )
     assert box[0] < 2 < box[1]
+    # j / k step through the articles of the feed page the editor came from.
+    page.keyboard.press("j")
+    page.wait_for_url(f"**/articles/{ids['aj_tunisia']}**")
+    page.keyboard.press("k")
+    page.wait_for_url(f"**/articles/{ids['aj_gaza']}**")
     page.fill("#edit-title", "Aid convoy reaches Gaza")
     page.click("#save-approve")
     page.wait_for_selector("#status:text('approved')")

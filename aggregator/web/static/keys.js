@@ -1,6 +1,7 @@
 // Keyboard shortcuts of the review page (no library, no inline script: the CSP forbids it).
 //   feed:    j / k next / previous row, Enter open, a approve, r reject, s star, o original, / search
-//   article: a approve, r reject, s star, o original, u back to the feed
+//   article: j / k next / previous article of the last feed page, a approve, r reject,
+//            s star, o original, u back to the feed
 (function () {
   "use strict";
 
@@ -62,6 +63,28 @@
     if (link) { window.location.href = link.href; }
   }
 
+  function remember() {
+    // The feed's order, so j / k on an article page can step to its neighbours.
+    var list = rows().map(function (row) {
+      var link = row.querySelector("a.show");
+      return { id: row.dataset.id, href: link ? link.getAttribute("href") : "" };
+    });
+    try { sessionStorage.setItem("aggregator.rows", JSON.stringify(list)); } catch (e) { /* private mode */ }
+  }
+
+  function step(delta) {
+    var article = document.getElementById("article");
+    var list = [];
+    try { list = JSON.parse(sessionStorage.getItem("aggregator.rows") || "[]"); } catch (e) { return; }
+    var ids = list.map(function (item) { return item.id; });
+    var index = article ? ids.indexOf(article.dataset.id) : -1;
+    var next = list[index + delta];
+    if (index >= 0 && next && next.href.charAt(0) === "/") {
+      try { sessionStorage.setItem("aggregator.current", next.id); } catch (e) { /* private mode */ }
+      window.location.href = next.href;
+    }
+  }
+
   function restore() {
     var id = null;
     try { id = sessionStorage.getItem("aggregator.current"); } catch (e) { /* private mode */ }
@@ -70,8 +93,8 @@
   }
 
   var keys = {
-    "j": function () { move(1); },
-    "k": function () { move(-1); },
+    "j": function () { if (document.body.dataset.page === "article") { step(1); } else { move(1); } },
+    "k": function () { if (document.body.dataset.page === "article") { step(-1); } else { move(-1); } },
     "Enter": openRow,
     "a": function () { act("approve"); },
     "r": function () { act("reject"); },
@@ -95,7 +118,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (document.body.dataset.page === "list") { restore(); }
+    if (document.body.dataset.page === "list") { remember(); restore(); }
     rows().forEach(function (row) {
       row.addEventListener("click", function () { select(row); });
     });
