@@ -43,8 +43,15 @@ class ConfigError(AggregatorError):
         where = path or ""
         if path and line:
             where = f"{path}:{line}"
-        parts = [p for p in (where, f"source {source!r}" if source else "",
-                             f"field {field!r}" if field else "") if p]
+        parts = [
+            p
+            for p in (
+                where,
+                f"source {source!r}" if source else "",
+                f"field {field!r}" if field else "",
+            )
+            if p
+        ]
         prefix = ", ".join(parts)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 

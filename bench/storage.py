@@ -13,6 +13,9 @@ search  the same newest-50 page restricted by ``Article.id.in_(matching_ids(q))`
 Usage:
     python bench/storage.py --rows 100000              # both databases
     python bench/storage.py --rows 1000000 --write     # update docs/benchmarks.md
+    python bench/storage.py --rows 1000000 --db sqlite --stage load   # load, keep the database
+    python bench/storage.py --db sqlite --stage measure > sqlite.log  # measure it, then drop it
+    python bench/storage.py --render sqlite.log --write  # (JSON lines of several logs)
 """
 
 from __future__ import annotations
@@ -42,9 +45,10 @@ from storage.batches import BatchWriter  # noqa: E402
 from storage.db import get_engine, upgrade  # noqa: E402
 from storage.records import ArticleRecord  # noqa: E402
 from storage.search import matching_ids  # noqa: E402
-from storage.sources import sync_source  # noqa: E402
+from storage.sources import SourceRow, sync_source  # noqa: E402
 
 PG_ADMIN = os.environ.get("AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BENCH_DIR = Path("/tmp/aggregator-bench")
 SEARCHES = [
     "president",
     "market",
@@ -57,19 +61,39 @@ SEARCHES = [
 ]
 
 
-def fresh_database(kind: str) -> str:
+def fresh_database(kind: str, name: str = "storage") -> str:
+    """An empty database outside the repository (/tmp/aggregator-bench, aggregator_bench_*)."""
     if kind == "sqlite":
-        path = Path("/tmp/aggregator-bench/storage.db")
+        path = BENCH_DIR / f"{name}.db"
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text('DROP DATABASE IF EXISTS "aggregator_bench" WITH (FORCE)'))
-        connection.execute(text('CREATE DATABASE "aggregator_bench"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "aggregator_bench_{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "aggregator_bench_{name}"'))
     admin.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + "/aggregator_bench"
+    return database_url(kind, name)
+
+
+def database_url(kind: str, name: str = "storage") -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{BENCH_DIR / name}.db"
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/aggregator_bench_{name}"
+
+
+def drop_database(kind: str, name: str) -> None:
+    """Remove a benchmark database (they are large and never belong in the repository)."""
+    if kind == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{BENCH_DIR / name}.db{suffix}").unlink(missing_ok=True)
+        return
+    get_engine(database_url(kind, name)).dispose()
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "aggregator_bench_{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def make_sources(url: str, count: int = 50) -> list[int]:
@@ -176,23 +200,45 @@ def _time(session: Session, runs: int, build: Any) -> dict[str, float]:
 
 
 def run(kind: str, rows: int, inserts: int, queries: int) -> dict[str, Any]:
+    """Both stages, then the databases are dropped."""
+    result = {**load_stage(kind, rows), **measure_stage(kind, inserts, queries)}
+    drop_database(kind, "storage")
+    return result
+
+
+def load_stage(kind: str, rows: int) -> dict[str, Any]:
+    """A fresh database bulk-loaded to ``rows`` articles (kept for :func:`measure_stage`)."""
     url = fresh_database(kind)
     upgrade(url)
     sources = make_sources(url)
-    empty_rate = insert_rate(url, sources, inserts, seed=1)
     start = time.perf_counter()
-    with get_engine(url).begin() as connection:
-        load(connection, rows, sources, offset=10_000_000)
+    load(url, rows, sources, offset=10_000_000, log=lambda line: print(kind, line, flush=True))
     load_seconds = time.perf_counter() - start
-    with get_engine(url).begin() as connection:
+    with get_engine(url).connect() as connection:
         connection.execute(text("ANALYZE"))
+        connection.commit()
+    get_engine(url).dispose()
+    result = {"db": kind, "rows": rows, "bulk_rows_per_s": rows / load_seconds}
+    (BENCH_DIR / f"{kind}-load.json").write_text(json.dumps(result))
+    return result
+
+
+def measure_stage(kind: str, inserts: int, queries: int) -> dict[str, Any]:
+    """Insert rates (empty database, and on top of the loaded one) and query latencies."""
+    loaded = json.loads((BENCH_DIR / f"{kind}-load.json").read_text())
+    empty = fresh_database(kind, "empty")
+    upgrade(empty)
+    empty_rate = insert_rate(empty, make_sources(empty), inserts, seed=1)
+    get_engine(empty).dispose()
+    drop_database(kind, "empty")
+    url = database_url(kind)
+    with Session(get_engine(url)) as session:
+        sources = list(session.scalars(select(SourceRow.id).order_by(SourceRow.id)))
     full_rate = insert_rate(url, sources, inserts, seed=2)
     result = {
-        "db": kind,
-        "rows": rows,
+        **loaded,
         "inserts": inserts,
         "insert_per_s_empty": empty_rate,
-        "bulk_rows_per_s": rows / load_seconds,
         "insert_per_s_full": full_rate,
         "latency": latencies(url, sources, queries),
         "size_mb": _size_mb(url, kind),
@@ -203,7 +249,7 @@ def run(kind: str, rows: int, inserts: int, queries: int) -> dict[str, Any]:
 
 def _size_mb(url: str, kind: str) -> float:
     if kind == "sqlite":
-        return Path("/tmp/aggregator-bench/storage.db").stat().st_size / 2**20
+        return (BENCH_DIR / "storage.db").stat().st_size / 2**20
     with get_engine(url).connect() as connection:
         size = connection.scalar(text("SELECT pg_database_size(current_database())"))
     return float(size or 0) / 2**20
@@ -284,13 +330,26 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres or both")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--render", type=Path, help="only render the JSON lines of a past run")
+    parser.add_argument(
+        "--stage",
+        choices=("all", "load", "measure"),
+        default="all",
+        help="load: bulk-load and keep the database; measure: measure a kept one, then drop it",
+    )
     args = parser.parse_args()
     results = []
     if args.render:
         lines = args.render.read_text().splitlines()
         results = [json.loads(line) for line in lines if line.startswith('{"db"')]
     for kind in [] if args.render else args.db.split(","):
-        result = run(kind, args.rows, args.inserts, args.queries)
+        if args.stage == "load":
+            print(json.dumps(load_stage(kind, args.rows)), flush=True)
+            continue
+        if args.stage == "measure":
+            result = measure_stage(kind, args.inserts, args.queries)
+            drop_database(kind, "storage")
+        else:
+            result = run(kind, args.rows, args.inserts, args.queries)
         print(json.dumps(result), flush=True)
         results.append(result)
     if args.write:

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from aggregator.dedup.fingerprint import (
@@ -29,9 +29,13 @@ from storage.articles import Article
 from storage.base import utcnow
 from storage.stories import LshBucket, Story
 
+articles = Article.__table__
+
 # Verify at most this many candidates (those sharing the most bands first): a story with
 # hundreds of copies needs only its closest ones to be found.
 MAX_CANDIDATES = 25
+_INSERT_QMARK = "INSERT INTO lsh_buckets (band, bucket, article_id) VALUES (?, ?, ?)"
+_INSERT_FORMAT = "INSERT INTO lsh_buckets (band, bucket, article_id) VALUES (%s, %s, %s)"
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,10 @@ def exact_copy(session: Session, fp: Fingerprint, *, paywalled: bool) -> Article
     """
     if paywalled or fp.words < MIN_EXACT_WORDS:
         return None
-    return session.scalars(
-        select(Article).where(Article.body_hash == fp.body_hash).order_by(Article.id).limit(1)
-    ).first()
+    # Look up the id alone (a Core query, no ORM row loading): almost every article is new,
+    # and the ORM loader cost more than the index probe.
+    found = session.connection().scalar(_exact_query(), {"hash": fp.body_hash})
+    return None if found is None else session.get(Article, found)
 
 
 def near_match(
@@ -63,12 +68,14 @@ def near_match(
         return None
     params: dict[str, object] = {f"k{band}": key for band, key in enumerate(fp.bands)}
     params["exclude"] = -1 if exclude is None else exclude
-    ids = [row.article_id for row in session.execute(_candidates_query(), params)]
+    ids = list(session.connection().scalars(_candidates_query(), params))
     if not ids:
         return None
     best: NearMatch | None = None
-    rows = session.execute(
-        select(Article.id, Article.minhash, Article.extraction).where(Article.id.in_(ids))
+    rows = session.connection().execute(
+        select(articles.c.id, articles.c.minhash, articles.c.extraction).where(
+            articles.c.id.in_(ids)
+        )
     )
     for article_id, blob, extraction in rows:
         if not blob:
@@ -94,35 +101,58 @@ def same_text(article: Article, fp: Fingerprint) -> bool:
 
 
 @cache
-def _candidates_query() -> Select[Any, Any]:
+def _candidates_query() -> Select[Any]:
     """Articles sharing a band key, most shared first; built once (84 bound parameters).
 
-    Building this statement per article cost more CPU than running it.
+    Building this statement per article cost more CPU than running it. Each ``band = k AND
+    bucket = :kN`` pair is a probe of the ``(band, bucket, article_id)`` primary key, so the
+    query costs 42 index lookups whatever the size of the table. It is a Core statement on
+    the table (run on the session's connection): no ORM compilation or autoflush per article.
     """
+    buckets = LshBucket.__table__.c
     shared = func.count().label("shared")
     pairs = [
-        and_(LshBucket.band == band, LshBucket.bucket == bindparam(f"k{band}"))
-        for band in range(BANDS)
+        and_(buckets.band == band, buckets.bucket == bindparam(f"k{band}")) for band in range(BANDS)
     ]
     return (
-        select(LshBucket.article_id, shared)
-        .where(or_(*pairs), LshBucket.article_id != bindparam("exclude"))
-        .group_by(LshBucket.article_id)
-        .order_by(shared.desc(), LshBucket.article_id)
+        select(buckets.article_id)
+        .where(or_(*pairs), buckets.article_id != bindparam("exclude"))
+        .group_by(buckets.article_id)
+        .order_by(shared.desc(), buckets.article_id)
         .limit(MAX_CANDIDATES)
     )
 
 
-def set_buckets(session: Session, article_id: int, fp: Fingerprint) -> None:
-    """Replace an article's LSH buckets with those of ``fp`` (none when it is too short)."""
-    session.execute(delete(LshBucket).where(LshBucket.article_id == article_id))
+@cache
+def _exact_query() -> Select[Any]:
+    """The first article with a body hash (``ix_articles_body_hash``); built once."""
+    return (
+        select(articles.c.id)
+        .where(articles.c.body_hash == bindparam("hash"))
+        .order_by(articles.c.id)
+        .limit(1)
+    )
+
+
+def set_buckets(
+    session: Session, article_id: int, fp: Fingerprint, *, replace: bool = True
+) -> None:
+    """Write an article's LSH buckets from ``fp`` (none when it is too short).
+
+    ``replace`` first deletes the article's old buckets (a changed body); a new article has
+    none, which saves a statement. The rows go in one executemany of a Core insert: the ORM
+    bulk path cost several times the insert itself.
+    """
+    table = LshBucket.__table__
+    connection = session.connection()
+    if replace:
+        connection.execute(delete(table).where(table.c.article_id == article_id))
     if fp.bands:
-        session.execute(
-            insert(LshBucket),
-            [
-                {"band": band, "bucket": key, "article_id": article_id}
-                for band, key in enumerate(fp.bands)
-            ],
+        # Plain DB-API executemany: the values need no type processing, and SQLAlchemy's
+        # per-row parameter building cost more than SQLite's 42 index inserts.
+        statement = _INSERT_QMARK if connection.dialect.paramstyle == "qmark" else _INSERT_FORMAT
+        connection.exec_driver_sql(
+            statement, [(band, key, article_id) for band, key in enumerate(fp.bands)]
         )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from aggregator.dedup.fingerprint import NUM_PERM, SHINGLE, Fingerprint, fingerprint
@@ -45,6 +45,13 @@ TRACKED = (
     "language",
 )
 TEXT_FIELDS = ("title", "body")
+# The article stored under a canonical URL (the unique index on articles.url); built once.
+_ARTICLE_COLUMNS = inspect(Article).column_attrs
+# The rows of a list of URLs (unique index on article_urls.url); one cached statement.
+_URL_IDS = select(ArticleUrl.__table__.c.id).where(
+    ArticleUrl.__table__.c.url.in_(bindparam("urls", expanding=True))
+)
+_BY_URL = select(Article.__table__.c.id).where(Article.__table__.c.url == bindparam("url"))
 # A publication date further ahead of the fetch than this is a page error, not the future.
 FUTURE_SLACK = timedelta(hours=2)
 
@@ -66,9 +73,7 @@ def save_article(session: Session, record: ArticleRecord) -> SaveOutcome:
     record = clean_record(record)
     fp = record.fingerprint or fingerprint(record.body)
     urls = list(dict.fromkeys([record.url, *record.aliases]))
-    known = {
-        row.url: row for row in session.scalars(select(ArticleUrl).where(ArticleUrl.url.in_(urls)))
-    }
+    known = _known_urls(session, urls)
     article = _same_article(session, record, fp, known)
     if article is not None:
         return _refetched(session, article, record, fp, urls, known)
@@ -89,6 +94,20 @@ def save_article(session: Session, record: ArticleRecord) -> SaveOutcome:
     return _store_new(session, record, fp, urls, known)
 
 
+def _known_urls(session: Session, urls: list[str]) -> dict[str, ArticleUrl]:
+    """The stored rows of ``urls`` (all variants in one query), by URL.
+
+    A Core probe of the unique URL index first: most articles are new, and loading no ORM
+    objects is cheaper than the ORM query that would find none.
+    """
+    ids = list(session.connection().scalars(_URL_IDS, {"urls": urls}))
+    if not ids:
+        return {}
+    return {
+        row.url: row for row in session.scalars(select(ArticleUrl).where(ArticleUrl.id.in_(ids)))
+    }
+
+
 def _same_article(
     session: Session, record: ArticleRecord, fp: Fingerprint, known: dict[str, ArticleUrl]
 ) -> Article | None:
@@ -104,9 +123,9 @@ def _same_article(
         if row.kind == "duplicate":
             return None
         return session.get(Article, row.article_id)
-    article = session.scalars(select(Article).where(Article.url == record.url)).first()
-    if article is not None:
-        return article
+    found = session.connection().scalar(_BY_URL, {"url": record.url})
+    if found is not None:
+        return session.get(Article, found)
     for row in known.values():
         if row.kind == "duplicate":
             continue
@@ -131,21 +150,38 @@ def _store_new(
         status="new",
     )
     _apply(article, record, fp)
-    session.add(article)
-    session.flush()
+    article.id = _insert_article(session, article)
     _add_urls(session, article, record, urls, known, "alias")
     match = None if record.paywalled else near_match(session, fp, exclude=article.id)
-    set_buckets(session, article.id, fp)
+    set_buckets(session, article.id, fp, replace=False)
     index_article(session, article)
     if match is None:
         return SaveOutcome("stored", article.id)
     other = session.get(Article, match.article_id)
-    if other is None:
+    stored = session.get(Article, article.id)
+    if other is None or stored is None:
         return SaveOutcome("stored", article.id)
-    story = join_story(session, article, other)
+    story = join_story(session, stored, other)
     session.flush()
     return SaveOutcome(
         "near_duplicate", article.id, story.id, duplicate_of=other.id, similarity=match.similarity
+    )
+
+
+def _insert_article(session: Session, article: Article) -> int:
+    """Insert the (transient) ``article`` with one Core statement; returns its new id.
+
+    The ORM unit of work cost more per article than everything else the store path writes;
+    the article is only read back (``session.get``) when a near duplicate needs its story.
+    Columns the article does not set get their defaults, as with ``session.add``.
+    """
+    table = Article.__table__
+    state = inspect(article).dict
+    values = {
+        attr.columns[0].key: state[attr.key] for attr in _ARTICLE_COLUMNS if attr.key in state
+    }
+    return int(
+        session.connection().execute(insert(table).returning(table.c.id), values).scalar_one()
     )
 
 
@@ -259,24 +295,24 @@ def _add_urls(
     """Record the URLs not yet known as leading to ``article``.
 
     ``kind`` is ``duplicate`` for another copy's URLs; otherwise the article's own URL is
-    ``canonical`` and the others are ``alias``.
+    ``canonical`` and the others are ``alias``. One Core executemany: ORM objects for rows
+    nobody reads again cost a flush each.
     """
-    for url in urls:
-        if url in known:
-            continue
-        this_kind = (
-            kind if kind == "duplicate" else ("canonical" if url == article.url else "alias")
-        )
-        session.add(
-            ArticleUrl(
-                url=url,
-                article_id=article.id,
-                source_id=record.source_id,
-                kind=this_kind,
-                first_seen_at=record.fetched_at,
-            )
-        )
-    session.flush()
+    rows = [
+        {
+            "url": url,
+            "article_id": article.id,
+            "source_id": record.source_id,
+            "kind": kind
+            if kind == "duplicate"
+            else ("canonical" if url == article.url else "alias"),
+            "first_seen_at": record.fetched_at,
+        }
+        for url in urls
+        if url not in known
+    ]
+    if rows:
+        session.connection().execute(insert(ArticleUrl.__table__), rows)
 
 
 __all__ = ["ArticleRecord", "SaveOutcome", "save_article"]

@@ -175,27 +175,26 @@ def reindex_all(session: Session, batch: int = 500) -> int:
 
 
 def _index(session: Session, article_id: int, title: str | None, body: str | None) -> None:
+    """One statement per article: FTS5 takes ``INSERT OR REPLACE`` on its rowid, PostgreSQL
+    an upsert, so a new article and a changed one cost the same."""
     params = {
         "id": article_id,
         "title": fold(title or "")[:MAX_INDEXED_CHARS],
         "body": fold(body or "")[:MAX_INDEXED_CHARS],
     }
-    if _dialect(session) == "sqlite":
-        session.execute(text("DELETE FROM article_search WHERE rowid = :id"), params)
-        session.execute(
-            text("INSERT INTO article_search (rowid, title, body) VALUES (:id, :title, :body)"),
-            params,
-        )
-    else:
-        session.execute(
-            text(
-                "INSERT INTO article_search (article_id, document) VALUES (:id, "
-                "setweight(to_tsvector('simple', :title), 'A') || "
-                "setweight(to_tsvector('simple', :body), 'B')) "
-                "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"
-            ),
-            params,
-        )
+    statement = _SQLITE_INDEX if _dialect(session) == "sqlite" else _POSTGRES_INDEX
+    session.connection().execute(statement, params)
+
+
+_SQLITE_INDEX = text(
+    "INSERT OR REPLACE INTO article_search (rowid, title, body) VALUES (:id, :title, :body)"
+)
+_POSTGRES_INDEX = text(
+    "INSERT INTO article_search (article_id, document) VALUES (:id, "
+    "setweight(to_tsvector('simple', :title), 'A') || "
+    "setweight(to_tsvector('simple', :body), 'B')) "
+    "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"
+)
 
 
 def _dialect(session: Session) -> str:

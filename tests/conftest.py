@@ -16,7 +16,9 @@ import pytest
 
 from aggregator.demo.server import OutletServer
 
-PG_ADMIN_URL = os.environ.get("AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get(
+    "AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REQUIRE_SERVICES = os.environ.get("AGGREGATOR_REQUIRE_SERVICES") == "1"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,7 +29,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's own database or sources file by accident."""
     for name in list(os.environ):
         if name.startswith("AGGREGATOR_") and name not in {
-            "AGGREGATOR_REQUIRE_SERVICES", "AGGREGATOR_TEST_PG"}:
+            "AGGREGATOR_REQUIRE_SERVICES",
+            "AGGREGATOR_TEST_PG",
+        }:
             monkeypatch.delenv(name)
 
 

@@ -39,11 +39,26 @@ pytestmark = pytest.mark.slow
 def crawl(database_url: str, sources: Path) -> subprocess.CompletedProcess[str]:
     """Run the real CLI crawl in a child process; fail loudly with its output."""
     result = subprocess.run(
-        [sys.executable, "-m", "aggregator", "--database-url", database_url,
-         "--sources", str(sources), "crawl", "--progress", "log"],
-        capture_output=True, text=True, timeout=240,
-        env={"PATH": "/usr/bin:/bin", "AGGREGATOR_DOWNLOAD_DELAY": "0.05",
-             "AGGREGATOR_EXTRACT_WORKERS": "2"},
+        [
+            sys.executable,
+            "-m",
+            "aggregator",
+            "--database-url",
+            database_url,
+            "--sources",
+            str(sources),
+            "crawl",
+            "--progress",
+            "log",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "AGGREGATOR_DOWNLOAD_DELAY": "0.05",
+            "AGGREGATOR_EXTRACT_WORKERS": "2",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
@@ -110,8 +125,9 @@ def test_crawl_stores_the_nso_report_cleanly_then_nothing_new(
     with session_scope(sqlite_url) as session:
         assert session.scalar(select(func.count()).select_from(Article)) == expected
         assert session.scalar(select(func.count()).select_from(ArticleUrl)) == urls_before
-        second = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())
-                                      .limit(len(OUTLETS))))
+        second = list(
+            session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(len(OUTLETS)))
+        )
         assert sum(r.stored for r in second) == 0
         assert all(r.status == "finished" for r in second)
     for outlet in OUTLETS:

@@ -31,7 +31,11 @@ def test_code_execution_consoles_are_off() -> None:
 def test_pipelines_run_in_the_declared_order() -> None:
     order = sorted(_settings().getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
     assert [name.rsplit(".", 1)[1] for name, _ in order] == [
-        "ExtractPipeline", "CanonicalizePipeline", "DedupePipeline", "StorePipeline"]
+        "ExtractPipeline",
+        "CanonicalizePipeline",
+        "DedupePipeline",
+        "StorePipeline",
+    ]
 
 
 def test_politeness() -> None:

@@ -29,11 +29,19 @@ def _fresh_database(folder: Path) -> str:
 
 
 @click.command()
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("demo-data"), show_default=True,
-              help="Where the demo writes its sources file and SQLite database.")
-@click.option("--keep-serving", is_flag=True,
-              help="Keep the sample outlets online after the crawl (Ctrl-C to stop).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-data"),
+    show_default=True,
+    help="Where the demo writes its sources file and SQLite database.",
+)
+@click.option(
+    "--keep-serving",
+    is_flag=True,
+    help="Keep the sample outlets online after the crawl (Ctrl-C to stop).",
+)
 @pass_app
 def command(app: App, folder: Path, keep_serving: bool) -> None:
     """Serve the bundled sample outlets on loopback, crawl them into a fresh SQLite file, and
@@ -48,20 +56,25 @@ def command(app: App, folder: Path, keep_serving: bool) -> None:
     with ExitStack() as stack:
         servers = {o.name: stack.enter_context(OutletServer(o.folder)) for o in OUTLETS}
         sources_file = folder / "sources.yaml"
-        sources_file.write_text(sources_yaml({n: s.base_url for n, s in servers.items()}),
-                                encoding="utf-8")
+        sources_file.write_text(
+            sources_yaml({n: s.base_url for n, s in servers.items()}), encoding="utf-8"
+        )
         database_url = _fresh_database(folder)
-        click.echo(f"Serving {len(servers)} sample outlets on 127.0.0.1; crawling into "
-                   f"{folder / 'demo.db'} ...")
-        settings = app.settings.with_overrides(database_url=database_url,
-                                               sources=str(sources_file), download_delay=0.05)
+        click.echo(
+            f"Serving {len(servers)} sample outlets on 127.0.0.1; crawling into "
+            f"{folder / 'demo.db'} ..."
+        )
+        settings = app.settings.with_overrides(
+            database_url=database_url, sources=str(sources_file), download_delay=0.05
+        )
         sources = load_sources(sources_file).enabled()
         run_ids = run_crawl(settings, sources, trigger="demo", log_level="WARNING")
         with session_scope(database_url) as session:
             runs = list(session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids))))
             runs_table(runs)
-            articles = list(session.scalars(
-                select(Article).order_by(Article.sort_at.desc(), Article.id.desc())))
+            articles = list(
+                session.scalars(select(Article).order_by(Article.sort_at.desc(), Article.id.desc()))
+            )
             articles_table(articles, title=f"{len(articles)} stored articles")
         click.echo(f"\nExplore: aggregator --database-url {database_url} articles")
         if keep_serving:

@@ -54,29 +54,50 @@ class Option:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("database_url", "sqlite:///aggregator.db",
-           "SQLAlchemy URL of the database: SQLite by default, postgresql+psycopg://... at scale."),
+    Option(
+        "database_url",
+        "sqlite:///aggregator.db",
+        "SQLAlchemy URL of the database: SQLite by default, postgresql+psycopg://... at scale.",
+    ),
     Option("sources", "sources.yaml", "Path of the sources file (see docs/sources.md)."),
-    Option("user_agent",
-           "newsroom-aggregator/0.1 (+https://github.com/newsroom-aggregator/aggregator)",
-           "User-Agent sent to outlets; name the project and a contact URL."),
-    Option("extract_workers", str(os.cpu_count() or 1),
-           "Processes that run extraction beside the crawler (defaults to the number of cores).",
-           _positive_int),
-    Option("concurrency_per_domain", "2", "Parallel requests to one outlet at most.",
-           _positive_int),
-    Option("download_delay", "0.5", "Seconds between requests to one outlet (AutoThrottle adapts "
-           "it; robots.txt Crawl-delay wins when larger).", float),
-    Option("crawl_time_limit", "20m", "A scheduled crawl of one source is ended after this.",
-           _seconds),
+    Option(
+        "user_agent",
+        "newsroom-aggregator/0.1 (+https://github.com/newsroom-aggregator/aggregator)",
+        "User-Agent sent to outlets; name the project and a contact URL.",
+    ),
+    Option(
+        "extract_workers",
+        str(os.cpu_count() or 1),
+        "Processes that run extraction beside the crawler (defaults to the number of cores).",
+        _positive_int,
+    ),
+    Option(
+        "concurrency_per_domain", "2", "Parallel requests to one outlet at most.", _positive_int
+    ),
+    Option(
+        "download_delay",
+        "0.5",
+        "Seconds between requests to one outlet (AutoThrottle adapts "
+        "it; robots.txt Crawl-delay wins when larger).",
+        float,
+    ),
+    Option(
+        "crawl_time_limit", "20m", "A scheduled crawl of one source is ended after this.", _seconds
+    ),
     Option("default_schedule", "1h", "Interval for sources whose entry has no schedule."),
-    Option("reload_interval", "20s",
-           "How often the scheduler re-reads the sources file for changes.", _seconds),
+    Option(
+        "reload_interval",
+        "20s",
+        "How often the scheduler re-reads the sources file for changes.",
+        _seconds,
+    ),
     Option("web_host", "127.0.0.1", "Address the review web page listens on."),
     Option("web_port", "8000", "Port the review web page listens on.", _positive_int),
-    Option("secret_key", "",
-           "Key that signs session cookies; empty means one is generated and kept in the "
-           "database."),
+    Option(
+        "secret_key",
+        "",
+        "Key that signs session cookies; empty means one is generated and kept in the database.",
+    ),
     Option("redis_url", "", "Redis URL of a shared crawl frontier (empty: none, crawl locally)."),
     Option("log_level", "INFO", "Log level of crawls and services."),
     Option("obey_robots", "true", "Obey robots.txt (leave on in production).", _bool),

@@ -295,8 +295,9 @@ def parse_sources(text: str, path: str = "<sources>") -> SourcesFile:
     if raw_sources is None:
         raw_sources = CommentedSeq()
     if not isinstance(raw_sources, list):
-        raise ConfigError("'sources' must be a list of outlets", path=path,
-                          line=_line_of(tree, ("sources",)))
+        raise ConfigError(
+            "'sources' must be a list of outlets", path=path, line=_line_of(tree, ("sources",))
+        )
     sources: list[Source] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_sources):
@@ -304,8 +305,13 @@ def parse_sources(text: str, path: str = "<sources>") -> SourcesFile:
         name = sources[-1].name
         line = _line_of(tree, ("sources", index))
         if name in seen:
-            raise ConfigError(f"duplicate name (first declared at line {seen[name]})",
-                              path=path, line=line, source=name, field="name")
+            raise ConfigError(
+                f"duplicate name (first declared at line {seen[name]})",
+                path=path,
+                line=line,
+                source=name,
+                field="name",
+            )
         seen[name] = line or 0
     return SourcesFile(path=path, defaults=defaults, sources=sources)
 

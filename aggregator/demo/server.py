@@ -74,8 +74,12 @@ class OutletServer:
     def start(self) -> OutletServer:
         """Serve in a background thread."""
         # A short poll interval makes stop() quick; tests start and stop many servers.
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
-                                        daemon=True, name=f"outlet:{self.root.name}")
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            args=(0.05,),
+            daemon=True,
+            name=f"outlet:{self.root.name}",
+        )
         self._thread.start()
         return self
 
@@ -102,8 +106,11 @@ class OutletServer:
     def requested(self, prefix: str = "", status: int | None = None) -> list[str]:
         """Paths requested so far that start with ``prefix`` (and answered ``status``)."""
         with self._lock:
-            return [h.path for h in self.hits
-                    if h.path.startswith(prefix) and (status is None or h.status == status)]
+            return [
+                h.path
+                for h in self.hits
+                if h.path.startswith(prefix) and (status is None or h.status == status)
+            ]
 
     def clear(self) -> None:
         """Forget the request log (between two crawls of a test)."""
@@ -173,8 +180,9 @@ def _handler_for(server: OutletServer) -> type[BaseHTTPRequestHandler]:
                 "ETag": etag,
                 "Last-Modified": LAST_MODIFIED,
             }
-            if _not_modified(self.headers.get("If-None-Match"),
-                             self.headers.get("If-Modified-Since"), etag):
+            if _not_modified(
+                self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"), etag
+            ):
                 return 304, {"ETag": etag, "Last-Modified": LAST_MODIFIED}, b""
             return 200, headers, body
 
@@ -182,8 +190,10 @@ def _handler_for(server: OutletServer) -> type[BaseHTTPRequestHandler]:
 
 
 def _content_type(file: Path) -> str:
-    return CONTENT_TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or (
-        "application/octet-stream"
+    return (
+        CONTENT_TYPES.get(file.suffix)
+        or mimetypes.guess_type(file.name)[0]
+        or ("application/octet-stream")
     )
 
 
@@ -192,8 +202,7 @@ def _not_modified(if_none_match: str | None, if_modified_since: str | None, etag
         return etag in [tag.strip() for tag in if_none_match.split(",")]
     if if_modified_since:
         try:
-            return parsedate_to_datetime(if_modified_since) >= parsedate_to_datetime(
-                LAST_MODIFIED)
+            return parsedate_to_datetime(if_modified_since) >= parsedate_to_datetime(LAST_MODIFIED)
         except (TypeError, ValueError):
             return False
     return False

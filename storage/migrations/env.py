@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from storage.models import Base
 
@@ -32,7 +32,7 @@ def _include(obj: object, name: str | None, type_: str, reflected: bool, other: 
     return not (type_ == "table" and (name or "").startswith(FOREIGN_TABLES))
 
 
-def _migrate(connection: object) -> None:
+def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -48,9 +48,12 @@ def test_user_error_is_one_line_without_traceback(tmp_path: Path) -> None:
     broken = tmp_path / "sources.yaml"
     broken.write_text("sources:\n  - name: x\n    homepage: ftp://nope\n    feeds: []\n")
     result = CliRunner().invoke(
-        cli, ["--sources", str(broken), "--database-url", f"sqlite:///{tmp_path}/a.db", "crawl"])
+        cli, ["--sources", str(broken), "--database-url", f"sqlite:///{tmp_path}/a.db", "crawl"]
+    )
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     lines = result.output.strip().splitlines()
-    assert lines == [f"Error: {broken}:3, source 'x', field 'homepage': "
-                     "expected an http(s) URL, got 'ftp://nope'"]
+    assert lines == [
+        f"Error: {broken}:3, source 'x', field 'homepage': "
+        "expected an http(s) URL, got 'ftp://nope'"
+    ]

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from spiders.crawling import materialize
 from sqlalchemy import select
 
 from aggregator.cli import cli
@@ -20,6 +19,7 @@ from aggregator.demo.server import OutletServer
 from storage.articles import Article
 from storage.db import session_scope
 from storage.runs import CrawlRun
+from tests.spiders.crawling import materialize
 
 Serve = Callable[[str | Path], OutletServer]
 

@@ -12,8 +12,9 @@ def test_defaults_then_environment_then_cli() -> None:
     settings = load_settings({})
     assert settings.database_url == "sqlite:///aggregator.db"
     assert settings.origins["database_url"] == "default"
-    settings = load_settings({"AGGREGATOR_DATABASE_URL": "sqlite:///x.db",
-                              "AGGREGATOR_WEB_PORT": "9000"})
+    settings = load_settings(
+        {"AGGREGATOR_DATABASE_URL": "sqlite:///x.db", "AGGREGATOR_WEB_PORT": "9000"}
+    )
     assert (settings.database_url, settings.web_port) == ("sqlite:///x.db", 9000)
     assert settings.origins["web_port"] == "env"
     settings = settings.with_overrides(database_url="sqlite:///y.db", sources=None)

@@ -36,8 +36,9 @@ def test_run_status(reason: str, figures: dict[str, int], status: str) -> None:
 
 
 def test_rows_opened_then_closed_with_figures(database_url: str) -> None:
-    crawler = get_crawler(Spider, {"AGGREGATOR_DATABASE_URL": database_url,
-                                   "AGGREGATOR_TRIGGER": "scheduled"})
+    crawler = get_crawler(
+        Spider, {"AGGREGATOR_DATABASE_URL": database_url, "AGGREGATOR_TRIGGER": "scheduled"}
+    )
     recorder = RunRecorder.from_crawler(crawler)
     spider = Spider(name="news")
     spider.sources = SOURCES  # type: ignore[attr-defined]
@@ -46,7 +47,9 @@ def test_rows_opened_then_closed_with_figures(database_url: str) -> None:
     with session_scope(database_url) as session:
         runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.source_name)))
         assert [(r.source_name, r.status, r.trigger) for r in runs] == [
-            ("alpha", "running", "scheduled"), ("beta", "running", "scheduled")]
+            ("alpha", "running", "scheduled"),
+            ("beta", "running", "scheduled"),
+        ]
     count(crawler.stats, "alpha", "found", 4)
     count(crawler.stats, "alpha", "stored", 3)
     fail(crawler.stats, "alpha", "http://127.0.0.1:1/a", "http_5xx", "503")
@@ -56,7 +59,8 @@ def test_rows_opened_then_closed_with_figures(database_url: str) -> None:
         alpha, beta = session.scalars(select(CrawlRun).order_by(CrawlRun.source_name))
         assert (alpha.status, alpha.found, alpha.stored, alpha.failed) == ("finished", 4, 3, 1)
         assert alpha.failure_reasons == {"http_5xx": 1}
-        assert alpha.errors == [{"url": "http://127.0.0.1:1/a", "reason": "http_5xx",
-                                 "detail": "503"}]
+        assert alpha.errors == [
+            {"url": "http://127.0.0.1:1/a", "reason": "http_5xx", "detail": "503"}
+        ]
         assert alpha.finished_at is not None and alpha.finished_at >= alpha.started_at
         assert (beta.status, beta.failed, beta.failure_reasons) == ("failed", 1, {"timeout": 1})

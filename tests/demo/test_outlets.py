@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from demo_pages import entry_links, fetch
 
 from aggregator.config.sources import parse_sources
 from aggregator.demo.outlets import (
@@ -20,6 +19,7 @@ from aggregator.demo.outlets import (
 )
 from aggregator.demo.server import OutletServer
 from aggregator.urls import canonicalize_url
+from tests.demo.demo_pages import entry_links, fetch
 
 Serve = Callable[[str | Path], OutletServer]
 

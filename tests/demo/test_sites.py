@@ -16,7 +16,6 @@ import dateparser
 import feedparser
 import pytest
 from dateparser.search import search_dates
-from demo_pages import BODY_XPATH, body_paragraphs, entry_links, fetch, page
 from lxml import etree
 
 from aggregator.demo.outlets import (
@@ -37,6 +36,7 @@ from aggregator.demo.outlets import (
     serving,
 )
 from aggregator.urls import canonicalize_url
+from tests.demo.demo_pages import BODY_XPATH, body_paragraphs, entry_links, fetch, page
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "nso-report.txt"
 ARTICLES = [(o, a) for o in OUTLETS for a in o.articles]

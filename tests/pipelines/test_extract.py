@@ -40,8 +40,13 @@ CHALLENGE = """<html><head><title>Just a moment...</title></head><body>
 
 def _item(html: str) -> ArticleItem:
     url = "http://127.0.0.1:9/2021/02/budget.html"
-    return ArticleItem(source="gazette", url=url, response_url=url, html=html,
-                       fetched_at=datetime(2021, 2, 3, 12, 0, tzinfo=UTC))
+    return ArticleItem(
+        source="gazette",
+        url=url,
+        response_url=url,
+        html=html,
+        fetched_at=datetime(2021, 2, 3, 12, 0, tzinfo=UTC),
+    )
 
 
 @pytest.fixture
@@ -76,6 +81,6 @@ def test_challenge_page_is_dropped_with_a_reason(pipeline: ExtractPipeline) -> N
 
 
 def test_empty_page_is_dropped(pipeline: ExtractPipeline) -> None:
-    with pytest.raises(DropItem, match="empty_extraction|too_short"):
+    with pytest.raises(DropItem, match=r"empty_extraction|too_short"):
         asyncio.run(pipeline.process_item(_item("<html><body><nav>Menu</nav></body></html>")))
     assert source_figures(pipeline.crawler.stats, "gazette")["failed"] == 1

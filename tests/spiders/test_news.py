@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from aggregator.demo.server import OutletServer
-from spiders.crawling import crawl, gzip_sitemap, materialize
 from storage.articles import Article, ArticleUrl
 from storage.db import session_scope, upgrade
 from storage.runs import CrawlRun
 from storage.sources import SourceRow
+from tests.spiders.crawling import crawl, gzip_sitemap, materialize
 
 pytestmark = pytest.mark.slow
 
