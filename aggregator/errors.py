@@ -11,6 +11,7 @@ traceback::
     │   └── SchemaOutOfDate    the database needs `aggregator db upgrade`
     ├── ExtractionError        a page could not be turned into an article
     ├── DiscoveryError         a homepage, feed or sitemap could not be read
+    ├── CrawlError             a crawl could not start or run
     └── SchedulerError         the scheduler cannot start (e.g. another one holds the lock)
 """
 
@@ -74,6 +75,10 @@ class ExtractionError(AggregatorError):
 
 class DiscoveryError(AggregatorError):
     """A homepage, feed or sitemap could not be fetched or understood."""
+
+
+class CrawlError(AggregatorError):
+    """A crawl could not start or run (its spider failed to open, ...)."""
 
 
 class SchedulerError(AggregatorError):

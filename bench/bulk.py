@@ -16,7 +16,8 @@ What is skipped, and why it does not flatter the figures:
 - no story, revision or alias rows (the feed and search queries do not read them).
 
 SQLite: DB-API executemany in transactions of :data:`COMMIT_EVERY` rows with
-``synchronous=OFF`` and a large page cache during the load only (restored afterwards).
+``synchronous=OFF`` and a 4 GB page cache during the load only (restored afterwards), so
+the LSH index (random keys, 42 rows per article) is updated in memory.
 PostgreSQL: ``COPY`` for every table, with foreign-key triggers off for the loading session
 (``session_replication_role = replica``: the rows are consistent by construction) and the
 LSH and search indexes built once at the end instead of row by row.
@@ -186,7 +187,6 @@ def _load_sqlite(url: str, n: int, sources: list[int], offset: int, log: Log) ->
         # Bulk-load settings, for this connection and this load only.
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA cache_size = -4000000")  # 4 GB: the LSH index stays in memory
-        db.execute("PRAGMA temp_store = MEMORY")
         progress = _Progress(n, log)
         marks = ", ".join("?" for _ in ARTICLE_COLUMNS)
         insert_article = f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({marks})"
@@ -200,7 +200,7 @@ def _load_sqlite(url: str, n: int, sources: list[int], offset: int, log: Log) ->
                     for r in batch
                 ],
             )
-            db.executemany(
+            db.executemany(  # sorted: neighbouring keys share index pages
                 "INSERT INTO lsh_buckets (band, bucket, article_id) VALUES (?, ?, ?)",
                 sorted(
                     (band, key, r["id"]) for r in batch for band, key in enumerate(r["buckets"])

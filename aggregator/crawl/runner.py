@@ -6,11 +6,15 @@ because Twisted's reactor cannot be restarted inside one process.
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
 from aggregator.config.settings import Settings
 from aggregator.config.sources import Source
+from aggregator.errors import CrawlError
 
 
 def scrapy_settings(
@@ -36,6 +40,28 @@ def scrapy_settings(
     return result
 
 
+def redis_frontier(redis_url: str, sources: list[Source]) -> dict[str, Any]:
+    """Scrapy settings that move the request queue to Redis (scrapy-redis).
+
+    Crawler machines that crawl the same set of sources share one queue, keyed by that set, so
+    a machine never receives a request for a source it was not given. The queue persists: a
+    crawl that was interrupted resumes where it stopped, and one machine finishing does not
+    empty the queue under the others. Seen-URL checks already live in the database, so the
+    shared queue needs no shared duplicate filter.
+    """
+    names = ",".join(sorted(s.name for s in sources))
+    key = "aggregator:" + hashlib.sha256(names.encode()).hexdigest()[:16]
+    return {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER_QUEUE_KEY": key + ":requests",
+        "SCHEDULER_DUPEFILTER_KEY": key + ":dupefilter",
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_PERSIST": True,
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "REDIS_URL": redis_url,
+    }
+
+
 def run_crawl(
     settings: Settings,
     sources: list[Source],
@@ -51,11 +77,18 @@ def run_crawl(
     """
     from aggregator.spiders.news import NewsSpider
 
-    process = CrawlerProcess(
-        scrapy_settings(settings, trigger=trigger, progress=progress, log_level=log_level)
+    crawl_settings = scrapy_settings(
+        settings, trigger=trigger, progress=progress, log_level=log_level
     )
+    if settings.redis_url:
+        crawl_settings.setdict(redis_frontier(settings.redis_url, sources), priority="cmdline")
+    process = CrawlerProcess(crawl_settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=sources)
     process.start()
     spider = crawler.spider
-    return sorted(getattr(spider, "run_ids", {}).values()) if spider else []
+    run_ids = sorted(getattr(spider, "run_ids", {}).values()) if spider else []
+    if not run_ids:
+        # Scrapy logs a failure to open the spider but still returns normally.
+        raise CrawlError("the crawl did not start; the errors are logged above")
+    return run_ids
