@@ -38,7 +38,9 @@ sys.path.insert(0, str(ROOT))
 from aggregator.dedup.fingerprint import fingerprint, is_near_duplicate, jaccard  # noqa: E402
 from aggregator.dedup.text import words  # noqa: E402
 
-GROUND_TRUTH = Path("/work/shared/data/extraction-dev/body/ground-truth.json")
+GROUND_TRUTH = (
+    Path(__file__).resolve().parents[2] / "shared/data/extraction-dev/body/ground-truth.json"
+)
 FIXTURES = ROOT / "tests" / "fixtures" / "dedup"
 PAIRS = FIXTURES / "pairs.jsonl"
 MAX_WORDS = 600

@@ -18,7 +18,7 @@ from storage.runs import CrawlRun
 from storage.sources import SourceRow
 from storage.stories import Story
 
-SEED = Path("/work/shared/seed/nso-report.txt")
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "nso-report.txt"
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
