@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from aggregator.dedup.fingerprint import (
@@ -29,7 +29,8 @@ from storage.articles import Article
 from storage.base import utcnow
 from storage.stories import LshBucket, Story
 
-articles = Article.__table__
+articles = cast(Table, Article.__table__)
+buckets_table = cast(Table, LshBucket.__table__)
 
 # Verify at most this many candidates (those sharing the most bands first): a story with
 # hundreds of copies needs only its closest ones to be found.
@@ -109,7 +110,7 @@ def _candidates_query() -> Select[Any]:
     query costs 42 index lookups whatever the size of the table. It is a Core statement on
     the table (run on the session's connection): no ORM compilation or autoflush per article.
     """
-    buckets = LshBucket.__table__.c
+    buckets = buckets_table.c
     shared = func.count().label("shared")
     pairs = [
         and_(buckets.band == band, buckets.bucket == bindparam(f"k{band}")) for band in range(BANDS)
@@ -143,7 +144,7 @@ def set_buckets(
     none, which saves a statement. The rows go in one executemany of a Core insert: the ORM
     bulk path cost several times the insert itself.
     """
-    table = LshBucket.__table__
+    table = buckets_table
     connection = session.connection()
     if replace:
         connection.execute(delete(table).where(table.c.article_id == article_id))

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import bindparam, insert, inspect, select
+from sqlalchemy import Table, bindparam, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from aggregator.dedup.fingerprint import NUM_PERM, SHINGLE, Fingerprint, fingerprint
@@ -46,12 +46,12 @@ TRACKED = (
 )
 TEXT_FIELDS = ("title", "body")
 # The article stored under a canonical URL (the unique index on articles.url); built once.
+_ARTICLES = cast(Table, Article.__table__)
+_URLS = cast(Table, ArticleUrl.__table__)
 _ARTICLE_COLUMNS = inspect(Article).column_attrs
 # The rows of a list of URLs (unique index on article_urls.url); one cached statement.
-_URL_IDS = select(ArticleUrl.__table__.c.id).where(
-    ArticleUrl.__table__.c.url.in_(bindparam("urls", expanding=True))
-)
-_BY_URL = select(Article.__table__.c.id).where(Article.__table__.c.url == bindparam("url"))
+_URL_IDS = select(_URLS.c.id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
+_BY_URL = select(_ARTICLES.c.id).where(_ARTICLES.c.url == bindparam("url"))
 # A publication date further ahead of the fetch than this is a page error, not the future.
 FUTURE_SLACK = timedelta(hours=2)
 
@@ -175,7 +175,7 @@ def _insert_article(session: Session, article: Article) -> int:
     the article is only read back (``session.get``) when a near duplicate needs its story.
     Columns the article does not set get their defaults, as with ``session.add``.
     """
-    table = Article.__table__
+    table = _ARTICLES
     state = inspect(article).dict
     values = {
         attr.columns[0].key: state[attr.key] for attr in _ARTICLE_COLUMNS if attr.key in state
@@ -312,7 +312,7 @@ def _add_urls(
         if url not in known
     ]
     if rows:
-        session.connection().execute(insert(ArticleUrl.__table__), rows)
+        session.connection().execute(insert(_URLS), rows)
 
 
 __all__ = ["ArticleRecord", "SaveOutcome", "save_article"]

@@ -13,6 +13,7 @@ from storage import ingest
 from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.db import session_scope
 from storage.ingest import save_article
+from storage.search import matching_ids
 from storage.stories import LshBucket, Story
 from tests.storage.conftest import FETCHED, SEEDS, pair, record
 
@@ -46,6 +47,47 @@ def test_new_article_is_stored_with_its_urls(database_url: str, outlets: dict[st
             "https://daily.example/a?id=1": "alias",
         }
         assert count(session, LshBucket) > 0
+
+
+def test_new_article_row_is_complete(database_url: str, outlets: dict[str, int]) -> None:
+    """The article is written with one Core insert: every field and default must be there."""
+    published = FETCHED - timedelta(hours=3)
+    with session_scope(database_url) as session:
+        outcome = save_article(
+            session,
+            record(
+                outlets["daily"],
+                "https://daily.example/full",
+                BODY,
+                title="Enquête",
+                authors=["A. Writer"],
+                tags=["santé"],
+                language="fr",
+                published_at=published,
+                extraction={"method": "trafilatura"},
+            ),
+        )
+    with session_scope(database_url) as session:
+        article = session.get(Article, outcome.article_id)
+        assert article is not None
+        assert (article.status, article.revision, article.starred) == ("new", 1, False)
+        assert (article.story_id, article.edited_title, article.note) == (None, None, None)
+        assert (article.title, article.authors, article.tags) == (
+            "Enquête",
+            ["A. Writer"],
+            ["santé"],
+        )
+        assert article.first_seen_at == FETCHED and article.fetched_at == FETCHED
+        assert article.sort_at == published and article.updated_at is not None
+        assert article.extraction["method"] == "trafilatura"
+        assert article.extraction["fingerprint"]["shingles"] > 0
+        assert article.minhash is not None and len(article.minhash) == 512
+        buckets = session.scalar(
+            select(func.count()).where(LshBucket.article_id == outcome.article_id)
+        )
+        assert buckets == 42
+        found = session.scalars(select(Article.id).where(Article.id.in_(matching_ids("enquete"))))
+        assert list(found) == [outcome.article_id]
 
 
 def test_url_variants_collapse_to_one_article(database_url: str, outlets: dict[str, int]) -> None:
