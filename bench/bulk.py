@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from corpus import documents
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from aggregator.dedup.fingerprint import BANDS
 from aggregator.dedup.text import fold
@@ -89,12 +89,43 @@ def rows(
         }
 
 
-def load(url: str, n: int, sources: list[int], *, offset: int = 0, log: Log = print) -> None:
-    """Insert n generated articles with URLs, buckets and search entries, logging progress."""
-    if get_engine(url).dialect.name == "sqlite":
-        _load_sqlite(url, n, sources, offset, log)
+def load(
+    target: str | Connection,
+    n: int,
+    sources: list[int],
+    *,
+    offset: int = 0,
+    log: Log = print,
+) -> None:
+    """Insert n generated articles with URLs, buckets and search entries, logging progress.
+
+    ``target`` is a database URL (the fast path: own transactions, bulk settings, deferred
+    indexes) or a connection whose open transaction takes the rows as they are (plain
+    inserts and COPY, no commits: for callers that add rows of their own in the same
+    transaction, such as bench/review.py).
+    """
+    if not isinstance(target, str):
+        _load_in_transaction(target, n, sources, offset)
+    elif get_engine(target).dialect.name == "sqlite":
+        _load_sqlite(target, n, sources, offset, log)
     else:
-        _load_postgres(url, n, sources, offset, log)
+        _load_postgres(target, n, sources, offset, log)
+
+
+def _load_in_transaction(connection: Connection, n: int, sources: list[int], offset: int) -> None:
+    raw: Any = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite":
+        for batch in _chunks(n, sources, offset):
+            _insert_sqlite(raw, batch)
+        return
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS staging (id integer, title text, body text) "
+            "ON COMMIT DELETE ROWS"
+        )
+        for batch in _chunks(n, sources, offset):
+            _copy_postgres(cursor, batch)
+        cursor.execute("SELECT setval('articles_id_seq', (SELECT max(id) FROM articles))")
 
 
 def _chunks(n: int, sources: list[int], offset: int) -> Iterator[list[dict[str, Any]]]:
@@ -188,28 +219,8 @@ def _load_sqlite(url: str, n: int, sources: list[int], offset: int, log: Log) ->
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA cache_size = -4000000")  # 4 GB: the LSH index stays in memory
         progress = _Progress(n, log)
-        marks = ", ".join("?" for _ in ARTICLE_COLUMNS)
-        insert_article = f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({marks})"
         for batch in _chunks(n, sources, offset):
-            db.executemany(insert_article, [_naive(_article(r)) for r in batch])
-            db.executemany(
-                "INSERT INTO article_urls (url, article_id, source_id, kind, first_seen_at) "
-                "VALUES (?, ?, ?, 'canonical', ?)",
-                [
-                    (r["url"], r["id"], r["source_id"], r["fetched_at"].replace(tzinfo=None))
-                    for r in batch
-                ],
-            )
-            db.executemany(  # sorted: neighbouring keys share index pages
-                "INSERT INTO lsh_buckets (band, bucket, article_id) VALUES (?, ?, ?)",
-                sorted(
-                    (band, key, r["id"]) for r in batch for band, key in enumerate(r["buckets"])
-                ),
-            )
-            db.executemany(
-                "INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)",
-                [(r["id"], fold(r["title"]), fold(r["body"])) for r in batch],
-            )
+            _insert_sqlite(db, batch)
             if progress.add(len(batch)):
                 db.commit()
         db.commit()
@@ -217,6 +228,28 @@ def _load_sqlite(url: str, n: int, sources: list[int], offset: int, log: Log) ->
         db.execute("PRAGMA cache_size = -2000")
     finally:
         raw.close()
+
+
+def _insert_sqlite(db: Any, batch: list[dict[str, Any]]) -> None:
+    """One chunk through the sqlite3 connection ``db`` (executemany per table)."""
+    marks = ", ".join("?" for _ in ARTICLE_COLUMNS)
+    db.executemany(
+        f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({marks})",
+        [_naive(_article(r)) for r in batch],
+    )
+    db.executemany(
+        "INSERT INTO article_urls (url, article_id, source_id, kind, first_seen_at) "
+        "VALUES (?, ?, ?, 'canonical', ?)",
+        [(r["url"], r["id"], r["source_id"], r["fetched_at"].replace(tzinfo=None)) for r in batch],
+    )
+    db.executemany(  # sorted: neighbouring keys share index pages
+        "INSERT INTO lsh_buckets (band, bucket, article_id) VALUES (?, ?, ?)",
+        sorted((band, key, r["id"]) for r in batch for band, key in enumerate(r["buckets"])),
+    )
+    db.executemany(
+        "INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)",
+        [(r["id"], fold(r["title"]), fold(r["body"])) for r in batch],
+    )
 
 
 def _naive(values: tuple[Any, ...]) -> tuple[Any, ...]:

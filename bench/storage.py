@@ -342,7 +342,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="articles to bulk-load")
     parser.add_argument("--inserts", type=int, default=2_000, help="save_article measurements")
     parser.add_argument("--queries", type=int, default=60, help="runs per feed query")
-    parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres or both")
+    parser.add_argument(
+        "--db", default="sqlite,postgres", help="sqlite, postgres, sqlite,postgres or both"
+    )
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--render", type=Path, help="only render the JSON lines of a past run")
     parser.add_argument(
@@ -356,7 +358,8 @@ def main() -> None:
     if args.render:
         lines = args.render.read_text().splitlines()
         results = [json.loads(line) for line in lines if line.startswith('{"db"')]
-    for kind in [] if args.render else args.db.split(","):
+    kinds = ["sqlite", "postgres"] if args.db == "both" else args.db.split(",")
+    for kind in [] if args.render else kinds:
         if args.stage == "load":
             print(json.dumps(load_stage(kind, args.rows)), flush=True)
             continue
