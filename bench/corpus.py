@@ -23,7 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GROUND_TRUTH = Path("/work/shared/data/extraction-dev/body/ground-truth.json")
+GROUND_TRUTH = (
+    Path(__file__).resolve().parents[2] / "shared/data/extraction-dev/body/ground-truth.json"
+)
 SEEDS = ROOT / "tests" / "fixtures" / "dedup" / "seeds.json"
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 _SENTENCE = re.compile(r"(?<=[.!?؟])\s+")
