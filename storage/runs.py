@@ -5,13 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, utcnow
 
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
 MAX_RECORDED_ERRORS = 200
+# The figures a crawl counts per source; each is a column of CrawlRun.
+RUN_COUNTERS = (
+    "found",
+    "fetched",
+    "stored",
+    "updated",
+    "duplicates",
+    "skipped",
+    "failed",
+    "not_modified",
+)
 
 
 class CrawlRun(Base):
@@ -100,16 +111,7 @@ def finish_run(
     run = session.get(CrawlRun, run_id)
     if run is None:
         raise LookupError(f"crawl run {run_id} does not exist")
-    for counter in (
-        "found",
-        "fetched",
-        "stored",
-        "updated",
-        "duplicates",
-        "skipped",
-        "failed",
-        "not_modified",
-    ):
+    for counter in RUN_COUNTERS:
         setattr(run, counter, int(figures.get(counter, 0)))
     run.errors = list(figures.get("errors", []))[:MAX_RECORDED_ERRORS]
     run.failure_reasons = dict(figures.get("reasons", {}))
@@ -118,13 +120,3 @@ def finish_run(
     run.finished_at = utcnow()
     session.flush()
     return run
-
-
-def recent_runs(
-    session: Session, limit: int = 50, source_name: str | None = None
-) -> list[CrawlRun]:
-    """The newest runs first, optionally of one source."""
-    query = select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
-    if source_name:
-        query = query.where(CrawlRun.source_name == source_name)
-    return list(session.scalars(query.limit(limit)))

@@ -11,17 +11,9 @@ from typing import Any
 
 from scrapy.statscollectors import StatsCollector
 
-COUNTERS = (
-    "found",
-    "fetched",
-    "stored",
-    "updated",
-    "duplicates",
-    "skipped",
-    "failed",
-    "not_modified",
-)
-MAX_ERRORS_PER_SOURCE = 200
+from storage.runs import MAX_RECORDED_ERRORS, RUN_COUNTERS
+
+COUNTERS = RUN_COUNTERS
 DETAIL_LIMIT = 500
 
 
@@ -38,7 +30,7 @@ def fail(stats: StatsCollector, source: str, url: str, reason: str, detail: str 
     stats.inc_value(f"aggregator/{source}/reason/{reason}")
     key = f"aggregator/{source}/errors"
     errors: list[dict[str, str]] = stats.get_value(key) or []
-    if len(errors) < MAX_ERRORS_PER_SOURCE:
+    if len(errors) < MAX_RECORDED_ERRORS:
         errors.append({"url": url[:2048], "reason": reason, "detail": detail[:DETAIL_LIMIT]})
         stats.set_value(key, errors)
 
