@@ -5,9 +5,10 @@ ten of them grouped into stories of three, 500 approved through editorial action
 p50/p95 latency in milliseconds of
 
 feed     storage.review.feed_page: newest 50 story rows, "also in" folded (no filter;
-         status=new; language=ar; one source; a search word)
+         status=new; language=ar; one source; a frequent, a rare and an absent word)
 deep     the 20th page of the unfiltered feed, opened with its keyset cursor
-counts   storage.review.facet_counts (per status, source, language) under language=ar
+counts   storage.review.facet_counts (per status, source, language) under language=ar, and
+         under a frequent search word
 exports  storage.review.approved_articles: the 50 most recently approved
 
 Usage:
@@ -156,8 +157,11 @@ def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
             "feed language=ar": lambda: feed_page(session, FeedFilter(language="ar")),
             "feed source": lambda: feed_page(session, FeedFilter(source="outlet7")),
             "feed q=minister": lambda: feed_page(session, FeedFilter(query="minister")),
+            "feed q=cabinet": lambda: feed_page(session, FeedFilter(query="cabinet")),
+            "feed q=earthquake": lambda: feed_page(session, FeedFilter(query="earthquake")),
             "deep (page 20)": lambda: feed_page(session, FeedFilter(), before=deep),
             "counts language=ar": lambda: facet_counts(session, FeedFilter(language="ar")),
+            "counts q=minister": lambda: facet_counts(session, FeedFilter(query="minister")),
             "exports": lambda: approved_articles(session, FeedFilter()),
         }
         for name, work in cases.items():

@@ -8,6 +8,7 @@ the story that matches the filters; the story's other articles are "also in" tha
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from aggregator.errors import StorageError
 from storage.articles import STATUSES, Article, ArticleRevision, ArticleUrl
-from storage.search import matching_ids
+from storage.search import Matches, find_matches
 from storage.sources import SourceRow
 from storage.users import EditorialAction
 
@@ -119,8 +120,14 @@ def bound_limit(limit: int | None, default: int = DEFAULT_PAGE) -> int:
     return max(1, min(limit or default, MAX_PAGE))
 
 
-def _conditions(a: Any, f: FeedFilter) -> list[ColumnElement[bool]]:
-    """The filter as SQL conditions on ``a`` (Article or an alias of it)."""
+def _conditions(
+    a: Any, f: FeedFilter, search: Callable[[Any], ColumnElement[bool]] | None = None
+) -> list[ColumnElement[bool]]:
+    """The filter as SQL conditions on ``a`` (Article or an alias of it).
+
+    ``search`` turns the filter's query into a condition (a method of the query's
+    :class:`Matches`: ``for_page`` for newest-first pages, ``for_count`` otherwise).
+    """
     conds: list[ColumnElement[bool]] = []
     if f.source:
         conds.append(
@@ -136,9 +143,14 @@ def _conditions(a: Any, f: FeedFilter) -> list[ColumnElement[bool]]:
         conds.append(a.sort_at >= datetime.combine(f.date_from, time(), UTC))
     if f.date_to:
         conds.append(a.sort_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
-    if f.query and f.query.strip():
-        conds.append(a.id.in_(matching_ids(f.query.strip())))
+    if search is not None:
+        conds.append(search(a))
     return conds
+
+
+def _matches(session: Session, f: FeedFilter) -> Matches | None:
+    """The articles matching the filter's query; None when it has none."""
+    return find_matches(session, f.query) if f.query and f.query.strip() else None
 
 
 def _before(a: Any, at: Any, ident: Any) -> ColumnElement[bool]:
@@ -152,11 +164,16 @@ def feed_page(
     """One page of the folded feed, newest first, starting after ``before``."""
     size = bound_limit(limit)
     a, b = Article, aliased(Article)
+    found = _matches(session, f)
+    search = found.for_page if found else None
     # A row is shown when no newer article of its story matches the same filters.
     newer = select(b.id).where(
-        b.story_id == a.story_id, b.id != a.id, _before(b, a.sort_at, a.id), *_conditions(b, f)
+        b.story_id == a.story_id,
+        b.id != a.id,
+        _before(b, a.sort_at, a.id),
+        *_conditions(b, f, search),
     )
-    stmt = select(a).where(*_conditions(a, f), or_(a.story_id.is_(None), ~exists(newer)))
+    stmt = select(a).where(*_conditions(a, f, search), or_(a.story_id.is_(None), ~exists(newer)))
     if before is not None:
         stmt = stmt.where(
             or_(a.sort_at < before.at, and_(a.sort_at == before.at, a.id < before.id))
@@ -225,8 +242,11 @@ def _sibling(row: Any) -> Sibling:
 def facet_counts(session: Session, f: FeedFilter) -> Counts:
     """Article counts per status, source and language, each under the other filters."""
 
+    found = _matches(session, f)
+    search = found.for_count if found else None
+
     def grouped(column: Any, without: dict[str, Any]) -> dict[Any, int]:
-        conds = _conditions(Article, replace(f, **without))
+        conds = _conditions(Article, replace(f, **without), search)
         stmt = select(column, func.count()).select_from(Article).where(*conds).group_by(column)
         return {key: n for key, n in session.execute(stmt) if key is not None}
 
@@ -237,7 +257,7 @@ def facet_counts(session: Session, f: FeedFilter) -> Counts:
     counted = grouped(Article.source_id + literal_column("0"), {"source": None})
     by_source = {names[k]: n for k, n in counted.items() if k in names}
     total = session.scalar(
-        select(func.count()).select_from(Article).where(*_conditions(Article, f))
+        select(func.count()).select_from(Article).where(*_conditions(Article, f, search))
     )
     return Counts(
         total=total or 0,
@@ -308,13 +328,17 @@ def approved_articles(
     if f.status is not None and f.status not in EXPORTED:
         raise StorageError(f"exports hold approved or published articles, not {f.status!r}")
     size = bound_limit(limit)
+    found = _matches(session, f)
     times = _approval_times()
     # Articles approved without a recorded action (imported, say) use their update time.
     approved_at = func.coalesce(times.c.approved_at, Article.updated_at).label("approved_at")
     inner = (
         select(Article.id, approved_at)
         .outerjoin(times, times.c.article_id == Article.id)
-        .where(Article.status.in_(EXPORTED), *_conditions(Article, f))
+        .where(
+            Article.status.in_(EXPORTED),
+            *_conditions(Article, f, found.for_count if found else None),
+        )
         .subquery()
     )
     stmt = select(Article, inner.c.approved_at).join(inner, inner.c.id == Article.id)

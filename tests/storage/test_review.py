@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
 
 from aggregator.errors import StorageError
+from storage import search as search_module
 from storage.articles import Article, ArticleRevision
 from storage.db import session_scope
 from storage.editorial import Editor, apply_action
@@ -20,7 +22,7 @@ from storage.review import (
     facet_counts,
     feed_page,
 )
-from storage.search import index_article
+from storage.search import FEW_MATCHES, index_article
 from storage.sources import SourceRow
 from storage.stories import Story
 
@@ -132,6 +134,30 @@ def test_filters_pick_the_newest_matching_article_of_a_story(
         assert feed_page(session, FeedFilter(date_from=date(2026, 11, 2))).rows == []
         found = feed_page(session, FeedFilter(query="single3")).rows
         assert [r.article.id for r in found] == [ids["single3"]]
+
+
+@pytest.mark.parametrize("few", [FEW_MATCHES, 2], ids=["id-list", "index-probe"])
+def test_search_filters_pages_counts_and_exports_alike_for_few_or_many_matches(
+    filled: tuple[str, dict[str, int]], few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every article's body says "body": the query must change nothing, whichever SQL
+    find_matches picks; "story*" matches the story's three articles, shown as one row."""
+    monkeypatch.setattr(search_module, "FEW_MATCHES", few)
+    url, ids = filled
+    with session_scope(url) as session:
+        apply_action(session, ids["single0"], EDITOR, "approve")
+        apply_action(session, ids["story_ar"], EDITOR, "approve")
+        for f in (FeedFilter(), FeedFilter(language="ar"), FeedFilter(status="new")):
+            searched = replace(f, query="body")
+            assert _all_pages(session, searched, 4) == _all_pages(session, f, 4)
+            assert facet_counts(session, searched) == facet_counts(session, f)
+        exported = [a.id for a, _ in approved_articles(session, FeedFilter(query="body"))[0]]
+        assert sorted(exported) == sorted([ids["single0"], ids["story_ar"]])
+        story = feed_page(session, FeedFilter(query="story*")).rows
+        assert [r.article.id for r in story] == [ids["story_fr_new"]]
+        assert {s.id for s in story[0].also_in} == {ids["story_ar"], ids["story_fr_old"]}
+        assert facet_counts(session, FeedFilter(query="story*")).total == 3
+        assert feed_page(session, FeedFilter(query="nowhere")).rows == []
 
 
 def test_counts_per_filter_hold_the_other_filters(filled: tuple[str, dict[str, int]]) -> None:

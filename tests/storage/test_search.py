@@ -5,18 +5,39 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
+from storage import search as search_module
 from storage.articles import Article
 from storage.db import session_scope
 from storage.ingest import save_article
-from storage.search import matching_ids, parse_query, reindex_all, unindex_article
+from storage.search import (
+    find_matches,
+    matching_ids,
+    parse_query,
+    reindex_all,
+    unindex_article,
+)
 from tests.storage.conftest import SEEDS, record
 
 
 def search(url: str, query: str) -> list[str]:
+    """URLs of the matches, found by the plain subquery and by both forms of find_matches
+    (which must agree)."""
     with session_scope(url) as session:
-        return sorted(
-            session.scalars(select(Article.url).where(Article.id.in_(matching_ids(query)))).all()
-        )
+        plain = session.scalars(select(Article.url).where(Article.id.in_(matching_ids(query))))
+        found = find_matches(session, query)
+        newest = select(Article.url).where(found.for_page(Article)).order_by(Article.id.desc())
+        counted = select(Article.url).where(found.for_count(Article))
+        forms = [sorted(plain), sorted(session.scalars(newest)), sorted(session.scalars(counted))]
+    assert forms[0] == forms[1] == forms[2], forms
+    return forms[0]
+
+
+@pytest.fixture(params=["few", "many"])
+def matches_counted(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with every search below the "few matches" bound, then with none."""
+    if request.param == "many":
+        monkeypatch.setattr(search_module, "FEW_MATCHES", 0)
+    return str(request.param)
 
 
 @pytest.fixture
@@ -54,8 +75,24 @@ def corpus(database_url: str, outlets: dict[str, int]) -> str:
         ('" OR NEAR( *:', []),
     ],
 )
-def test_search_finds_folded_words(corpus: str, query: str, expected: list[str]) -> None:
+def test_search_finds_folded_words(
+    corpus: str, query: str, expected: list[str], matches_counted: str
+) -> None:
     assert search(corpus, query) == expected
+
+
+def test_find_matches_lists_the_ids_only_when_they_are_few(
+    corpus: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "FEW_MATCHES", 2)
+    with session_scope(corpus) as session:
+        fire = set(session.scalars(select(Article.id).where(Article.url.like("%/fire"))))
+        assert find_matches(session, "Croix-Rousse").ids is not None
+        assert set(find_matches(session, "Croix-Rousse").ids or ()) == fire
+        assert find_matches(session, "tornado").ids == ()
+        assert find_matches(session, "  ").ids == ()
+        monkeypatch.setattr(search_module, "FEW_MATCHES", 1)
+        assert find_matches(session, "Croix-Rousse").ids is None
 
 
 def test_updated_article_is_reindexed(database_url: str, outlets: dict[str, int]) -> None:
