@@ -58,7 +58,8 @@ class SourceHealth:
     articles_7d: int = 0
     consecutive_failures: int = 0
     failed_share: float | None = None
-    last_article_at: datetime | None = None
+    last_article_at: datetime | None = None  # newest publication time
+    last_found_at: datetime | None = None  # when the newest-found article was first seen
     usual_gap: timedelta | None = None
     warnings: list[HealthWarning] = field(default_factory=list)
 
@@ -130,8 +131,13 @@ def usual_gap(times: Sequence[datetime]) -> timedelta | None:
 
 
 def quiet_warning(health: SourceHealth, now: datetime) -> HealthWarning | None:
-    """A warning when successful crawls found nothing new for far longer than usual."""
-    newest, gap = health.last_article_at, health.usual_gap
+    """A warning when successful crawls found nothing new for far longer than usual.
+
+    The rhythm comes from publication times (how often the outlet publishes), the silence
+    from discovery times (since when our crawls found nothing new): an archive of old
+    articles found this morning is not a quiet source.
+    """
+    newest, gap = health.last_found_at, health.usual_gap
     if newest is None or gap is None or health.last_success_at is None:
         return None
     limit = max(gap * QUIET_FACTOR, QUIET_FLOOR)
@@ -209,6 +215,11 @@ def _fill_rhythm(session: Session, health: SourceHealth, now: datetime) -> None:
         )
     )
     health.last_article_at = times[0] if times else None
+    health.last_found_at = session.scalar(
+        select(func.max(Article.first_seen_at))
+        .join(SourceRow, Article.source_id == SourceRow.id)
+        .where(SourceRow.name == health.name)
+    )
     health.usual_gap = usual_gap(times)
     warning = quiet_warning(health, now)
     if warning:

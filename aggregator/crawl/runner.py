@@ -11,6 +11,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
+from twisted.python.failure import Failure
 
 from aggregator.config.settings import Settings
 from aggregator.config.sources import Source
@@ -84,11 +85,31 @@ def run_crawl(
         crawl_settings.setdict(redis_frontier(settings.redis_url, sources), priority="cmdline")
     process = CrawlerProcess(crawl_settings)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sources=sources)
+    failures: list[BaseException | None] = []
+    # Kept rather than left to Twisted, which would print it as an "Unhandled error in
+    # Deferred" traceback once the process ends.
+    process.crawl(crawler, sources=sources).addErrback(_keep_error, failures)
     process.start()
     spider = crawler.spider
     run_ids = sorted(getattr(spider, "run_ids", {}).values()) if spider else []
     if not run_ids:
-        # Scrapy logs a failure to open the spider but still returns normally.
-        raise CrawlError("the crawl did not start; the errors are logged above")
+        cause = f": {start_failure(failures[0])}" if failures and failures[0] else "; see the log"
+        raise CrawlError(f"the crawl did not start{cause}")
     return run_ids
+
+
+def _keep_error(failure: Failure, failures: list[BaseException | None]) -> None:
+    failures.append(failure.value)
+
+
+def start_failure(error: BaseException) -> str:
+    """The error that kept the crawl from starting, in one line.
+
+    When the spider cannot open (Redis down, say), Scrapy's clean-up fails in turn while
+    handling that error ("Engine slot not assigned"): the error it was handling is the one
+    to show ("ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused.").
+    """
+    if error.__context__ is not None and error.__cause__ is None:
+        error = error.__context__
+    message = " ".join(str(error).split())[:300]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__

@@ -31,7 +31,10 @@ def add_source(url: str, name: str) -> int:
         ).id
 
 
-def add_articles(url: str, source_id: int, times: list[datetime]) -> None:
+def add_articles(
+    url: str, source_id: int, times: list[datetime], found: datetime | None = None
+) -> None:
+    """Articles published at ``times``, first seen then (or all at ``found``)."""
     with session_scope(url) as session:
         for time in times:
             session.add(
@@ -40,7 +43,7 @@ def add_articles(url: str, source_id: int, times: list[datetime]) -> None:
                     url=f"http://s{source_id}.test/{time:%s}",
                     body_hash=f"{source_id}-{time:%s}",
                     sort_at=time,
-                    first_seen_at=time,
+                    first_seen_at=found or time,
                     published_at=time,
                 )
             )
@@ -154,6 +157,24 @@ def test_a_quiet_source_warns_only_when_crawls_succeed(database_url: str) -> Non
     assert kinds(health) == ["quiet"]
     assert "no new article for 3d" in health.warnings[0].message
     assert "every 2h" in health.warnings[0].message
+
+
+def test_an_archive_found_today_is_not_quiet(database_url: str) -> None:
+    """Articles published years ago but discovered by this morning's crawl: the silence
+    counts from discovery, so the source is not quiet until crawls stop finding articles."""
+    source_id = add_source(database_url, "archive")
+    published = NOW - timedelta(days=2000)
+    times = [published - timedelta(hours=2 * i) for i in range(30)]
+    add_articles(database_url, source_id, times, found=NOW - timedelta(hours=3))
+    add_run(database_url, "archive", timedelta(hours=1), stored=0)
+    [health] = health_of(database_url, "archive")
+    assert health.last_article_at == published and health.usual_gap == timedelta(hours=2)
+    assert health.warnings == []
+    with session_scope(database_url) as session:  # found three days ago, nothing since
+        for article in session.query(Article).filter_by(source_id=source_id):
+            article.first_seen_at = NOW - timedelta(days=3)
+    [later] = health_of(database_url, "archive")
+    assert kinds(later) == ["quiet"] and "no new article for 3d" in later.warnings[0].message
 
 
 def test_a_slow_outlet_is_not_quiet_within_its_rhythm(database_url: str) -> None:
