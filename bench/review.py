@@ -36,15 +36,10 @@ from bulk import load  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from storage.approvals import approved_articles  # noqa: E402
 from storage.db import get_engine, session_scope, upgrade  # noqa: E402
 from storage.editorial import Editor, apply_action  # noqa: E402
-from storage.review import (  # noqa: E402
-    Cursor,
-    FeedFilter,
-    approved_articles,
-    facet_counts,
-    feed_page,
-)
+from storage.review import Cursor, FeedFilter, facet_counts, feed_page  # noqa: E402
 from storage.sources import sync_source  # noqa: E402
 
 PG_ADMIN = os.environ.get("AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

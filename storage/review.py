@@ -1,13 +1,14 @@
-"""The editors' queries: the folded feed, counts per filter, one article in full, exports.
+"""The editors' feed: one page of the folded feed, and counts per filter.
 
 The feed is newest first by ``(Article.sort_at, Article.id)`` and pages with a keyset cursor,
 so page 500 costs what page 1 costs. One row stands for a whole story: the newest article of
 the story that matches the filters; the story's other articles are "also in" that row.
+One article in full is in :mod:`storage.article_detail`, the exports' query in
+:mod:`storage.approvals`, per-source activity in :mod:`storage.source_activity`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,15 +18,13 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column
 from sqlalchemy.orm import Session, aliased
 
 from aggregator.errors import StorageError
-from storage.articles import STATUSES, Article, ArticleRevision, ArticleUrl
+from storage.articles import STATUSES, Article
 from storage.search import Matches, find_matches
 from storage.sources import SourceRow
-from storage.users import EditorialAction
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
 ALSO_IN_SHOWN = 6
-EXPORTED = ("approved", "published")
 
 
 @dataclass(frozen=True)
@@ -106,21 +105,12 @@ class Counts:
     language: dict[str, int]
 
 
-@dataclass
-class ArticleDetail:
-    article: Article
-    siblings: list[Sibling]
-    urls: list[ArticleUrl]
-    revisions: list[ArticleRevision]
-    actions: list[EditorialAction]
-
-
 def bound_limit(limit: int | None, default: int = DEFAULT_PAGE) -> int:
     """A page size between 1 and MAX_PAGE."""
     return max(1, min(limit or default, MAX_PAGE))
 
 
-def _conditions(
+def filter_conditions(
     a: Any, f: FeedFilter, search: Callable[[Any], ColumnElement[bool]] | None = None
 ) -> list[ColumnElement[bool]]:
     """The filter as SQL conditions on ``a`` (Article or an alias of it).
@@ -148,7 +138,7 @@ def _conditions(
     return conds
 
 
-def _matches(session: Session, f: FeedFilter) -> Matches | None:
+def query_matches(session: Session, f: FeedFilter) -> Matches | None:
     """The articles matching the filter's query; None when it has none."""
     return find_matches(session, f.query) if f.query and f.query.strip() else None
 
@@ -164,16 +154,17 @@ def feed_page(
     """One page of the folded feed, newest first, starting after ``before``."""
     size = bound_limit(limit)
     a, b = Article, aliased(Article)
-    found = _matches(session, f)
+    found = query_matches(session, f)
     search = found.for_page if found else None
     # A row is shown when no newer article of its story matches the same filters.
     newer = select(b.id).where(
         b.story_id == a.story_id,
         b.id != a.id,
         _before(b, a.sort_at, a.id),
-        *_conditions(b, f, search),
+        *filter_conditions(b, f, search),
     )
-    stmt = select(a).where(*_conditions(a, f, search), or_(a.story_id.is_(None), ~exists(newer)))
+    shown = or_(a.story_id.is_(None), ~exists(newer))
+    stmt = select(a).where(*filter_conditions(a, f, search), shown)
     if before is not None:
         stmt = stmt.where(
             or_(a.sort_at < before.at, and_(a.sort_at == before.at, a.id < before.id))
@@ -201,12 +192,12 @@ def _fold(session: Session, rows: list[FeedRow]) -> None:
         .label("rank")
     )
     inner = (
-        _sibling_select(rank)
+        sibling_select(rank)
         .where(Article.story_id.in_(by_story), Article.id.not_in(shown))
         .subquery()
     )
     for row in session.execute(select(inner).where(inner.c.rank <= ALSO_IN_SHOWN)):
-        by_story[row.story_id].also_in.append(_sibling(row))
+        by_story[row.story_id].also_in.append(sibling_row(row))
     totals = (
         select(Article.story_id, func.count())
         .where(Article.story_id.in_(by_story), Article.id.not_in(shown))
@@ -219,7 +210,7 @@ def _fold(session: Session, rows: list[FeedRow]) -> None:
         r.also_in.sort(key=lambda s: (s.sort_at, s.id), reverse=True)
 
 
-def _sibling_select(*extra: Any) -> Select[Any]:
+def sibling_select(*extra: Any) -> Select[Any]:
     return select(
         Article.id,
         Article.story_id,
@@ -233,7 +224,7 @@ def _sibling_select(*extra: Any) -> Select[Any]:
     ).join(SourceRow, SourceRow.id == Article.source_id)
 
 
-def _sibling(row: Any) -> Sibling:
+def sibling_row(row: Any) -> Sibling:
     return Sibling(
         row.id, row.source, row.source_label, row.title, row.language, row.url, row.sort_at
     )
@@ -242,11 +233,11 @@ def _sibling(row: Any) -> Sibling:
 def facet_counts(session: Session, f: FeedFilter) -> Counts:
     """Article counts per status, source and language, each under the other filters."""
 
-    found = _matches(session, f)
+    found = query_matches(session, f)
     search = found.for_count if found else None
 
     def grouped(column: Any, without: dict[str, Any]) -> dict[Any, int]:
-        conds = _conditions(Article, replace(f, **without), search)
+        conds = filter_conditions(Article, replace(f, **without), search)
         stmt = select(column, func.count()).select_from(Article).where(*conds).group_by(column)
         return {key: n for key, n in session.execute(stmt) if key is not None}
 
@@ -257,7 +248,7 @@ def facet_counts(session: Session, f: FeedFilter) -> Counts:
     counted = grouped(Article.source_id + literal_column("0"), {"source": None})
     by_source = {names[k]: n for k, n in counted.items() if k in names}
     total = session.scalar(
-        select(func.count()).select_from(Article).where(*_conditions(Article, f, search))
+        select(func.count()).select_from(Article).where(*filter_conditions(Article, f, search))
     )
     return Counts(
         total=total or 0,
@@ -267,132 +258,9 @@ def facet_counts(session: Session, f: FeedFilter) -> Counts:
     )
 
 
-def article_detail(session: Session, article_id: int) -> ArticleDetail | None:
-    """An article with its story siblings, known URLs, revisions and editorial history."""
-    article = session.get(Article, article_id)
-    if article is None:
-        return None
-    siblings: list[Sibling] = []
-    if article.story_id is not None:
-        stmt = (
-            _sibling_select()
-            .where(Article.story_id == article.story_id, Article.id != article.id)
-            .order_by(Article.sort_at.asc(), Article.id.asc())
-            .limit(MAX_PAGE)
-        )
-        siblings = [_sibling(row) for row in session.execute(stmt)]
-    urls = list(
-        session.scalars(
-            select(ArticleUrl).where(ArticleUrl.article_id == article.id).order_by(ArticleUrl.id)
-        )
-    )
-    revisions = list(
-        session.scalars(
-            select(ArticleRevision)
-            .where(ArticleRevision.article_id == article.id)
-            .order_by(ArticleRevision.number.desc())
-        )
-    )
-    actions = list(
-        session.scalars(
-            select(EditorialAction)
-            .where(EditorialAction.article_id == article.id)
-            .order_by(EditorialAction.created_at.desc(), EditorialAction.id.desc())
-            .limit(MAX_PAGE)
-        )
-    )
-    return ArticleDetail(article, siblings, urls, revisions, actions)
-
-
-def _approval_times() -> Any:
-    """Per article, the time of its latest approve or publish action."""
-    return (
-        select(
-            EditorialAction.article_id,
-            func.max(EditorialAction.created_at).label("approved_at"),
-        )
-        .where(EditorialAction.action.in_(("approve", "publish")))
-        .group_by(EditorialAction.article_id)
-        .subquery()
-    )
-
-
-def approved_articles(
-    session: Session, f: FeedFilter, *, before: Cursor | None = None, limit: int | None = None
-) -> tuple[list[tuple[Article, datetime]], Cursor | None]:
-    """Approved (and published) articles, most recently approved first, for the exports.
-
-    Each comes with its approval time; the status filter may only narrow to approved or
-    published, so a token reader never sees what editors have not passed.
-    """
-    if f.status is not None and f.status not in EXPORTED:
-        raise StorageError(f"exports hold approved or published articles, not {f.status!r}")
-    size = bound_limit(limit)
-    found = _matches(session, f)
-    times = _approval_times()
-    # Articles approved without a recorded action (imported, say) use their update time.
-    approved_at = func.coalesce(times.c.approved_at, Article.updated_at).label("approved_at")
-    inner = (
-        select(Article.id, approved_at)
-        .outerjoin(times, times.c.article_id == Article.id)
-        .where(
-            Article.status.in_(EXPORTED),
-            *_conditions(Article, f, found.for_count if found else None),
-        )
-        .subquery()
-    )
-    stmt = select(Article, inner.c.approved_at).join(inner, inner.c.id == Article.id)
-    if before is not None:
-        stmt = stmt.where(
-            or_(
-                inner.c.approved_at < before.at,
-                and_(inner.c.approved_at == before.at, Article.id < before.id),
-            )
-        )
-    stmt = stmt.order_by(inner.c.approved_at.desc(), Article.id.desc()).limit(size + 1)
-    items = [(row[0], row[1]) for row in session.execute(stmt).unique()]
-    more = len(items) > size
-    items = items[:size]
-    cursor = Cursor(items[-1][1], items[-1][0].id) if more else None
-    return items, cursor
-
-
 def source_labels(session: Session) -> list[tuple[str, str]]:
     """Every source as (name, label), for the filter menu."""
     stmt = select(SourceRow.name, func.coalesce(SourceRow.label, SourceRow.name)).order_by(
         SourceRow.name
     )
     return [(name, str(label)) for name, label in session.execute(stmt)]
-
-
-def articles_per_day(
-    session: Session, *, days: int = 28, now: datetime | None = None
-) -> dict[int, list[int]]:
-    """Per source id, how many articles were first seen on each of the last ``days`` days.
-
-    The list runs oldest to newest, today last; days without articles count zero.
-    """
-    today = (now or datetime.now(UTC)).astimezone(UTC).date()
-    start = today - timedelta(days=days - 1)
-    since = datetime.combine(start, time(), UTC)
-    seen: Any = Article.first_seen_at
-    if session.get_bind().dialect.name == "postgresql":
-        seen = func.timezone("UTC", seen)  # the calendar day in UTC, whatever the session zone
-    day = func.date(seen)
-    stmt = (
-        select(Article.source_id, day, func.count())
-        .where(Article.first_seen_at >= since)
-        .group_by(Article.source_id, day)
-    )
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * days)
-    for source_id, value, n in session.execute(stmt):
-        when = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        index = (when - start).days
-        if 0 <= index < days:
-            counts[source_id][index] += n
-    return dict(counts)
-
-
-def all_sources(session: Session) -> list[SourceRow]:
-    """Every source row, by name."""
-    return list(session.scalars(select(SourceRow).order_by(SourceRow.name)))

@@ -17,7 +17,8 @@ from aggregator.exports.jsonfeed import item_json
 from aggregator.web.db import in_session
 from aggregator.web.export_feed import authorize
 from aggregator.web.filters import bounded_int, parse_filter
-from storage.review import EXPORTED, Cursor, approved_articles
+from storage.approvals import EXPORTED, approved_articles
+from storage.review import Cursor
 
 
 async def api_articles(request: Request) -> Response:

@@ -19,8 +19,8 @@ from aggregator.web.article_show import render_article
 from aggregator.web.auth import editor_of, editor_required
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form, local_path
+from storage.article_detail import article_detail
 from storage.editorial import ACTIONS, apply_action
-from storage.review import article_detail
 
 
 @editor_required

@@ -22,8 +22,8 @@ from aggregator.web.auth import current_account
 from aggregator.web.db import in_session
 from aggregator.web.filters import bounded_int, parse_filter
 from storage.accounts import check_export_token
+from storage.approvals import EXPORTED, approved_articles
 from storage.base import utcnow
-from storage.review import EXPORTED, approved_articles
 
 Writer = Callable[[Iterable[ExportItem], FeedInfo], bytes]
 # path name -> (token feed name, writer, media type)

@@ -20,7 +20,7 @@ from aggregator.web.auth import editor_required
 from aggregator.web.chart import articles_chart
 from aggregator.web.db import in_session
 from storage.health import SourceHealth, source_health
-from storage.review import all_sources, articles_per_day
+from storage.source_activity import all_sources, articles_per_day
 
 DAYS = 28
 
