@@ -15,8 +15,20 @@ from aggregator.cli.context import App, pass_app
     is_flag=True,
     help="Mark session cookies Secure (set this when a TLS proxy serves the page).",
 )
+@click.option(
+    "--forwarded-allow-ips",
+    metavar="ADDRESSES",
+    help="Comma-separated addresses of the reverse proxies whose X-Forwarded-For and "
+    "X-Forwarded-Proto to trust, so that each editor's own address counts for the login lock.",
+)
 @pass_app
-def command(app: App, host: str | None, port: int | None, https_only: bool) -> None:
+def command(
+    app: App,
+    host: str | None,
+    port: int | None,
+    https_only: bool,
+    forwarded_allow_ips: str | None,
+) -> None:
     """Serve the review page: feed, article, editorial actions, sources, exports.
 
     Listens on 127.0.0.1:8000 unless told otherwise (AGGREGATOR_WEB_HOST/_PORT or the
@@ -37,6 +49,7 @@ def command(app: App, host: str | None, port: int | None, https_only: bool) -> N
         host=bind_host,
         port=bind_port,
         log_level=str(app.settings.log_level).lower(),
-        proxy_headers=False,
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
     )

@@ -25,15 +25,16 @@ async def login(request: Request) -> Response:
     password = str(form.get("password", ""))[: MAX_PASSWORD + 1]
     target = local_path(str(form.get("next", "/")))
     throttle = request.app.state.login_throttle
-    if throttle.blocked(username):
+    address = request.client.host if request.client else "unknown"
+    if throttle.blocked(username, address):
         return _page(
             request, target, "Too many failed logins for this name; try again later.", status=429
         )
     account = await in_session(request, lambda s: authenticate(s, username, password))
     if account is None:
-        throttle.failed(username)
+        throttle.failed(username, address)
         return _page(request, target, "Wrong username or password.", status=401)
-    throttle.succeeded(username)
+    throttle.succeeded(username, address)
     # A new session (and CSRF token) on login, so a token planted before it is worthless.
     request.session.clear()
     request.session["uid"] = account.id

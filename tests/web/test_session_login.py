@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
+from aggregator.web.app import create_app
+
 from .client_helpers import csrf_of
 from .review_seed import PASSWORD
 
@@ -102,3 +104,24 @@ def test_repeated_failures_lock_the_name_for_a_while(client: TestClient) -> None
     assert response.status_code == 429
     assert "Too many failed logins" in response.text
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_lock_from_another_address_leaves_the_editor_in(
+    seeded: tuple[str, dict[str, int]],
+) -> None:
+    app = create_app(seeded[0], secret_key="k" * 32)
+    with (
+        TestClient(app, client=("198.51.100.7", 40000)) as guesser,
+        TestClient(app, client=("192.0.2.10", 40001)) as editor,
+    ):
+        token = csrf_of(guesser.get("/login").text)
+        for _ in range(6):
+            data = {"username": "amira", "password": "guess guess", "csrf": token}
+            guesser.post("/login", data=data)
+        data = {"username": "amira", "password": PASSWORD, "csrf": token}
+        assert guesser.post("/login", data=data).status_code == 429
+        token = csrf_of(editor.get("/login").text)
+        data = {"username": "amira", "password": PASSWORD, "csrf": token}
+        response = editor.post("/login", data=data, follow_redirects=False)
+        assert response.status_code == 303
+        assert editor.get("/").status_code == 200
