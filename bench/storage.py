@@ -27,6 +27,7 @@ import random
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ from storage.articles import Article  # noqa: E402
 from storage.batches import BatchWriter  # noqa: E402
 from storage.db import get_engine, upgrade  # noqa: E402
 from storage.records import ArticleRecord  # noqa: E402
-from storage.search import find_matches, matching_ids  # noqa: E402
+from storage.search import find_matches, index_article, matching_ids  # noqa: E402
 from storage.sources import SourceRow, sync_source  # noqa: E402
 
 PG_ADMIN = os.environ.get("AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -59,7 +60,9 @@ SEARCHES = [
     "cabinet",
     "billion",
     "said",
+    "pegasus",  # one old story: OLD_STORY articles from a year ago (plant_old_story)
 ]
+OLD_STORY = 3_000
 
 
 def fresh_database(kind: str, name: str = "storage") -> str:
@@ -225,6 +228,7 @@ def load_stage(kind: str, rows: int) -> dict[str, Any]:
     start = time.perf_counter()
     load(url, rows, sources, offset=10_000_000, log=lambda line: print(kind, line, flush=True))
     load_seconds = time.perf_counter() - start
+    plant_old_story(url, "Pegasus", OLD_STORY)
     with get_engine(url).connect() as connection:
         connection.execute(text("ANALYZE"))
         connection.commit()
@@ -232,6 +236,18 @@ def load_stage(kind: str, rows: int) -> dict[str, Any]:
     result = {"db": kind, "rows": rows, "bulk_rows_per_s": rows / load_seconds}
     (BENCH_DIR / f"{kind}-load.json").write_text(json.dumps(result))
     return result
+
+
+def plant_old_story(url: str, word: str, count: int) -> None:
+    """Add ``word`` to the titles of ``count`` articles published 330-365 days ago (and
+    reindex them): a story the newsroom covered a year back, searched for today."""
+    with Session(get_engine(url)) as session:
+        cutoff = session.scalar(select(func.min(Article.sort_at))) + timedelta(days=35)
+        old = select(Article).where(Article.sort_at < cutoff).order_by(Article.id).limit(count)
+        for article in session.scalars(old):
+            article.title = f"{article.title} {word}"
+            index_article(session, article)
+        session.commit()
 
 
 def measure_stage(kind: str, inserts: int, queries: int) -> dict[str, Any]:
