@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, bindparam, exists, false, func, select, text
+from sqlalchemy import Integer, Select, bindparam, exists, false, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import table
@@ -168,26 +167,16 @@ class Matches:
     :func:`find_matches` counts the matches first, so the choice rests on a fact: ``ids``
     holds every match when there are at most :data:`FEW_MATCHES`, and is None when there
     are more.
-
-    ``span`` is the oldest and newest ``sort_at`` of those few matches. Given a few thousand
-    ids, PostgreSQL may still walk the newest-first index, testing each article against the
-    list, on the assumption that matches are spread evenly over time; news clusters, and a
-    story from last year would have it walk a year of articles. Bounded by the span, the
-    walk starts at the newest match.
     """
 
     terms: tuple[Term, ...]
     ids: tuple[int, ...] | None
-    span: tuple[datetime, datetime] | None = None
 
     def for_page(self, article: Any) -> ColumnElement[bool]:
         """Condition on ``article`` (Article or an alias) for a newest-first page: the id list
-        within the matches' span when they are few, else a lookup of the search index per
-        article walked."""
+        when the matches are few, else a lookup of the search index per article walked."""
         if self.ids is not None:
-            if self.span is None:
-                return self._listed(article)
-            return and_(self._listed(article), article.sort_at.between(*self.span))
+            return self._listed(article)
         probe = select(_SearchId()).select_from(search_table)
         return exists(probe.where(_Matches(list(self.terms)), _SearchId() == article.id))
 
@@ -222,19 +211,8 @@ def find_matches(session: Session, query: str) -> Matches:
         return Matches((), ())
     found = _matching(terms).cte("matches").prefix_with("MATERIALIZED", dialect="postgresql")
     ids = session.scalars(select(found.c.id).limit(FEW_MATCHES + 1)).all()
-    if len(ids) > FEW_MATCHES:
-        return Matches(tuple(terms), None)
-    matches = Matches(tuple(terms), tuple(ids))
-    if not ids:
-        return matches
-    oldest, newest = session.execute(
-        select(func.min(Article.sort_at), func.max(Article.sort_at)).where(
-            matches.for_count(Article)
-        )
-    ).one()
-    if oldest is None or newest is None:  # deleted since the count
-        return matches
-    return Matches(matches.terms, matches.ids, (oldest, newest))
+    few = len(ids) <= FEW_MATCHES
+    return Matches(tuple(terms), tuple(ids) if few else None)
 
 
 def index_article(session: Session, article: Article) -> None:
