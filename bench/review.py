@@ -19,7 +19,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -32,64 +31,30 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 sys.path.append(str(ROOT / "bench"))
 
+import databases  # noqa: E402
 from bulk import load  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from storage.approvals import approved_articles  # noqa: E402
 from storage.db import get_engine, session_scope, upgrade  # noqa: E402
 from storage.editorial import Editor, apply_action  # noqa: E402
 from storage.review import Cursor, FeedFilter, facet_counts, feed_page  # noqa: E402
-from storage.sources import sync_source  # noqa: E402
 
-PG_ADMIN = os.environ.get("AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SOURCES = 50
-
-
-def database_url(kind: str) -> str:
-    """Where the benchmark's database lives."""
-    if kind == "sqlite":
-        return "sqlite:////tmp/aggregator-bench/review.db"
-    return PG_ADMIN.rsplit("/", 1)[0] + "/aggregator_bench_review"
+NAME = "review"  # the database's name (bench/databases.py)
 
 
 def fresh_database(kind: str) -> str:
     """An empty, migrated database for the run."""
-    url = database_url(kind)
-    if kind == "sqlite":
-        path = Path("/tmp/aggregator-bench/review.db")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    else:
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(
-                text('DROP DATABASE IF EXISTS "aggregator_bench_review" WITH (FORCE)')
-            )
-            connection.execute(text('CREATE DATABASE "aggregator_bench_review"'))
-        admin.dispose()
+    url = databases.fresh_database(kind, NAME)
     upgrade(url)
     return url
 
 
 def fill(url: str, rows: int) -> None:
     """Sources, bulk articles, stories of three, and approvals recorded as actions."""
-    with session_scope(url) as session:
-        sources = [
-            sync_source(
-                session,
-                f"outlet{i}",
-                label=None,
-                homepage=f"https://o{i}.example/",
-                languages=["en"],
-                timezone="UTC",
-                enabled=True,
-                schedule=None,
-                config={},
-            ).id
-            for i in range(SOURCES)
-        ]
+    sources = databases.make_sources(url, SOURCES)
     with get_engine(url).begin() as connection:
         load(connection, rows, sources)
         stories = rows // 30
@@ -172,7 +137,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="Measure the last run's database.")
     args = parser.parse_args()
     if args.reuse:
-        url = database_url(args.db)
+        url = databases.database_url(args.db, NAME)
         analyze(url)
     else:
         url = fresh_database(args.db)

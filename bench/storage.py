@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -38,7 +37,14 @@ sys.path.append(str(ROOT / "bench"))
 
 from bulk import load  # noqa: E402
 from corpus import documents, machine, write_section  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from databases import (  # noqa: E402
+    BENCH_DIR,
+    database_url,
+    drop_database,
+    fresh_database,
+    make_sources,
+)
+from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from aggregator.dedup.fingerprint import fingerprint  # noqa: E402
@@ -47,10 +53,9 @@ from storage.batches import BatchWriter  # noqa: E402
 from storage.db import get_engine, upgrade  # noqa: E402
 from storage.records import ArticleRecord  # noqa: E402
 from storage.search import find_matches, index_article, matching_ids  # noqa: E402
-from storage.sources import SourceRow, sync_source  # noqa: E402
+from storage.sources import SourceRow  # noqa: E402
 
-PG_ADMIN = os.environ.get("AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-BENCH_DIR = Path("/tmp/aggregator-bench")
+STORAGE = "storage"  # the loaded database's name
 SEARCHES = [
     "president",
     "market",
@@ -63,61 +68,6 @@ SEARCHES = [
     "pegasus",  # one old story: OLD_STORY articles from a year ago (plant_old_story)
 ]
 OLD_STORY = 3_000
-
-
-def fresh_database(kind: str, name: str = "storage") -> str:
-    """An empty database outside the repository (/tmp/aggregator-bench, aggregator_bench_*)."""
-    if kind == "sqlite":
-        path = BENCH_DIR / f"{name}.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "aggregator_bench_{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "aggregator_bench_{name}"'))
-    admin.dispose()
-    return database_url(kind, name)
-
-
-def database_url(kind: str, name: str = "storage") -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{BENCH_DIR / name}.db"
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/aggregator_bench_{name}"
-
-
-def drop_database(kind: str, name: str) -> None:
-    """Remove a benchmark database (they are large and never belong in the repository)."""
-    if kind == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{BENCH_DIR / name}.db{suffix}").unlink(missing_ok=True)
-        return
-    get_engine(database_url(kind, name)).dispose()
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "aggregator_bench_{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def make_sources(url: str, count: int = 50) -> list[int]:
-    with Session(get_engine(url)) as session:
-        ids = [
-            sync_source(
-                session,
-                f"outlet{i}",
-                label=None,
-                homepage=f"https://outlet{i}.example/",
-                languages=["en"],
-                timezone="UTC",
-                enabled=True,
-                schedule=None,
-                config={},
-            ).id
-            for i in range(count)
-        ]
-        session.commit()
-    return ids
 
 
 def insert_rate(
@@ -216,13 +166,14 @@ def _time(session: Session, runs: int, build: Any) -> dict[str, float]:
 def run(kind: str, rows: int, inserts: int, queries: int) -> dict[str, Any]:
     """Both stages, then the databases are dropped."""
     result = {**load_stage(kind, rows), **measure_stage(kind, inserts, queries)}
-    drop_database(kind, "storage")
+    drop_database(kind, STORAGE)
     return result
 
 
 def load_stage(kind: str, rows: int) -> dict[str, Any]:
-    """A fresh database bulk-loaded to ``rows`` articles (kept for :func:`measure_stage`)."""
-    url = fresh_database(kind)
+    """A fresh database bulk-loaded to ``rows`` articles, a year-old story planted in it
+    (kept for :func:`measure_stage`)."""
+    url = fresh_database(kind, STORAGE)
     upgrade(url)
     sources = make_sources(url)
     start = time.perf_counter()
@@ -258,7 +209,7 @@ def measure_stage(kind: str, inserts: int, queries: int) -> dict[str, Any]:
     empty_rate = insert_rate(empty, make_sources(empty), inserts, seed=1)
     get_engine(empty).dispose()
     drop_database(kind, "empty")
-    url = database_url(kind)
+    url = database_url(kind, STORAGE)
     with Session(get_engine(url)) as session:
         sources = list(session.scalars(select(SourceRow.id).order_by(SourceRow.id)))
     full_rate = insert_rate(url, sources, inserts, seed=2)
@@ -278,7 +229,7 @@ def measure_stage(kind: str, inserts: int, queries: int) -> dict[str, Any]:
 
 def _size_mb(url: str, kind: str) -> float:
     if kind == "sqlite":
-        return (BENCH_DIR / "storage.db").stat().st_size / 2**20
+        return (BENCH_DIR / f"{STORAGE}.db").stat().st_size / 2**20
     with get_engine(url).connect() as connection:
         size = connection.scalar(text("SELECT pg_database_size(current_database())"))
     return float(size or 0) / 2**20
@@ -390,7 +341,7 @@ def main() -> None:
             continue
         if args.stage == "measure":
             result = measure_stage(kind, args.inserts, args.queries)
-            drop_database(kind, "storage")
+            drop_database(kind, STORAGE)
         else:
             result = run(kind, args.rows, args.inserts, args.queries)
         print(json.dumps(result), flush=True)

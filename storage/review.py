@@ -139,7 +139,10 @@ def filter_conditions(
 
 
 def query_matches(session: Session, f: FeedFilter) -> Matches | None:
-    """The articles matching the filter's query; None when it has none."""
+    """The articles matching the filter's query; None when it has none.
+
+    A page and its counts may share it (``found=``): the matches are then counted once.
+    """
     return find_matches(session, f.query) if f.query and f.query.strip() else None
 
 
@@ -149,12 +152,20 @@ def _before(a: Any, at: Any, ident: Any) -> ColumnElement[bool]:
 
 
 def feed_page(
-    session: Session, f: FeedFilter, *, before: Cursor | None = None, limit: int | None = None
+    session: Session,
+    f: FeedFilter,
+    *,
+    before: Cursor | None = None,
+    limit: int | None = None,
+    found: Matches | None = None,
 ) -> FeedPage:
-    """One page of the folded feed, newest first, starting after ``before``."""
+    """One page of the folded feed, newest first, starting after ``before``.
+
+    ``found``: the filter's :func:`query_matches`, when the caller has it already.
+    """
     size = bound_limit(limit)
     a, b = Article, aliased(Article)
-    found = query_matches(session, f)
+    found = found or query_matches(session, f)
     search = found.for_page if found else None
     # A row is shown when no newer article of its story matches the same filters.
     newer = select(b.id).where(
@@ -230,10 +241,10 @@ def sibling_row(row: Any) -> Sibling:
     )
 
 
-def facet_counts(session: Session, f: FeedFilter) -> Counts:
-    """Article counts per status, source and language, each under the other filters."""
-
-    found = query_matches(session, f)
+def facet_counts(session: Session, f: FeedFilter, *, found: Matches | None = None) -> Counts:
+    """Article counts per status, source and language, each under the other filters
+    (``found`` as for :func:`feed_page`)."""
+    found = found or query_matches(session, f)
     search = found.for_count if found else None
 
     def grouped(column: Any, without: dict[str, Any]) -> dict[Any, int]:

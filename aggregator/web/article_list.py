@@ -12,7 +12,7 @@ from aggregator.web.auth import editor_required
 from aggregator.web.db import in_session
 from aggregator.web.filters import ParsedFilter, bounded_int, parse_filter
 from storage.articles import STATUSES
-from storage.review import Cursor, facet_counts, feed_page, source_labels
+from storage.review import Cursor, facet_counts, feed_page, query_matches, source_labels
 
 
 @editor_required
@@ -23,8 +23,9 @@ async def article_list(request: Request) -> Response:
     limit = bounded_int(request.query_params.get("limit"), 50)
 
     def load(session: Session) -> dict[str, Any]:
-        page = feed_page(session, parsed.filter, before=before, limit=limit)
-        counts = facet_counts(session, parsed.filter)
+        found = query_matches(session, parsed.filter)  # counted once for page and counts
+        page = feed_page(session, parsed.filter, before=before, limit=limit, found=found)
+        counts = facet_counts(session, parsed.filter, found=found)
         # The language menu offers what the other filters leave (and the current choice).
         languages = set(counts.language)
         if parsed.filter.language:

@@ -15,7 +15,7 @@ from storage.article_detail import article_detail
 from storage.articles import Article, ArticleRevision
 from storage.db import session_scope
 from storage.editorial import Editor, apply_action
-from storage.review import Cursor, FeedFilter, facet_counts, feed_page
+from storage.review import Cursor, FeedFilter, facet_counts, feed_page, query_matches
 from storage.search import FEW_MATCHES, index_article
 from storage.source_activity import articles_per_day
 from storage.sources import SourceRow
@@ -152,6 +152,10 @@ def test_search_filters_pages_counts_and_exports_alike_for_few_or_many_matches(
         assert [r.article.id for r in story] == [ids["story_fr_new"]]
         assert {s.id for s in story[0].also_in} == {ids["story_ar"], ids["story_fr_old"]}
         assert facet_counts(session, FeedFilter(query="story*")).total == 3
+        shared = query_matches(session, FeedFilter(query="story*"))  # as the feed page shares it
+        rows = feed_page(session, FeedFilter(query="story*"), found=shared).rows
+        assert [r.article.id for r in rows] == [ids["story_fr_new"]]
+        assert facet_counts(session, FeedFilter(query="story*"), found=shared).total == 3
         assert feed_page(session, FeedFilter(query="nowhere")).rows == []
 
 
