@@ -27,9 +27,9 @@ def test_extraction_matches_the_recorded_expectation(fixture: Fixture) -> None:
     stored = fixture.load()
     assert "expected" in stored, f"{fixture.record} has no 'expected' yet: run {REGENERATE}"
     problems = differences(fixture.source, stored["expected"], extract(fixture))
-    assert not problems, "\n".join(
-        [*problems, f"if the change is intended, run {REGENERATE} and review its diff"]
-    )
+    if problems:
+        hint = f"if the change is intended, run {REGENERATE} and review its diff"
+        pytest.fail("\n".join([*problems, hint]), pytrace=False)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
