@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import storage.models
@@ -73,27 +73,28 @@ def raw_sql(tree: ast.Module) -> Iterator[tuple[int, str]]:
                 yield node.lineno, match.group(1)
 
 
-def test_only_storage_imports_sqlalchemy_or_alembic() -> None:
-    found = [
-        f"{name}:{line} imports {module}"
+def offences(find: Callable[[ast.Module], Iterator[tuple[int, str]]], what: str) -> str:
+    """One line per place ``find`` reports in the checked files: ``file:line what detail``."""
+    return "\n".join(
+        f"{name}:{line} {what} {detail}"
         for name, tree in python_files()
-        for line, module in database_imports(tree)
-    ]
+        for line, detail in find(tree)
+    )
+
+
+def test_only_storage_imports_sqlalchemy_or_alembic() -> None:
+    found = offences(database_imports, "imports")
     assert not found, (
         "only storage/ may import SQLAlchemy or Alembic; call (or add) a function of the "
-        "storage module of the table instead:\n" + "\n".join(found)
+        "storage module of the table instead:\n" + found
     )
 
 
 def test_no_raw_sql_outside_storage() -> None:
-    found = [
-        f"{name}:{line} has SQL on table {table!r}"
-        for name, tree in python_files()
-        for line, table in raw_sql(tree)
-    ]
+    found = offences(raw_sql, "has SQL on table")
     assert not found, (
         "SQL text belongs in storage/; move the statement into the storage module of the "
-        "table:\n" + "\n".join(found)
+        "table:\n" + found
     )
 
 
