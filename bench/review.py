@@ -4,12 +4,12 @@ A fresh database is bulk-loaded with --rows generated articles (bench/bulk.py), 
 ten of them grouped into stories of three, 500 approved through editorial actions; then
 p50/p95 latency in milliseconds of
 
-feed     storage.review.feed_page: newest 50 story rows, "also in" folded (no filter;
+feed     storage.article_query.feed_page: newest 50 story rows, "also in" folded (no filter;
          status=new; language=ar; one source; a frequent, a rare and an absent word)
 deep     the 20th page of the unfiltered feed, opened with its keyset cursor
-counts   storage.review.facet_counts (per status, source, language) under language=ar, and
+counts   storage.article_query.facet_counts (per status, source, language) under language=ar, and
          under a frequent search word
-exports  storage.review.approved_articles: the 50 most recently approved
+exports  storage.editorial.approved_articles: the 50 most recently approved
 
 Usage:
     python bench/review.py --rows 100000 [--db sqlite|postgres] [--queries 20]
@@ -36,10 +36,14 @@ from bulk import load  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from storage.approvals import approved_articles  # noqa: E402
+from storage.article_filter import Cursor, FeedFilter  # noqa: E402
+from storage.article_query import facet_counts, feed_page  # noqa: E402
 from storage.db import get_engine, session_scope, upgrade  # noqa: E402
-from storage.editorial import Editor, apply_action  # noqa: E402
-from storage.review import Cursor, FeedFilter, facet_counts, feed_page  # noqa: E402
+from storage.editorial import (  # noqa: E402
+    Editor,
+    apply_action,
+    approved_articles,
+)
 
 SOURCES = 50
 NAME = "review"  # the database's name (bench/databases.py)

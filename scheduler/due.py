@@ -6,44 +6,26 @@ same decisions as the long-running ``aggregator schedule`` without keeping it ru
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import func, select
+from datetime import datetime, timedelta
 
 import storage.models  # noqa: F401  (complete metadata: foreign keys resolve)
 from aggregator.config.settings import load_settings
 from aggregator.config.sources import Schedule, SourcesFile
 from scheduler.triggers import effective_schedule, next_due, parse_default_schedule
+from storage import runs
 from storage.db import session_scope
-from storage.runs import CrawlRun
 
 
 def last_starts(database_url: str, names: list[str]) -> dict[str, datetime]:
     """When the newest crawl of each named source started (sources never crawled are absent)."""
-    if not names:
-        return {}
-    query = (
-        select(CrawlRun.source_name, func.max(CrawlRun.started_at))
-        .where(CrawlRun.source_name.in_(names))
-        .group_by(CrawlRun.source_name)
-    )
     with session_scope(database_url) as session:
-        rows = session.execute(query).all()
-    # func.max bypasses the UTCDateTime type on SQLite; re-read through it.
-    return {name: _aware(started) for name, started in rows if started is not None}
+        return runs.last_starts(session, names)
 
 
 def running_sources(database_url: str, names: list[str], since: datetime) -> set[str]:
     """Sources with a crawl still marked running that started after ``since``."""
-    if not names:
-        return set()
-    query = select(CrawlRun.source_name).where(
-        CrawlRun.source_name.in_(names),
-        CrawlRun.status == "running",
-        CrawlRun.started_at >= since,
-    )
     with session_scope(database_url) as session:
-        return set(session.scalars(query))
+        return runs.running_source_names(session, names, since)
 
 
 def due_source_names(
@@ -77,9 +59,3 @@ def due_source_names(
         if next_due(schedule, source.zone, starts.get(source.name), now) <= now:
             due.append(source.name)
     return due
-
-
-def _aware(value: datetime | str) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 from aggregator.errors import SchedulerError
 from scheduler.runner import CrawlRunner, Outcome
+from storage.job_store import job_next_run_times
 
 JOB_PREFIX = "crawl:"
 JOB_FUNC = "scheduler.jobs:crawl_job"
-JOBS_TABLE = "apscheduler_jobs"  # APScheduler's SQLAlchemyJobStore table
 
 _runner: CrawlRunner | None = None
 
@@ -66,18 +66,8 @@ def stored_next_runs(database_url: str) -> dict[str, datetime]:
 
     Read straight from APScheduler's table so ``aggregator status`` needs no scheduler.
     """
-    from sqlalchemy import column, inspect, select, table
-
-    from storage.db import get_engine
-
-    engine = get_engine(database_url)
-    if not inspect(engine).has_table(JOBS_TABLE):
-        return {}
-    with engine.connect() as connection:
-        store = table(JOBS_TABLE, column("id"), column("next_run_time"))
-        rows = connection.execute(select(store.c.id, store.c.next_run_time)).all()
     return {
-        name: datetime.fromtimestamp(float(next_run), UTC)
-        for job, next_run in rows
+        name: datetime.fromtimestamp(next_run, UTC)
+        for job, next_run in job_next_run_times(database_url).items()
         if (name := source_of(job)) is not None and next_run is not None
     }

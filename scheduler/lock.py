@@ -4,8 +4,8 @@ APScheduler 3 cannot share a job store: two schedulers on one store run every jo
 the service holds a lease, a row in ``scheduler_lock`` that names its holder and is renewed by
 a heartbeat. A second scheduler finds a fresh lease and refuses (or stands by); a lease whose
 heartbeat is older than ``stale_after`` is abandoned (its holder crashed or lost the
-database) and may be taken over. Every change is a conditional UPDATE checked by its row count,
-which is atomic on SQLite and PostgreSQL alike.
+database) and may be taken over. The statements, atomic on SQLite and PostgreSQL alike, are
+in :mod:`storage.scheduler_lock`; this module decides when to use them.
 """
 
 from __future__ import annotations
@@ -16,14 +16,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
-
 from aggregator.errors import SchedulerError
 from scheduler.records import pid_alive
 from storage.base import utcnow
 from storage.db import safe_url, session_scope
-from storage.locks import SchedulerLock
+from storage.scheduler_lock import (
+    create_lock,
+    get_lock,
+    lock_holder,
+    release_lock,
+    renew_lock,
+    take_over_lock,
+)
 
 LOCK_NAME = "scheduler"
 
@@ -80,7 +84,7 @@ class SchedulerLease:
     def current(self) -> LeaseInfo | None:
         """Who holds the lease now (None when nobody does)."""
         with session_scope(self.database_url) as session:
-            row = session.get(SchedulerLock, LOCK_NAME)
+            row = get_lock(session, LOCK_NAME)
             if row is None:
                 return None
             return LeaseInfo(row.holder, row.acquired_at, row.heartbeat_at)
@@ -93,36 +97,24 @@ class SchedulerLease:
         now = utcnow()
         info = self.current()
         if info is None:
-            try:
-                with session_scope(self.database_url) as session:
-                    session.add(
-                        SchedulerLock(
-                            name=LOCK_NAME, holder=self.holder, acquired_at=now, heartbeat_at=now
-                        )
-                    )
-            except IntegrityError:
-                return self.current() or self.try_acquire()
-            return None
+            with session_scope(self.database_url) as session:
+                created = create_lock(session, LOCK_NAME, self.holder, now)
+            return None if created else self.current() or self.try_acquire()
         if info.holder == self.holder:
             return None if self.heartbeat() else self.current()
         if now - info.heartbeat_at < self.stale_after and not _holder_is_dead(info.holder):
             return info
         # Take over only if nobody else did in between: compare holder and heartbeat.
         with session_scope(self.database_url) as session:
-            taken = (
-                session.connection()
-                .execute(
-                    update(SchedulerLock)
-                    .where(
-                        SchedulerLock.name == LOCK_NAME,
-                        SchedulerLock.holder == info.holder,
-                        SchedulerLock.heartbeat_at == info.heartbeat_at,
-                    )
-                    .values(holder=self.holder, acquired_at=now, heartbeat_at=now)
-                )
-                .rowcount
+            taken = take_over_lock(
+                session,
+                LOCK_NAME,
+                self.holder,
+                from_holder=info.holder,
+                from_heartbeat=info.heartbeat_at,
+                now=now,
             )
-        return None if taken == 1 else self.current()
+        return None if taken else self.current()
 
     def acquire(self) -> None:
         """Take the lease or raise SchedulerError saying who holds it."""
@@ -137,29 +129,15 @@ class SchedulerLease:
     def heartbeat(self) -> bool:
         """Renew the lease; False means it was lost (another scheduler took it over)."""
         with session_scope(self.database_url) as session:
-            renewed = (
-                session.connection()
-                .execute(
-                    update(SchedulerLock)
-                    .where(SchedulerLock.name == LOCK_NAME, SchedulerLock.holder == self.holder)
-                    .values(heartbeat_at=utcnow())
-                )
-                .rowcount
-            )
-        return renewed == 1
+            return renew_lock(session, LOCK_NAME, self.holder, utcnow())
 
     def release(self) -> None:
         """Give the lease up so another scheduler can start at once."""
         with session_scope(self.database_url) as session:
-            session.execute(
-                delete(SchedulerLock).where(
-                    SchedulerLock.name == LOCK_NAME, SchedulerLock.holder == self.holder
-                )
-            )
+            release_lock(session, LOCK_NAME, self.holder)
 
 
 def holds_lease(database_url: str, holder: str) -> bool:
     """True when ``holder`` holds the lease (used by tests and ``aggregator status``)."""
     with session_scope(database_url) as session:
-        found = session.scalar(select(SchedulerLock.holder).where(SchedulerLock.name == LOCK_NAME))
-    return found == holder
+        return lock_holder(session, LOCK_NAME) == holder

@@ -11,15 +11,16 @@ import os
 import socket
 from datetime import datetime
 
-from sqlalchemy import or_, select
-
 import storage.models  # noqa: F401  (complete metadata: foreign keys resolve)
-from storage.base import utcnow
 from storage.db import session_scope
-from storage.runs import CrawlRun
-from storage.sources import SourceRow
-
-MESSAGE_LIMIT = 2000
+from storage.runs import (
+    CrawlRun,
+    end_run,
+    join_message,
+    record_closed_run,
+    running_runs,
+    runs_since,
+)
 
 
 def close_child_runs(
@@ -39,21 +40,12 @@ def close_child_runs(
     ``message`` too, so a run the scheduler cut short says why.
     """
     with session_scope(database_url) as session:
-        rows = session.scalars(
-            select(CrawlRun).where(
-                CrawlRun.source_name == source_name,
-                CrawlRun.started_at >= spawned_at,
-                or_(CrawlRun.pid == pid, CrawlRun.pid.is_(None)),
-            )
-        ).all()
-        now = utcnow()
+        rows = runs_since(session, source_name, spawned_at, pid=pid)
         for row in rows:
             if row.status == "running":
-                row.status = status
-                row.finished_at = now
-                row.message = _join(row.message, message)
+                end_run(row, status, message)
             elif annotate:
-                row.message = _join(row.message, message)
+                row.message = join_message(row.message, message)
         return len(rows)
 
 
@@ -73,21 +65,15 @@ def record_unrecorded_run(
     the scheduler ended it on shutdown before it got going.
     """
     with session_scope(database_url) as session:
-        source_id = session.scalar(select(SourceRow.id).where(SourceRow.name == source_name))
-        session.add(
-            CrawlRun(
-                source_id=source_id,
-                source_name=source_name,
-                trigger=trigger,
-                status=status,
-                started_at=spawned_at,
-                finished_at=utcnow(),
-                message=message[-MESSAGE_LIMIT:],
-                pid=pid,
-                host=socket.gethostname()[:255],
-                errors=[],
-                failure_reasons={},
-            )
+        record_closed_run(
+            session,
+            source_name=source_name,
+            trigger=trigger,
+            status=status,
+            started_at=spawned_at,
+            message=message,
+            pid=pid,
+            host=socket.gethostname()[:255],
         )
 
 
@@ -100,15 +86,11 @@ def close_orphans(database_url: str) -> list[str]:
     host = socket.gethostname()[:255]
     closed: list[str] = []
     with session_scope(database_url) as session:
-        rows = session.scalars(
-            select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.host == host)
-        ).all()
-        for row in rows:
+        for row in running_runs(session, host=host):
             if row.pid is not None and not pid_alive(row.pid):
-                row.status = "interrupted"
-                row.finished_at = utcnow()
-                row.message = _join(
-                    row.message,
+                end_run(
+                    row,
+                    "interrupted",
                     "the crawl process was gone when the scheduler started (killed or crashed)",
                 )
                 closed.append(row.source_name)
@@ -123,13 +105,7 @@ def running_elsewhere(database_url: str, source_name: str, since: datetime) -> C
     """
     host = socket.gethostname()[:255]
     with session_scope(database_url) as session:
-        rows = session.scalars(
-            select(CrawlRun).where(
-                CrawlRun.source_name == source_name,
-                CrawlRun.status == "running",
-                CrawlRun.started_at >= since,
-            )
-        ).all()
+        rows = running_runs(session, source_name=source_name, since=since)
     for row in rows:
         if row.host != host or row.pid is None or pid_alive(row.pid):
             return row
@@ -149,8 +125,3 @@ def pid_alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
     except OSError:
         return True
-
-
-def _join(first: str | None, second: str) -> str:
-    text = f"{first}; {second}" if first else second
-    return text[-MESSAGE_LIMIT:]

@@ -23,7 +23,6 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
-from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.config.sources import Schedule, SourcesFile
 from aggregator.errors import SchedulerError
@@ -32,11 +31,10 @@ from scheduler.lock import SchedulerLease
 from scheduler.reload import ConfigWatcher, sync_jobs
 from scheduler.runner import CommandFactory, CrawlRunner
 from storage.base import utcnow
-from storage.db import get_engine, safe_url
+from storage.db import DatabaseError, get_engine, safe_url
+from storage.job_store import JOBS_TABLE
 
 log = logging.getLogger("aggregator.scheduler")
-
-JOBS_TABLE = jobs.JOBS_TABLE
 
 
 class Scheduler(BackgroundScheduler):
@@ -235,7 +233,7 @@ class SchedulerService:
                     self.options.database_url,
                     utcnow(),
                 )
-            except SQLAlchemyError as exc:
+            except DatabaseError as exc:
                 log.error(
                     "sources file reloaded but the job store could not be updated "
                     "(retrying at the next reload): %s",
@@ -254,7 +252,7 @@ class SchedulerService:
                     last_ok = time.monotonic()
                     continue
                 log.error("lease lost: another scheduler took over; stopping")
-            except SQLAlchemyError as exc:
+            except DatabaseError as exc:
                 log.warning("lease heartbeat failed: %s", exc)
                 if time.monotonic() - last_ok < stale:
                     continue

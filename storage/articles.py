@@ -1,8 +1,13 @@
-"""Articles, the URLs that lead to them, and their revision history."""
+"""Articles, the URLs that lead to them, and their revision history; queries on them that
+are not the editors' feed (that is :mod:`storage.article_query`) nor storing one
+(:mod:`storage.ingest`).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -12,12 +17,17 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from storage.base import Base, utcnow
+from storage.sources import SourceRow
 
 STATUSES = ("new", "approved", "rejected", "published")
+# Keeps each IN (...) list well under SQLite's bound-parameter limit.
+BATCH = 500
 
 
 class Article(Base):
@@ -124,3 +134,57 @@ class ArticleRevision(Base):
     article = relationship("Article", back_populates="revisions")
 
     __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+
+def latest_articles(
+    session: Session,
+    *,
+    limit: int | None = None,
+    source_name: str | None = None,
+    language: str | None = None,
+) -> list[Article]:
+    """The newest stored articles first, optionally of one source or language only."""
+    query = select(Article).order_by(Article.sort_at.desc(), Article.id.desc()).limit(limit)
+    if source_name:
+        query = query.join(SourceRow).where(SourceRow.name == source_name)
+    if language:
+        query = query.where(Article.language == language)
+    return list(session.scalars(query))
+
+
+def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """The subset of ``urls`` already recorded in ``article_urls`` (exact match)."""
+    wanted = list(dict.fromkeys(u for u in urls if u))
+    found: set[str] = set()
+    for start in range(0, len(wanted), BATCH):
+        batch = wanted[start : start + BATCH]
+        found.update(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(batch))))
+    return found
+
+
+def articles_per_day(
+    session: Session, *, days: int = 28, now: datetime | None = None
+) -> dict[int, list[int]]:
+    """Per source id, how many articles were first seen on each of the last ``days`` days.
+
+    The list runs oldest to newest, today last; days without articles count zero.
+    """
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+    start = today - timedelta(days=days - 1)
+    since = datetime.combine(start, time(), UTC)
+    seen: Any = Article.first_seen_at
+    if session.get_bind().dialect.name == "postgresql":
+        seen = func.timezone("UTC", seen)  # the calendar day in UTC, whatever the session zone
+    day = func.date(seen)
+    stmt = (
+        select(Article.source_id, day, func.count())
+        .where(Article.first_seen_at >= since)
+        .group_by(Article.source_id, day)
+    )
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * days)
+    for source_id, value, n in session.execute(stmt):
+        when = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        index = (when - start).days
+        if 0 <= index < days:
+            counts[source_id][index] += n
+    return dict(counts)

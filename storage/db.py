@@ -14,10 +14,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from aggregator.errors import SchemaOutOfDate, StorageError
+
+# ``Session`` (imported above) and ``DatabaseError`` are for callers: they type their
+# sessions and catch database failures without importing SQLAlchemy, which only storage/ does.
+DatabaseError = SQLAlchemyError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

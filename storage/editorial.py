@@ -1,4 +1,5 @@
-"""Editors' moves on an article, each applied and recorded with who made it and when.
+"""Editors' moves on an article, each applied and recorded with who made it and when, and
+the exports' query: the articles editors approved, most recently approved first.
 
 The original columns (title, description, body) are never written here: an edit fills
 ``edited_title``/``edited_summary``, the copy used for republication.
@@ -7,14 +8,16 @@ The original columns (title, description, body) are never written here: an edit 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import ForeignKey, Index, String, and_, func, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from aggregator.errors import StorageError
+from storage.article_filter import Cursor, FeedFilter, bound_limit, filter_conditions, query_matches
 from storage.articles import Article
-from storage.base import utcnow
-from storage.users import EditorialAction
+from storage.base import Base, utcnow
 
 MAX_TITLE = 500
 MAX_SUMMARY = 5000
@@ -23,6 +26,24 @@ MAX_NOTE = 5000
 # action -> the status it sets (None: leaves the status alone)
 STATUS_OF = {"approve": "approved", "reject": "rejected", "publish": "published", "reset": "new"}
 ACTIONS = (*STATUS_OF, "star", "unstar", "note", "edit")
+# What the exports (RSS/Atom/JSON Feed and the JSON API) may show.
+EXPORTED = ("approved", "published")
+
+
+class EditorialAction(Base):
+    """One editor's move on an article (approve, reject, star, note, edit), kept forever."""
+
+    __tablename__ = "editorial_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_editorial_actions_article", "article_id", "created_at"),)
 
 
 @dataclass(frozen=True)
@@ -100,3 +121,56 @@ def _edit(article: Article, title: str | None, summary: str | None) -> dict[str,
         detail["summary"] = {"from": article.edited_summary, "to": new_summary}
         article.edited_summary = new_summary
     return detail
+
+
+def _approval_times() -> Any:
+    """Per article, the time of its latest approve or publish action."""
+    return (
+        select(
+            EditorialAction.article_id,
+            func.max(EditorialAction.created_at).label("approved_at"),
+        )
+        .where(EditorialAction.action.in_(("approve", "publish")))
+        .group_by(EditorialAction.article_id)
+        .subquery()
+    )
+
+
+def approved_articles(
+    session: Session, f: FeedFilter, *, before: Cursor | None = None, limit: int | None = None
+) -> tuple[list[tuple[Article, datetime]], Cursor | None]:
+    """Approved (and published) articles, most recently approved first, for the exports.
+
+    Each comes with its approval time; the status filter may only narrow to approved or
+    published, so a token reader never sees what editors have not passed.
+    """
+    if f.status is not None and f.status not in EXPORTED:
+        raise StorageError(f"exports hold approved or published articles, not {f.status!r}")
+    size = bound_limit(limit)
+    found = query_matches(session, f)
+    times = _approval_times()
+    # Articles approved without a recorded action (imported, say) use their update time.
+    approved_at = func.coalesce(times.c.approved_at, Article.updated_at).label("approved_at")
+    inner = (
+        select(Article.id, approved_at)
+        .outerjoin(times, times.c.article_id == Article.id)
+        .where(
+            Article.status.in_(EXPORTED),
+            *filter_conditions(Article, f, found.for_count if found else None),
+        )
+        .subquery()
+    )
+    stmt = select(Article, inner.c.approved_at).join(inner, inner.c.id == Article.id)
+    if before is not None:
+        stmt = stmt.where(
+            or_(
+                inner.c.approved_at < before.at,
+                and_(inner.c.approved_at == before.at, Article.id < before.id),
+            )
+        )
+    stmt = stmt.order_by(inner.c.approved_at.desc(), Article.id.desc()).limit(size + 1)
+    items = [(row[0], row[1]) for row in session.execute(stmt).unique()]
+    more = len(items) > size
+    items = items[:size]
+    cursor = Cursor(items[-1][1], items[-1][0].id) if more else None
+    return items, cursor

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 import storage.models  # noqa: F401  (complete metadata: foreign keys resolve)
 from storage.articles import Article
-from storage.runs import CrawlRun
+from storage.runs import CrawlRun, last_success_at, recent_runs
 from storage.sources import SourceRow
 
 RUNS_EXAMINED = 50
@@ -166,26 +166,14 @@ def source_health(session: Session, names: Sequence[str], now: datetime) -> list
 
 
 def _fill_runs(session: Session, health: SourceHealth, now: datetime) -> None:
-    runs = list(
-        session.scalars(
-            select(CrawlRun)
-            .where(CrawlRun.source_name == health.name)
-            .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
-            .limit(RUNS_EXAMINED)
-        )
-    )
+    runs = recent_runs(session, health.name, RUNS_EXAMINED)
     if not runs:
         health.warnings.append(HealthWarning("never_crawled", "never crawled"))
         return
     latest = runs[0]
     health.last_run_at, health.last_status = latest.started_at, latest.status
     health.last_message = latest.message
-    health.last_success_at = session.scalar(
-        select(CrawlRun.finished_at)
-        .where(CrawlRun.source_name == health.name, CrawlRun.status == "finished")
-        .order_by(CrawlRun.finished_at.desc())
-        .limit(1)
-    )
+    health.last_success_at = last_success_at(session, health.name)
     health.consecutive_failures = consecutive_failures(runs)
     health.failed_share = failure_share(
         [r for r in runs if r.started_at >= now - timedelta(days=7)]

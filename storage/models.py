@@ -2,11 +2,14 @@
 
 from storage.articles import STATUSES, Article, ArticleRevision, ArticleUrl
 from storage.base import Base, utcnow
-from storage.locks import SchedulerLock
-from storage.runs import RUN_STATUSES, CrawlRun, FeedState
+from storage.editorial import EditorialAction
+from storage.listing_states import ListingState
+from storage.runs import RUN_STATUSES, CrawlRun
+from storage.scheduler_lock import SchedulerLock
+from storage.secrets import AppSecret
 from storage.sources import SourceRow
 from storage.stories import LshBucket, Story
-from storage.users import AppSecret, EditorialAction, User
+from storage.users import User
 
 __all__ = [
     "RUN_STATUSES",
@@ -18,7 +21,7 @@ __all__ = [
     "Base",
     "CrawlRun",
     "EditorialAction",
-    "FeedState",
+    "ListingState",
     "LshBucket",
     "SchedulerLock",
     "SourceRow",

@@ -1,17 +1,20 @@
-"""Crawl runs: the history of every crawl of every source, and the HTTP validators of feeds."""
+"""Crawl runs: the history of every crawl of every source, and every query on it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, utcnow
+from storage.sources import source_id
 
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
 MAX_RECORDED_ERRORS = 200
+MESSAGE_LIMIT = 2000
 # The figures a crawl counts per source; each is a column of CrawlRun.
 RUN_COUNTERS = (
     "found",
@@ -56,22 +59,6 @@ class CrawlRun(Base):
         Index("ix_crawl_runs_source_started", "source_name", "started_at"),
         Index("ix_crawl_runs_status", "status"),
     )
-
-
-class FeedState(Base):
-    """What the last fetch of a feed or sitemap returned, for conditional requests."""
-
-    __tablename__ = "feed_states"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
-    source_name: Mapped[str] = mapped_column(String(64), index=True)
-    etag: Mapped[str | None] = mapped_column(Text)
-    last_modified: Mapped[str | None] = mapped_column(Text)
-    last_status: Mapped[int | None]
-    checked_at: Mapped[datetime | None]
-    changed_at: Mapped[datetime | None]
-    entries: Mapped[int] = mapped_column(default=0)
 
 
 def start_run(
@@ -120,3 +107,137 @@ def finish_run(
     run.finished_at = utcnow()
     session.flush()
     return run
+
+
+def record_closed_run(
+    session: Session,
+    *,
+    source_name: str,
+    trigger: str,
+    status: str,
+    started_at: datetime,
+    message: str,
+    pid: int | None,
+    host: str | None,
+) -> CrawlRun:
+    """Write a run that is already over: one whose crawl exited before recording it."""
+    run = CrawlRun(
+        source_id=source_id(session, source_name),
+        source_name=source_name,
+        trigger=trigger,
+        status=status,
+        started_at=started_at,
+        finished_at=utcnow(),
+        message=message[-MESSAGE_LIMIT:],
+        pid=pid,
+        host=host,
+        errors=[],
+        failure_reasons={},
+    )
+    session.add(run)
+    return run
+
+
+def end_run(run: CrawlRun, status: str, message: str) -> None:
+    """Close a run someone else left open (its crawl died), adding why to its message."""
+    run.status = status
+    run.finished_at = utcnow()
+    run.message = join_message(run.message, message)
+
+
+def join_message(first: str | None, second: str) -> str:
+    """``second`` after ``first``, kept within MESSAGE_LIMIT (the newest part is kept)."""
+    text = f"{first}; {second}" if first else second
+    return text[-MESSAGE_LIMIT:]
+
+
+def runs_by_id(session: Session, run_ids: Sequence[int]) -> list[CrawlRun]:
+    """The runs with these ids, in id order."""
+    return list(
+        session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id))
+    )
+
+
+def runs_since(
+    session: Session, source_name: str, since: datetime, *, pid: int | None = None
+) -> list[CrawlRun]:
+    """Runs of a source started at or after ``since``; with ``pid``, only that process's
+    runs and those that recorded no pid."""
+    query = select(CrawlRun).where(
+        CrawlRun.source_name == source_name, CrawlRun.started_at >= since
+    )
+    if pid is not None:
+        query = query.where(or_(CrawlRun.pid == pid, CrawlRun.pid.is_(None)))
+    return list(session.scalars(query))
+
+
+def running_runs(
+    session: Session,
+    *,
+    host: str | None = None,
+    source_name: str | None = None,
+    since: datetime | None = None,
+) -> list[CrawlRun]:
+    """Runs still marked ``running``, optionally of one host, one source, started since."""
+    query = select(CrawlRun).where(CrawlRun.status == "running")
+    if host is not None:
+        query = query.where(CrawlRun.host == host)
+    if source_name is not None:
+        query = query.where(CrawlRun.source_name == source_name)
+    if since is not None:
+        query = query.where(CrawlRun.started_at >= since)
+    return list(session.scalars(query))
+
+
+def running_source_names(session: Session, names: Sequence[str], since: datetime) -> set[str]:
+    """Those of ``names`` with a run still marked running that started after ``since``."""
+    if not names:
+        return set()
+    query = select(CrawlRun.source_name).where(
+        CrawlRun.source_name.in_(names),
+        CrawlRun.status == "running",
+        CrawlRun.started_at >= since,
+    )
+    return set(session.scalars(query))
+
+
+def last_starts(session: Session, names: Sequence[str]) -> dict[str, datetime]:
+    """When the newest run of each named source started (sources never crawled are absent)."""
+    if not names:
+        return {}
+    query = (
+        select(CrawlRun.source_name, func.max(CrawlRun.started_at))
+        .where(CrawlRun.source_name.in_(names))
+        .group_by(CrawlRun.source_name)
+    )
+    rows = session.execute(query).all()
+    # func.max bypasses the UTCDateTime type on SQLite; re-read through it.
+    return {name: _aware(started) for name, started in rows if started is not None}
+
+
+def recent_runs(session: Session, source_name: str, limit: int) -> list[CrawlRun]:
+    """The newest ``limit`` runs of a source, newest first."""
+    return list(
+        session.scalars(
+            select(CrawlRun)
+            .where(CrawlRun.source_name == source_name)
+            .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def last_success_at(session: Session, source_name: str) -> datetime | None:
+    """When the newest finished run of a source ended (None when none finished)."""
+    return session.scalar(
+        select(CrawlRun.finished_at)
+        .where(CrawlRun.source_name == source_name, CrawlRun.status == "finished")
+        .order_by(CrawlRun.finished_at.desc())
+        .limit(1)
+    )
+
+
+def _aware(value: datetime | str) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

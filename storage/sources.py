@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, utcnow
@@ -60,3 +60,21 @@ def sync_source(
 def source_ids(session: Session) -> dict[str, int]:
     """Map of source name to row id."""
     return {name: id_ for id_, name in session.execute(select(SourceRow.id, SourceRow.name))}
+
+
+def source_id(session: Session, name: str) -> int | None:
+    """The row id of the named source (None when it has no row)."""
+    return session.scalar(select(SourceRow.id).where(SourceRow.name == name))
+
+
+def all_sources(session: Session) -> list[SourceRow]:
+    """Every source row, by name."""
+    return list(session.scalars(select(SourceRow).order_by(SourceRow.name)))
+
+
+def source_labels(session: Session) -> list[tuple[str, str]]:
+    """Every source as (name, label), for the filter menu."""
+    stmt = select(SourceRow.name, func.coalesce(SourceRow.label, SourceRow.name)).order_by(
+        SourceRow.name
+    )
+    return [(name, str(label)) for name, label in session.execute(stmt)]

@@ -1,14 +1,32 @@
-"""Editors' accounts, their actions on articles, and small application secrets."""
+"""Editors' accounts: the ``users`` table and the queries that add, check and remove them.
+
+Passwords are hashed with Argon2id (argon2-cffi).
+"""
 
 from __future__ import annotations
 
+import re
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import String, Text, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from aggregator.errors import StorageError
 from storage.base import Base, utcnow
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+
+_hasher = PasswordHasher()
+# Verifying against a throwaway hash when the user does not exist keeps the answer time
+# the same, so a login form does not tell which usernames exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
 class User(Base):
@@ -23,27 +41,93 @@ class User(Base):
     last_login_at: Mapped[datetime | None]
 
 
-class EditorialAction(Base):
-    """One editor's move on an article (approve, reject, star, note, edit), kept forever."""
+@dataclass(frozen=True)
+class Account:
+    """What the web app and the CLI need to know about an editor."""
 
-    __tablename__ = "editorial_actions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    username: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(16))
-    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (Index("ix_editorial_actions_article", "article_id", "created_at"),)
+    id: int
+    username: str
+    created_at: datetime
+    last_login_at: datetime | None
 
 
-class AppSecret(Base):
-    """Named secrets generated once per database (session key, export token)."""
+def _account(user: User) -> Account:
+    return Account(user.id, user.username, user.created_at, user.last_login_at)
 
-    __tablename__ = "app_secrets"
 
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+def check_new_credentials(username: str, password: str) -> None:
+    """Refuse usernames and passwords we would not want to store, saying why."""
+    if not USERNAME.match(username):
+        raise StorageError(
+            f"invalid username {username!r}: use 1-64 letters, digits, '_', '.', '@' or '-'"
+        )
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise StorageError(
+            f"password for {username!r} must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"
+        )
+
+
+def add_user(session: Session, username: str, password: str) -> Account:
+    """Create an editor account; raise StorageError when the name is taken or invalid."""
+    check_new_credentials(username, password)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise StorageError(f"user {username!r} already exists")
+    user = User(username=username, password_hash=_hasher.hash(password))
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise StorageError(f"user {username!r} already exists") from None
+    return _account(user)
+
+
+def set_password(session: Session, username: str, password: str) -> None:
+    """Replace an editor's password."""
+    check_new_credentials(username, password)
+    user = _get(session, username)
+    user.password_hash = _hasher.hash(password)
+
+
+def list_users(session: Session) -> list[Account]:
+    """Every account, by name."""
+    return [_account(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def remove_user(session: Session, username: str) -> None:
+    """Delete an account; its past editorial actions keep the username they were made by."""
+    session.delete(_get(session, username))
+    session.flush()
+
+
+def get_account(session: Session, user_id: int) -> Account | None:
+    """The account with this id, or None when it was removed (which ends its sessions)."""
+    user = session.get(User, user_id)
+    return _account(user) if user is not None else None
+
+
+def authenticate(session: Session, username: str, password: str) -> Account | None:
+    """The account when the password is right, else None; rehashes outdated hashes."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or len(password) > MAX_PASSWORD:
+        _verify(_DUMMY_HASH, password[:MAX_PASSWORD])
+        return None
+    if not _verify(user.password_hash, password):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = utcnow()
+    return _account(user)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _get(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise StorageError(f"no user named {username!r}")
+    return user

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 
 import click
-from sqlalchemy import select
 
 from aggregator.cli.context import App, pass_app
 from aggregator.cli.render import articles_table
-from storage.articles import Article
+from storage.articles import latest_articles
 from storage.db import session_scope
-from storage.sources import SourceRow
 
 
 @click.command()
@@ -27,13 +25,8 @@ def command(
 
     Example: aggregator articles --language ar -n 50
     """
-    query = select(Article).order_by(Article.sort_at.desc(), Article.id.desc()).limit(limit)
-    if source_name:
-        query = query.join(SourceRow).where(SourceRow.name == source_name)
-    if language:
-        query = query.where(Article.language == language)
     with session_scope(app.database()) as session:
-        articles = list(session.scalars(query))
+        articles = latest_articles(session, limit=limit, source_name=source_name, language=language)
         if not as_json:
             articles_table(articles)
             return

@@ -6,7 +6,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from aggregator.cli.context import App, pass_app
 from aggregator.cli.render import articles_table, runs_table
@@ -14,9 +13,9 @@ from aggregator.config.sources import load_sources
 from aggregator.crawl.runner import run_crawl
 from aggregator.demo.outlets import OUTLETS, sources_yaml
 from aggregator.demo.server import OutletServer
-from storage.articles import Article
+from storage.articles import latest_articles
 from storage.db import session_scope, upgrade
-from storage.runs import CrawlRun
+from storage.runs import runs_by_id
 
 
 def _fresh_database(folder: Path) -> str:
@@ -70,11 +69,8 @@ def command(app: App, folder: Path, keep_serving: bool) -> None:
         sources = load_sources(sources_file).enabled()
         run_ids = run_crawl(settings, sources, trigger="demo", log_level="WARNING")
         with session_scope(database_url) as session:
-            runs = list(session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids))))
-            runs_table(runs)
-            articles = list(
-                session.scalars(select(Article).order_by(Article.sort_at.desc(), Article.id.desc()))
-            )
+            runs_table(runs_by_id(session, run_ids))
+            articles = latest_articles(session)
             articles_table(articles, title=f"{len(articles)} stored articles")
         click.echo(f"\nExplore: aggregator --database-url {database_url} articles")
         if keep_serving:

@@ -27,8 +27,8 @@ def command() -> None:
 @pass_app
 def users_add(app: App, username: str, password_stdin: bool) -> None:
     """Create an account; the password is asked twice (or read from stdin)."""
-    from storage.accounts import add_user
     from storage.db import session_scope
+    from storage.users import add_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -43,8 +43,8 @@ def users_add(app: App, username: str, password_stdin: bool) -> None:
 @pass_app
 def users_list(app: App) -> None:
     """List accounts with their last login."""
-    from storage.accounts import list_users
     from storage.db import session_scope
+    from storage.users import list_users
 
     with session_scope(app.database()) as session:
         accounts = list_users(session)
@@ -64,8 +64,8 @@ def users_list(app: App) -> None:
 @pass_app
 def users_remove(app: App, username: str) -> None:
     """Delete an account (its sessions end; its past actions keep its name)."""
-    from storage.accounts import remove_user
     from storage.db import session_scope
+    from storage.users import remove_user
 
     with session_scope(app.database()) as session:
         remove_user(session, username)

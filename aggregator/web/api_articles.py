@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -17,8 +16,9 @@ from aggregator.exports.jsonfeed import item_json
 from aggregator.web.db import in_session
 from aggregator.web.export_feed import authorize
 from aggregator.web.filters import bounded_int, parse_filter
-from storage.approvals import EXPORTED, approved_articles
-from storage.review import Cursor
+from storage.article_filter import Cursor
+from storage.db import Session
+from storage.editorial import EXPORTED, approved_articles
 
 
 async def api_articles(request: Request) -> Response:

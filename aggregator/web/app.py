@@ -22,8 +22,8 @@ from aggregator.web.session_logout import logout
 from aggregator.web.source_list import source_list
 from aggregator.web.templating import HERE, make_templates
 from aggregator.web.throttle import LoginThrottle
-from storage.accounts import session_key
 from storage.db import ensure_schema, session_scope
+from storage.secrets import session_key
 
 SESSION_COOKIE = "aggregator_session"
 SESSION_AGE = 7 * 24 * 3600

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,7 +18,8 @@ from aggregator.web.article_show import render_article
 from aggregator.web.auth import editor_of, editor_required
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form, local_path
-from storage.article_detail import article_detail
+from storage.article_query import article_detail
+from storage.db import Session
 from storage.editorial import ACTIONS, apply_action
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from aggregator.web.auth import editor_required
 from aggregator.web.db import in_session
 from aggregator.web.filters import ParsedFilter, bounded_int, parse_filter
+from storage.article_filter import Cursor, query_matches
+from storage.article_query import facet_counts, feed_page
 from storage.articles import STATUSES
-from storage.review import Cursor, facet_counts, feed_page, query_matches, source_labels
+from storage.db import Session
+from storage.sources import source_labels
 
 
 @editor_required

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from aggregator.web.auth import editor_required
 from aggregator.web.db import in_session
 from aggregator.web.security import local_path
-from storage.article_detail import ArticleDetail, article_detail
+from storage.article_query import ArticleDetail, article_detail
 
 
 @editor_required

@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from aggregator.web.db import in_session
-from storage.accounts import Account, get_account
 from storage.editorial import Editor
+from storage.users import Account, get_account
 
 Handler = Callable[[Request], Awaitable[Response]]
 

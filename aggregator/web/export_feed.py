@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,9 +20,10 @@ from aggregator.exports.rss import render_rss
 from aggregator.web.auth import current_account
 from aggregator.web.db import in_session
 from aggregator.web.filters import bounded_int, parse_filter
-from storage.accounts import check_export_token
-from storage.approvals import EXPORTED, approved_articles
 from storage.base import utcnow
+from storage.db import Session
+from storage.editorial import EXPORTED, approved_articles
+from storage.secrets import check_export_token
 
 Writer = Callable[[Iterable[ExportItem], FeedInfo], bytes]
 # path name -> (token feed name, writer, media type)

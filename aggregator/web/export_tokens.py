@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -10,7 +9,8 @@ from starlette.responses import RedirectResponse, Response
 from aggregator.web.auth import editor_required
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form
-from storage.accounts import EXPORT_FEEDS, export_token, rotate_export_token
+from storage.db import Session
+from storage.secrets import EXPORT_FEEDS, export_token, rotate_export_token
 
 PATHS = {
     "rss": "/export/rss.xml",

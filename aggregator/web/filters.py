@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from storage.article_filter import FeedFilter
 from storage.articles import STATUSES
-from storage.review import FeedFilter
 
 MAX_QUERY = 200
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})?$")

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form, local_path
-from storage.accounts import MAX_PASSWORD, authenticate
+from storage.users import MAX_PASSWORD, authenticate
 
 
 async def login_form(request: Request) -> Response:

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from aggregator.web.auth import editor_required
 from aggregator.web.chart import articles_chart
 from aggregator.web.db import in_session
+from storage.articles import articles_per_day
+from storage.db import Session
 from storage.health import SourceHealth, source_health
-from storage.source_activity import all_sources, articles_per_day
+from storage.sources import all_sources
 
 DAYS = 28
 
@@ -37,7 +38,7 @@ class SourceRowView:
     chart: Markup
 
 
-def load_sources(session: Session, now: datetime) -> list[SourceRowView]:
+def source_views(session: Session, now: datetime) -> list[SourceRowView]:
     """Health and daily counts of every source, in name order."""
     sources = all_sources(session)
     health = source_health(session, [s.name for s in sources], now)
@@ -63,7 +64,7 @@ def load_sources(session: Session, now: datetime) -> list[SourceRowView]:
 async def source_list(request: Request) -> Response:
     """The sources page."""
     now = datetime.now(UTC)
-    rows = await in_session(request, lambda s: load_sources(s, now))
+    rows = await in_session(request, lambda s: source_views(s, now))
     return request.app.state.templates.TemplateResponse(
         request,
         "source_list.html",

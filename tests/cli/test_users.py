@@ -7,8 +7,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from aggregator.cli import cli
-from storage.accounts import authenticate
 from storage.db import session_scope
+from storage.users import authenticate
 
 
 def _run(db: str, *args: str, stdin: str | None = None) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 
 from aggregator.middlewares.conditional import ConditionalRequestMiddleware, NotModified
 from storage.db import session_scope
-from storage.feeds import Validators, get_validators, save_validators
+from storage.listing_states import Validators, get_validators, save_validators
 
 FEED = "http://outlet.test/feed.xml"
 

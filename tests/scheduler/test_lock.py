@@ -13,7 +13,7 @@ from aggregator.errors import SchedulerError
 from scheduler.lock import LOCK_NAME, SchedulerLease, holds_lease, make_holder
 from storage.base import utcnow
 from storage.db import session_scope
-from storage.locks import SchedulerLock
+from storage.scheduler_lock import SchedulerLock
 
 
 def test_a_second_scheduler_is_refused_and_told_who_holds_the_lease(database_url: str) -> None:

@@ -8,9 +8,8 @@ from sqlalchemy import select
 from aggregator.errors import StorageError
 from storage.articles import Article
 from storage.db import session_scope
-from storage.editorial import Editor, apply_action
+from storage.editorial import Editor, EditorialAction, apply_action
 from storage.sources import SourceRow
-from storage.users import EditorialAction
 
 EDITOR = Editor(None, "amira")
 

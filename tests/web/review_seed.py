@@ -11,12 +11,12 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.accounts import add_user
 from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.db import session_scope
 from storage.runs import CrawlRun
 from storage.sources import SourceRow
 from storage.stories import Story
+from storage.users import add_user
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "nso-report.txt"
 PASSWORD = "correct horse battery"

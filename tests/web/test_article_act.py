@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from storage.articles import Article
 from storage.db import session_scope
-from storage.users import EditorialAction
+from storage.editorial import EditorialAction
 
 Editor = tuple[TestClient, str]
 

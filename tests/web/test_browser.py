@@ -24,8 +24,8 @@ import pytest
 import uvicorn
 
 from aggregator.web.app import create_app
-from storage.accounts import add_user
 from storage.db import session_scope, upgrade
+from storage.users import add_user
 
 from .review_seed import PASSWORD, seed
 

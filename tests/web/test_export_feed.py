@@ -8,8 +8,8 @@ import feedparser
 import pytest
 from starlette.testclient import TestClient
 
-from storage.accounts import export_token
 from storage.db import session_scope
+from storage.secrets import export_token
 
 Editor = tuple[TestClient, str]
 

@@ -85,8 +85,8 @@ def test_logout_ends_the_session(editor: tuple[TestClient, str]) -> None:
 def test_removed_account_loses_its_session(
     editor: tuple[TestClient, str], seeded: tuple[str, dict[str, int]]
 ) -> None:
-    from storage.accounts import remove_user
     from storage.db import session_scope
+    from storage.users import remove_user
 
     client, _ = editor
     with session_scope(seeded[0]) as session:

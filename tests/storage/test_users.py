@@ -1,23 +1,12 @@
-"""Accounts (argon2 hashes) and application secrets."""
+"""Accounts (argon2 hashes)."""
 
 from __future__ import annotations
 
 import pytest
 
 from aggregator.errors import StorageError
-from storage.accounts import (
-    add_user,
-    authenticate,
-    check_export_token,
-    export_token,
-    list_users,
-    remove_user,
-    rotate_export_token,
-    session_key,
-    set_password,
-)
 from storage.db import session_scope
-from storage.users import User
+from storage.users import User, add_user, authenticate, list_users, remove_user, set_password
 
 
 def test_passwords_are_argon2_hashes_and_checked(database_url: str) -> None:
@@ -50,21 +39,3 @@ def test_account_rules(database_url: str) -> None:
             remove_user(session, "ghost")
         remove_user(session, "amira")
         assert list_users(session) == []
-
-
-def test_secrets_are_generated_once_and_tokens_rotate(database_url: str) -> None:
-    with session_scope(database_url) as session:
-        key = session_key(session)
-        token = export_token(session, "atom")
-    with session_scope(database_url) as session:
-        assert session_key(session) == key and len(key) >= 40
-        assert export_token(session, "atom") == token
-        assert export_token(session, "rss") != token
-        assert check_export_token(session, "atom", token)
-        assert not check_export_token(session, "rss", token)
-        assert not check_export_token(session, "atom", None)
-        new = rotate_export_token(session, "atom")
-        assert not check_export_token(session, "atom", token)
-        assert check_export_token(session, "atom", new)
-        with pytest.raises(StorageError, match="unknown export feed 'pdf'"):
-            export_token(session, "pdf")

@@ -1,70 +1,35 @@
-"""The editors' feed: one page of the folded feed, and counts per filter.
+"""The article list query: one page of the folded feed, counts per filter, one article in full.
 
 The feed is newest first by ``(Article.sort_at, Article.id)`` and pages with a keyset cursor,
 so page 500 costs what page 1 costs. One row stands for a whole story: the newest article of
 the story that matches the filters; the story's other articles are "also in" that row.
-One article in full is in :mod:`storage.article_detail`, the exports' query in
-:mod:`storage.approvals`, per-source activity in :mod:`storage.source_activity`.
+The filter and cursor are in :mod:`storage.article_filter`; the exports' query is
+:func:`storage.editorial.approved_articles`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from aggregator.errors import StorageError
-from storage.articles import STATUSES, Article
-from storage.search import Matches, find_matches
+from storage.article_filter import (
+    MAX_PAGE,
+    Cursor,
+    FeedFilter,
+    bound_limit,
+    filter_conditions,
+    query_matches,
+)
+from storage.articles import Article, ArticleRevision, ArticleUrl
+from storage.editorial import EditorialAction
+from storage.search import Matches
 from storage.sources import SourceRow
 
-MAX_PAGE = 200
-DEFAULT_PAGE = 50
 ALSO_IN_SHOWN = 6
-
-
-@dataclass(frozen=True)
-class FeedFilter:
-    """What an editor (or an export reader) narrows the feed to; None means any."""
-
-    source: str | None = None
-    language: str | None = None
-    status: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    query: str | None = None
-    starred: bool = False
-
-    def __post_init__(self) -> None:
-        if self.status is not None and self.status not in STATUSES:
-            raise StorageError(f"unknown status {self.status!r} (expected one of {STATUSES})")
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page ends: the (time, id) of its last row, as text in a ``before=`` link."""
-
-    at: datetime
-    id: int
-
-    def encode(self) -> str:
-        return f"{int(self.at.timestamp() * 1_000_000)}.{self.id}"
-
-    @classmethod
-    def decode(cls, text: str | None) -> Cursor | None:
-        """The cursor in ``text``, or None when it is absent or malformed (first page)."""
-        if not text or len(text) > 40:
-            return None
-        micros, _, ident = text.partition(".")
-        try:
-            at = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
-            return cls(at, int(ident))
-        except (ValueError, OverflowError, OSError):
-            return None
 
 
 @dataclass(frozen=True)
@@ -105,45 +70,15 @@ class Counts:
     language: dict[str, int]
 
 
-def bound_limit(limit: int | None, default: int = DEFAULT_PAGE) -> int:
-    """A page size between 1 and MAX_PAGE."""
-    return max(1, min(limit or default, MAX_PAGE))
+@dataclass
+class ArticleDetail:
+    """One article in full: its story siblings, known URLs, revisions and editorial history."""
 
-
-def filter_conditions(
-    a: Any, f: FeedFilter, search: Callable[[Any], ColumnElement[bool]] | None = None
-) -> list[ColumnElement[bool]]:
-    """The filter as SQL conditions on ``a`` (Article or an alias of it).
-
-    ``search`` turns the filter's query into a condition (a method of the query's
-    :class:`Matches`: ``for_page`` for newest-first pages, ``for_count`` otherwise).
-    """
-    conds: list[ColumnElement[bool]] = []
-    if f.source:
-        conds.append(
-            a.source_id == select(SourceRow.id).where(SourceRow.name == f.source).scalar_subquery()
-        )
-    if f.language:
-        conds.append(a.language == f.language)
-    if f.status:
-        conds.append(a.status == f.status)
-    if f.starred:
-        conds.append(a.starred.is_(True))
-    if f.date_from:
-        conds.append(a.sort_at >= datetime.combine(f.date_from, time(), UTC))
-    if f.date_to:
-        conds.append(a.sort_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
-    if search is not None:
-        conds.append(search(a))
-    return conds
-
-
-def query_matches(session: Session, f: FeedFilter) -> Matches | None:
-    """The articles matching the filter's query; None when it has none.
-
-    A page and its counts may share it (``found=``): the matches are then counted once.
-    """
-    return find_matches(session, f.query) if f.query and f.query.strip() else None
+    article: Article
+    siblings: list[Sibling]
+    urls: list[ArticleUrl]
+    revisions: list[ArticleRevision]
+    actions: list[EditorialAction]
 
 
 def _before(a: Any, at: Any, ident: Any) -> ColumnElement[bool]:
@@ -269,9 +204,38 @@ def facet_counts(session: Session, f: FeedFilter, *, found: Matches | None = Non
     )
 
 
-def source_labels(session: Session) -> list[tuple[str, str]]:
-    """Every source as (name, label), for the filter menu."""
-    stmt = select(SourceRow.name, func.coalesce(SourceRow.label, SourceRow.name)).order_by(
-        SourceRow.name
+def article_detail(session: Session, article_id: int) -> ArticleDetail | None:
+    """An article with its story siblings, known URLs, revisions and editorial history."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return None
+    siblings: list[Sibling] = []
+    if article.story_id is not None:
+        stmt = (
+            sibling_select()
+            .where(Article.story_id == article.story_id, Article.id != article.id)
+            .order_by(Article.sort_at.asc(), Article.id.asc())
+            .limit(MAX_PAGE)
+        )
+        siblings = [sibling_row(row) for row in session.execute(stmt)]
+    urls = list(
+        session.scalars(
+            select(ArticleUrl).where(ArticleUrl.article_id == article.id).order_by(ArticleUrl.id)
+        )
     )
-    return [(name, str(label)) for name, label in session.execute(stmt)]
+    revisions = list(
+        session.scalars(
+            select(ArticleRevision)
+            .where(ArticleRevision.article_id == article.id)
+            .order_by(ArticleRevision.number.desc())
+        )
+    )
+    actions = list(
+        session.scalars(
+            select(EditorialAction)
+            .where(EditorialAction.article_id == article.id)
+            .order_by(EditorialAction.created_at.desc(), EditorialAction.id.desc())
+            .limit(MAX_PAGE)
+        )
+    )
+    return ArticleDetail(article, siblings, urls, revisions, actions)

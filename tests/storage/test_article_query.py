@@ -10,14 +10,12 @@ from sqlalchemy.orm import Session
 
 from aggregator.errors import StorageError
 from storage import search as search_module
-from storage.approvals import approved_articles
-from storage.article_detail import article_detail
-from storage.articles import Article, ArticleRevision
+from storage.article_filter import Cursor, FeedFilter, query_matches
+from storage.article_query import article_detail, facet_counts, feed_page
+from storage.articles import Article, ArticleRevision, articles_per_day
 from storage.db import session_scope
-from storage.editorial import Editor, apply_action
-from storage.review import Cursor, FeedFilter, facet_counts, feed_page, query_matches
+from storage.editorial import Editor, apply_action, approved_articles
 from storage.search import FEW_MATCHES, index_article
-from storage.source_activity import articles_per_day
 from storage.sources import SourceRow
 from storage.stories import Story
 

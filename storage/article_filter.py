@@ -1,0 +1,105 @@
+"""What editors and export readers narrow articles to: the filter as SQL, and the cursor.
+
+The editors' feed (:mod:`storage.article_query`) and the exports' query
+(:func:`storage.editorial.approved_articles`) take the same :class:`FeedFilter` and page
+with the same keyset :class:`Cursor`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from aggregator.errors import StorageError
+from storage.articles import STATUSES
+from storage.search import Matches, find_matches
+from storage.sources import SourceRow
+
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """What an editor (or an export reader) narrows the feed to; None means any."""
+
+    source: str | None = None
+    language: str | None = None
+    status: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    query: str | None = None
+    starred: bool = False
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in STATUSES:
+            raise StorageError(f"unknown status {self.status!r} (expected one of {STATUSES})")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the (time, id) of its last row, as text in a ``before=`` link."""
+
+    at: datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{int(self.at.timestamp() * 1_000_000)}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        """The cursor in ``text``, or None when it is absent or malformed (first page)."""
+        if not text or len(text) > 40:
+            return None
+        micros, _, ident = text.partition(".")
+        try:
+            at = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
+            return cls(at, int(ident))
+        except (ValueError, OverflowError, OSError):
+            return None
+
+
+def bound_limit(limit: int | None, default: int = DEFAULT_PAGE) -> int:
+    """A page size between 1 and MAX_PAGE."""
+    return max(1, min(limit or default, MAX_PAGE))
+
+
+def filter_conditions(
+    a: Any, f: FeedFilter, search: Callable[[Any], ColumnElement[bool]] | None = None
+) -> list[ColumnElement[bool]]:
+    """The filter as SQL conditions on ``a`` (Article or an alias of it).
+
+    ``search`` turns the filter's query into a condition (a method of the query's
+    :class:`Matches`: ``for_page`` for newest-first pages, ``for_count`` otherwise).
+    """
+    conds: list[ColumnElement[bool]] = []
+    if f.source:
+        conds.append(
+            a.source_id == select(SourceRow.id).where(SourceRow.name == f.source).scalar_subquery()
+        )
+    if f.language:
+        conds.append(a.language == f.language)
+    if f.status:
+        conds.append(a.status == f.status)
+    if f.starred:
+        conds.append(a.starred.is_(True))
+    if f.date_from:
+        conds.append(a.sort_at >= datetime.combine(f.date_from, time(), UTC))
+    if f.date_to:
+        conds.append(a.sort_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
+    if search is not None:
+        conds.append(search(a))
+    return conds
+
+
+def query_matches(session: Session, f: FeedFilter) -> Matches | None:
+    """The articles matching the filter's query; None when it has none.
+
+    A page and its counts may share it (``found=``): the matches are then counted once.
+    """
+    return find_matches(session, f.query) if f.query and f.query.strip() else None
