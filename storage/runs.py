@@ -120,3 +120,11 @@ def finish_run(
     run.finished_at = utcnow()
     session.flush()
     return run
+
+
+def runs_by_ids(session: Session, ids: list[int]) -> list[CrawlRun]:
+    """The runs with these ids, ordered by source name."""
+    from sqlalchemy import select
+
+    query = select(CrawlRun).where(CrawlRun.id.in_(ids)).order_by(CrawlRun.source_name)
+    return list(session.scalars(query))

@@ -16,7 +16,7 @@ from aggregator.demo.outlets import OUTLETS, sources_yaml
 from aggregator.demo.server import OutletServer
 from storage.articles import Article
 from storage.db import session_scope, upgrade
-from storage.runs import CrawlRun
+from storage.runs import runs_by_ids
 
 
 def _fresh_database(folder: Path) -> str:
@@ -70,7 +70,7 @@ def command(app: App, folder: Path, keep_serving: bool) -> None:
         sources = load_sources(sources_file).enabled()
         run_ids = run_crawl(settings, sources, trigger="demo", log_level="WARNING")
         with session_scope(database_url) as session:
-            runs = list(session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids))))
+            runs = runs_by_ids(session, run_ids)
             runs_table(runs)
             articles = list(
                 session.scalars(select(Article).order_by(Article.sort_at.desc(), Article.id.desc()))

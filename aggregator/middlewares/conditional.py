@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from aggregator.crawl.report import count
+from aggregator.source_stats import count
 from storage.feeds import Validators
 
 
@@ -48,7 +48,6 @@ class ConditionalRequestMiddleware:
         self.database_url = database_url
         self.pending: dict[str, _Pending] = {}
         self.incomplete: set[str] = set()  # listings with an article that failed
-        self._schema_checked = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
@@ -60,11 +59,8 @@ class ConditionalRequestMiddleware:
         return middleware
 
     def _session(self) -> Any:
-        from storage.db import ensure_schema, session_scope
+        from storage.db import session_scope
 
-        if not self._schema_checked:
-            ensure_schema(self.database_url)
-            self._schema_checked = True
         return session_scope(self.database_url)
 
     def process_request(self, request: Request) -> None:
