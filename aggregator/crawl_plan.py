@@ -16,13 +16,15 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
-
-from scrapy.settings import BaseSettings
+from typing import TYPE_CHECKING
 
 from aggregator.config.sources import Source
 from storage.db import ensure_schema, session_scope
 from storage.runs import finish_run, runs_by_ids, start_run
 from storage.sources import sync_sources
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 SOURCE_IDS = "AGGREGATOR_SOURCE_IDS"
 RUN_IDS = "AGGREGATOR_RUN_IDS"

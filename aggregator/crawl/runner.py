@@ -81,7 +81,7 @@ def run_crawl(
     Blocks until the crawl ends. SIGTERM/SIGINT stop it gracefully (runs are then recorded as
     interrupted); a second signal stops it at once.
     """
-    from aggregator.spiders.news import NewsSpider
+    from aggregator.spiders.news import NewsSpider  # on use: `aggregator --help` stays light
 
     plan = prepare_crawl(settings.database_url, sources, trigger)
     run_ids = sorted(plan.run_ids.values())
