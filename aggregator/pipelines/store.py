@@ -8,6 +8,7 @@ waits out a locked or unreachable database with back-off, and isolates a bad art
 final failure is counted with reason ``storage``, logged and dropped with its cause.
 
 Settings (Scrapy settings, defaults in brackets): AGGREGATOR_DATABASE_URL (required),
+AGGREGATOR_SOURCE_IDS (required; set by :mod:`aggregator.crawl_plan`),
 AGGREGATOR_STORE_BATCH_SIZE [50], AGGREGATOR_STORE_BATCH_DELAY [1.0],
 AGGREGATOR_STORE_RETRIES [8], AGGREGATOR_STORE_BACKOFF [0.5], AGGREGATOR_STORE_BACKOFF_MAX
 [30], AGGREGATOR_STORE_LOCK_TIMEOUT [10].
