@@ -7,6 +7,7 @@ Runtime options (database, sources file, User-Agent, ...) come from
 from __future__ import annotations
 
 from aggregator.config.settings import load_settings
+from aggregator.discovery.limits import MAX_CHILD_SITEMAPS
 
 _options = load_settings()
 
@@ -19,6 +20,7 @@ AGGREGATOR_DATABASE_URL = _options.database_url
 AGGREGATOR_SOURCES = _options.sources
 AGGREGATOR_EXTRACT_WORKERS = _options.extract_workers
 AGGREGATOR_TRIGGER = "manual"
+# AGGREGATOR_SOURCE_IDS and AGGREGATOR_RUN_IDS are set per crawl by aggregator.crawl_plan.
 
 # --- politeness ---------------------------------------------------------------------------
 USER_AGENT = _options.user_agent
@@ -43,7 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     "aggregator.middlewares.conditional.ConditionalRequestMiddleware": 540,
 }
 AGGREGATOR_MAX_CRAWL_DELAY = 60.0  # cap on a robots.txt Crawl-delay, in seconds
-AGGREGATOR_MAX_CHILD_SITEMAPS = 50  # newest children followed per sitemap index
+AGGREGATOR_MAX_CHILD_SITEMAPS = MAX_CHILD_SITEMAPS  # newest children followed per sitemap index
 
 # --- safety -------------------------------------------------------------------------------
 # The telnet console and 2.19's RemoteControl both run Python sent to a port: never in
@@ -53,9 +55,9 @@ REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
-    # One crawl_runs row per source per crawl, and live progress for operators.
-    "aggregator.crawl.recorder.RunRecorder": 100,
-    "aggregator.crawl.progress.CrawlProgress": 200,
+    # Closes the crawl_runs row each source's run opened with; live progress for operators.
+    "aggregator.extensions.recorder.RunRecorder": 100,
+    "aggregator.extensions.progress.CrawlProgress": 200,
 }
 AGGREGATOR_PROGRESS = "auto"  # live on a terminal, log lines otherwise; "off" to silence
 

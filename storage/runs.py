@@ -151,11 +151,10 @@ def join_message(first: str | None, second: str) -> str:
     return text[-MESSAGE_LIMIT:]
 
 
-def runs_by_id(session: Session, run_ids: Sequence[int]) -> list[CrawlRun]:
-    """The runs with these ids, in id order."""
-    return list(
-        session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id))
-    )
+def runs_by_ids(session: Session, run_ids: Sequence[int]) -> list[CrawlRun]:
+    """The runs with these ids, ordered by source name (as a crawl's summary shows them)."""
+    query = select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.source_name)
+    return list(session.scalars(query))
 
 
 def runs_since(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from aggregator.config.sources import Source
 
 
 class SourceRow(Base):
@@ -78,3 +82,45 @@ def source_labels(session: Session) -> list[tuple[str, str]]:
         SourceRow.name
     )
     return [(name, str(label)) for name, label in session.execute(stmt)]
+
+
+def sync_sources(session: Session, sources: Iterable[Source]) -> dict[str, int]:
+    """Insert or update the rows of these sources-file entries; return name → row id."""
+    ids: dict[str, int] = {}
+    for source in sources:
+        row = sync_source(
+            session,
+            source.name,
+            label=source.label,
+            homepage=str(source.homepage),
+            languages=list(source.languages),
+            timezone=source.timezone,
+            enabled=source.enabled,
+            schedule=source.schedule.describe() if source.schedule else None,
+            config=source.model_dump(mode="json"),
+        )
+        ids[source.name] = row.id
+    return ids
+
+
+def source_id_or_create(session: Session, name: str, *, homepage: str, language: str | None) -> int:
+    """The row id of ``name``, creating a minimal row for a source the crawl was not given.
+
+    Such a source (e.g. a test crawl's) keeps its articles; the next sync with the sources
+    file fills in the rest.
+    """
+    row_id = source_id(session, name)
+    if row_id is not None:
+        return row_id
+    row = sync_source(
+        session,
+        name,
+        label=None,
+        homepage=homepage,
+        languages=[language] if language else [],
+        timezone="UTC",
+        enabled=True,
+        schedule=None,
+        config={},
+    )
+    return row.id

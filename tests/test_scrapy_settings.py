@@ -7,6 +7,7 @@ from scrapy.utils.test import get_crawler
 
 from aggregator.config.settings import load_settings
 from aggregator.crawl.runner import scrapy_settings
+from aggregator.crawl_plan import CrawlPlan
 from aggregator.spiders.news import NewsSpider
 
 
@@ -21,6 +22,7 @@ def test_code_execution_consoles_are_off() -> None:
     values = settings.copy_to_dict()
     for key in ("TWISTED_REACTOR", "TWISTED_REACTOR_ENABLED"):  # no reactor in unit tests
         values.pop(key, None)
+    values.update(CrawlPlan(source_ids={}, run_ids={}).settings())  # as run_crawl hands them
     crawler = get_crawler(NewsSpider, values)
     enabled = {type(e).__name__ for e in crawler.extensions.middlewares}
     assert "TelnetConsole" not in enabled

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
 
 from aggregator.cli.context import App, pass_app
 from aggregator.cli.render import runs_table
 from aggregator.crawl.runner import run_crawl
 from storage.db import session_scope
-from storage.runs import CrawlRun
+from storage.runs import runs_by_ids
 
 
 @click.command()
@@ -41,14 +40,13 @@ def command(
 
     Example: aggregator crawl guardian le-monde
     """
-    database_url = app.database()
     sources = app.sources.select(names)
     if due:
         from datetime import UTC, datetime
 
         from scheduler.due import due_source_names
 
-        wanted = set(due_source_names(database_url, app.sources, datetime.now(UTC)))
+        wanted = set(due_source_names(app.database(), app.sources, datetime.now(UTC)))
         sources = [s for s in sources if s.name in wanted]
         trigger = trigger or "due"
     if not sources:
@@ -62,12 +60,8 @@ def command(
         progress=progress,
         log_level="WARNING" if quiet else None,
     )
-    with session_scope(database_url) as session:
-        runs = list(
-            session.scalars(
-                select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.source_name)
-            )
-        )
-    runs_table(runs)
+    with session_scope(app.database_url) as session:
+        runs = runs_by_ids(session, run_ids)
+        runs_table(runs)
     if runs and all(run.status == "failed" for run in runs):
         raise click.ClickException("every source failed; see the failure reasons above")

@@ -15,7 +15,7 @@ from aggregator.demo.outlets import OUTLETS, sources_yaml
 from aggregator.demo.server import OutletServer
 from storage.articles import latest_articles
 from storage.db import session_scope, upgrade
-from storage.runs import runs_by_id
+from storage.runs import runs_by_ids
 
 
 def _fresh_database(folder: Path) -> str:
@@ -69,7 +69,7 @@ def command(app: App, folder: Path, keep_serving: bool) -> None:
         sources = load_sources(sources_file).enabled()
         run_ids = run_crawl(settings, sources, trigger="demo", log_level="WARNING")
         with session_scope(database_url) as session:
-            runs_table(runs_by_id(session, run_ids))
+            runs_table(runs_by_ids(session, run_ids))
             articles = latest_articles(session)
             articles_table(articles, title=f"{len(articles)} stored articles")
         click.echo(f"\nExplore: aggregator --database-url {database_url} articles")

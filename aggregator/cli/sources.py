@@ -80,9 +80,9 @@ def add(
     The entry is appended to the sources file; its comments and layout are kept, and the file
     is only written when the result validates.
     """
-    from aggregator.discovery.autodiscover import autodiscover
-    from aggregator.discovery.entry import append_entry, build_entry, suggest_name
-    from aggregator.discovery.http import fetcher
+    from aggregator.onboarding.autodiscover import autodiscover
+    from aggregator.onboarding.entry import append_entry, build_entry, suggest_name
+    from aggregator.onboarding.http import fetcher
 
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"expected an http(s) URL, got {url!r}")
@@ -130,9 +130,9 @@ def check(ctx: click.Context, app: App, name: str, samples: int) -> None:
 
     Nothing is stored. Exits with status 1 when a problem is found.
     """
-    from aggregator.discovery.check import check_source
-    from aggregator.discovery.http import fetcher
     from aggregator.extraction import extract_article
+    from aggregator.onboarding.check import check_source
+    from aggregator.onboarding.http import fetcher
 
     source = app.sources.get(name)
     fetch = fetcher(app.settings.user_agent, source.headers)

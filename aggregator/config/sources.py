@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -351,10 +351,3 @@ def load_sources(path: str | Path) -> SourcesFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the sources file: {exc}", path=str(path)) from None
     return parse_sources(text, str(path))
-
-
-def source_kind(source: Source) -> Literal["feed", "sitemap", "links"]:
-    """The main discovery method of a source, for display."""
-    if source.feeds:
-        return "feed"
-    return "sitemap" if source.sitemaps else "links"

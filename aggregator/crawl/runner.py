@@ -1,7 +1,10 @@
 """The one entry point that runs a crawl: used by ``aggregator crawl``, the demo and cron.
 
-The scheduler starts crawls by running ``python -m aggregator crawl NAME`` in a child process,
-because Twisted's reactor cannot be restarted inside one process.
+Before Scrapy starts, the runner prepares the crawl once (:mod:`aggregator.crawl_plan`: schema,
+source rows, one open run per source) and hands the ids to the components in the settings;
+it returns the run ids it opened. The scheduler starts crawls by running ``python -m
+aggregator crawl NAME`` in a child process, because Twisted's reactor cannot be restarted
+inside one process.
 """
 
 from __future__ import annotations
@@ -9,12 +12,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from scrapy import Spider, signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 from twisted.python.failure import Failure
 
 from aggregator.config.settings import Settings
 from aggregator.config.sources import Source
+from aggregator.crawl_plan import abandon_runs, prepare_crawl
 from aggregator.errors import CrawlError
 
 
@@ -76,25 +81,34 @@ def run_crawl(
     Blocks until the crawl ends. SIGTERM/SIGINT stop it gracefully (runs are then recorded as
     interrupted); a second signal stops it at once.
     """
-    from aggregator.spiders.news import NewsSpider
+    from aggregator.spiders.news import NewsSpider  # on use: `aggregator --help` stays light
 
+    plan = prepare_crawl(settings.database_url, sources, trigger)
+    run_ids = sorted(plan.run_ids.values())
     crawl_settings = scrapy_settings(
         settings, trigger=trigger, progress=progress, log_level=log_level
     )
+    crawl_settings.setdict(plan.settings(), priority="cmdline")
     if settings.redis_url:
         crawl_settings.setdict(redis_frontier(settings.redis_url, sources), priority="cmdline")
     process = CrawlerProcess(crawl_settings)
     crawler = process.create_crawler(NewsSpider)
+    opened: list[Spider] = []
+
+    def spider_opened(spider: Spider) -> None:
+        opened.append(spider)
+
+    crawler.signals.connect(spider_opened, signal=signals.spider_opened, weak=False)
     failures: list[BaseException | None] = []
     # Kept rather than left to Twisted, which would print it as an "Unhandled error in
     # Deferred" traceback once the process ends.
     process.crawl(crawler, sources=sources).addErrback(_keep_error, failures)
     process.start()
-    spider = crawler.spider
-    run_ids = sorted(getattr(spider, "run_ids", {}).values()) if spider else []
-    if not run_ids:
+    if not opened:  # the recorder never saw the spider: close its runs here
         cause = f": {start_failure(failures[0])}" if failures and failures[0] else "; see the log"
-        raise CrawlError(f"the crawl did not start{cause}")
+        message = f"the crawl did not start{cause}"
+        abandon_runs(settings.database_url, run_ids, message)
+        raise CrawlError(message)
     return run_ids
 
 

@@ -1,5 +1,6 @@
 """Finding articles: pure readers of feeds, sitemaps, robots.txt, links and homepages.
 
-Nothing here imports Scrapy: the spider, ``aggregator sources add/check`` and the tests call the
-same functions on bytes. See docs/discovery.md.
+Nothing here fetches, writes or imports Scrapy: the spider, ``aggregator sources add/check``
+(:mod:`aggregator.onboarding`) and the tests call the same functions on bytes. The listing
+limits both follow are in :mod:`aggregator.discovery.limits`. See docs/discovery.md.
 """

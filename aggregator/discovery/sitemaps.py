@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Literal
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from aggregator.discovery.dates import parse_w3c
+from aggregator.discovery.dates import parse_w3c, too_old
 from aggregator.discovery.feeds import Entry, parse_xml_feed, primary_language
 from aggregator.errors import DiscoveryError
 
@@ -181,3 +182,15 @@ def _entry(node: etree._Element, loc: str) -> Entry:
         published_at=parse_w3c(published or lastmod),
         language=primary_language(language),
     )
+
+
+def newest_children(
+    children: list[Entry], max_age: timedelta | None, now: datetime, limit: int
+) -> list[Entry]:
+    """The ``limit`` newest children of an index, without those changed before the cut-off.
+
+    Undated children are kept, after the dated ones.
+    """
+    recent = [c for c in children if not too_old(c.published_at, max_age, now)]
+    recent.sort(key=lambda c: c.published_at.timestamp() if c.published_at else 0.0, reverse=True)
+    return recent[:limit]

@@ -6,6 +6,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal
 
+# The storable article floor: a body with fewer words is no article (a gallery, a stub, a bot
+# wall). The crawl drops such pages and ``sources check`` reports them, by :func:`rejection`.
+MIN_ARTICLE_WORDS = 40
+
 DateOrigin = Literal["jsonld", "meta", "time", "feed", "sitemap", "text", "url", "selector"]
 Precision = Literal["day", "minute"]
 
@@ -100,3 +104,14 @@ class Hints:
     published: str | None = None  # as written in the feed/sitemap (RFC 822, W3C, ...)
     language: str | None = None
     origin: Literal["feed", "sitemap", "links"] = "feed"
+
+
+def rejection(article: ExtractedArticle) -> str | None:
+    """Why an extraction is not a storable article (None when it is)."""
+    if article.challenge:
+        return "challenge"
+    if not article.body.strip():
+        return "empty_extraction"
+    if article.word_count < MIN_ARTICLE_WORDS:
+        return "too_short"
+    return None

@@ -21,9 +21,9 @@ from trafilatura import bare_extraction
 
 from aggregator.errors import ExtractionError
 from aggregator.extraction import selectors
+from aggregator.extraction.article import MIN_ARTICLE_WORDS
 from aggregator.extraction.fallback import paragraph_density_body
 
-MIN_WORDS = 40
 MENU_PARAGRAPHS = 20
 # Lines pointing to other pages ("READ MORE: ...", "À lire aussi"): never article prose.
 TEASERS = (
@@ -78,7 +78,7 @@ def _find_body(tree: HtmlElement, url: str, selector: str | None) -> Body:
     if looks_like_menus(text):
         # The fast pass took a page of menus: the full pass compares with readability/jusText.
         text = _trafilatura(tree, url, favor_precision=True) or text
-    if word_count(text) >= MIN_WORDS:
+    if word_count(text) >= MIN_ARTICLE_WORDS:  # trafilatura found an article
         return Body(text, "trafilatura", notes)
     candidates = [
         _trafilatura(tree, url, favor_recall=True),

@@ -6,31 +6,51 @@ only believed on pages with little text, so an article that merely embeds a capt
 comment form, or mentions subscriptions, is not flagged. Markers are plain substrings of the
 lower-cased page head: a regular expression with fifty alternatives costs ~50 ms on a 300 KB
 page, substring tests well under one.
+
+The one list of markers serves two checks: :func:`detect_walls` on an extracted page, and
+:func:`page_problem` on a download's bytes before extraction (the spider, ``sources check``),
+which believes only the markers conclusive on any page.
 """
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from aggregator.extraction.page import Page
 
 HEAD_CHARS = 300_000  # where challenge and paywall markers live
+ANSWER_SCAN_BYTES = 64 * 1024  # of a download, before any parsing
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 SHORT_PAGE_WORDS = 150  # a challenge or teaser page has little text of its own
 TEASER_WORDS = 400
 
+# Titles only a challenge page carries: a wall whatever the page's length, even in the raw
+# bytes of a download (:func:`answer_is_challenge`).
 CHALLENGE_TITLES = (
     "just a moment", "attention required", "access denied", "checking your browser",
-    "please wait", "ddos-guard", "security check", "verify you are human", "are you a robot",
-    "un instant", "one moment, please", "pardon our interruption", "robot check",
+    "please wait", "security check", "are you a robot",
 )  # fmt: skip
-# Bot-protection services' own challenge markup: only found on challenge pages.
+# Titles a real headline may start with too ("Un instant de grâce"): believed on short pages.
+SHORT_PAGE_TITLES = (
+    "ddos-guard", "verify you are human", "un instant", "one moment, please",
+    "pardon our interruption", "robot check",
+)  # fmt: skip
+# Bot-protection services' own challenge markup, found only on the wall itself.
 CHALLENGE_MARKUP = (
     "cf-browser-verification",
     "cf_chl_opt",
+    "incapsula incident id",
+    "captcha-delivery.com",
+    "px-captcha",
+)
+# Markup that normal articles also carry (Cloudflare's "challenge-platform" script sits on
+# every page of a protected site): believed on short pages only.
+SHORT_PAGE_MARKUP = (
     "challenge-platform",
     "cf-challenge",
     "/cdn-cgi/challenge",
-    "captcha-delivery.com",
-    "px-captcha",
     "_incapsula_",
     "ddos-guard",
     "perimeterx",
@@ -62,10 +82,10 @@ def is_challenge(page: Page, html_head: str, body_words: int) -> bool:
         return False
     title = page.tree.find(".//title")
     title_text = (title.text_content() if title is not None else "").strip().casefold()
-    if title_text.startswith(CHALLENGE_TITLES):
+    if title_text.startswith(CHALLENGE_TITLES + SHORT_PAGE_TITLES):
         return True
     head = html_head.casefold()
-    if any(marker in head for marker in CHALLENGE_MARKUP):
+    if any(marker in head for marker in CHALLENGE_MARKUP + SHORT_PAGE_MARKUP):
         return True
     return body_words < CAPTCHA_PAGE_WORDS and any(marker in head for marker in CAPTCHA_MARKUP)
 
@@ -88,3 +108,54 @@ def detect_walls(page: Page, html: str | bytes, body_words: int) -> tuple[bool, 
     head = html[:HEAD_CHARS]
     text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
     return is_paywalled(page, text, body_words), is_challenge(page, text, body_words)
+
+
+# --- a download, before extraction: the crawl and ``sources check`` alike -------------------
+
+_TITLE = re.compile(
+    rb"<title>\s*(" + b"|".join(re.escape(t.encode()) for t in CHALLENGE_TITLES) + rb")",
+    re.IGNORECASE,
+)
+
+
+def _header(headers: Any, name: str) -> str:
+    # Scrapy's Headers are case-insensitive; a plain dict (``sources check``) is lower-cased.
+    value = headers.get(name) or headers.get(name.lower()) if headers is not None else None
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value or ""
+
+
+def answer_is_challenge(headers: Any, body: bytes) -> bool:
+    """True when an HTTP answer is a bot wall or captcha, not the page asked for.
+
+    Only the markers conclusive on any page are looked for: no text has been extracted yet.
+    """
+    if _header(headers, "cf-mitigated").lower() == "challenge":
+        return True
+    head = body[:ANSWER_SCAN_BYTES]
+    if _TITLE.search(head):
+        return True
+    lowered = head.lower()
+    return any(marker.encode() in lowered for marker in CHALLENGE_MARKUP)
+
+
+def is_html(headers: Any, body: bytes) -> bool:
+    """True when an answer is an HTML page (by Content-Type, or by its first bytes)."""
+    kind = _header(headers, "Content-Type").split(";", 1)[0].strip().lower()
+    if kind in HTML_TYPES:
+        return True
+    if kind and not kind.startswith(("text/plain", "application/octet-stream")):
+        return False
+    start = body[:1024].lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+def page_problem(headers: Any, body: bytes) -> tuple[str, str] | None:
+    """(reason, detail) when a 200 answer to an article request is no article page."""
+    if not is_html(headers, body):
+        kind = _header(headers, "Content-Type") or "no Content-Type"
+        return "not_html", kind[:100]
+    if answer_is_challenge(headers, body):
+        return "challenge", "bot wall or captcha instead of the article"
+    return None

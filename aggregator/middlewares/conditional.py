@@ -19,8 +19,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from aggregator.crawl.report import count
-from storage.feeds import Validators
+from aggregator.source_stats import count
+from storage.listing_states import Validators
 
 
 class NotModified(IgnoreRequest):
@@ -48,7 +48,6 @@ class ConditionalRequestMiddleware:
         self.database_url = database_url
         self.pending: dict[str, _Pending] = {}
         self.incomplete: set[str] = set()  # listings with an article that failed
-        self._schema_checked = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
@@ -60,11 +59,8 @@ class ConditionalRequestMiddleware:
         return middleware
 
     def _session(self) -> Any:
-        from storage.db import ensure_schema, session_scope
+        from storage.db import session_scope
 
-        if not self._schema_checked:
-            ensure_schema(self.database_url)
-            self._schema_checked = True
         return session_scope(self.database_url)
 
     def process_request(self, request: Request) -> None:
@@ -72,7 +68,7 @@ class ConditionalRequestMiddleware:
             return
         if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
             return  # a redirect of a request that already carries them
-        from storage.feeds import get_validators
+        from storage.listing_states import get_validators
 
         with self._session() as session:
             validators = get_validators(session, request.meta.get("listing_url", request.url))
@@ -106,7 +102,7 @@ class ConditionalRequestMiddleware:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Persist what the listings answered; new validators only after a clean crawl."""
-        from storage.feeds import save_validators
+        from storage.listing_states import save_validators
 
         if not self.pending:
             return

@@ -17,15 +17,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from aggregator.config.sources import Source
-from aggregator.crawl.report import fail
 from aggregator.extraction import extract_article
-from aggregator.extraction.article import ExtractedArticle
+from aggregator.extraction.article import ExtractedArticle, rejection
 from aggregator.items import ArticleItem
+from aggregator.source_stats import fail
 
 logger = logging.getLogger(__name__)
-
-# A page whose body has fewer words is not an article (a gallery, a stub, a bot wall).
-MIN_WORDS = 40
 
 
 def _new_pool(workers: int) -> Executor:
@@ -92,17 +89,6 @@ class ExtractPipeline:
         item.article = article
         item.html = ""  # the page is no longer needed; keep memory flat on long crawls
         return item
-
-
-def rejection(article: ExtractedArticle) -> str | None:
-    """Why an extraction is not a storable article (None when it is)."""
-    if article.challenge:
-        return "challenge"
-    if not article.body.strip():
-        return "empty_extraction"
-    if article.word_count < MIN_WORDS:
-        return "too_short"
-    return None
 
 
 def _describe(article: ExtractedArticle) -> str:

@@ -8,6 +8,7 @@ waits out a locked or unreachable database with back-off, and isolates a bad art
 final failure is counted with reason ``storage``, logged and dropped with its cause.
 
 Settings (Scrapy settings, defaults in brackets): AGGREGATOR_DATABASE_URL (required),
+AGGREGATOR_SOURCE_IDS (required; set by :mod:`aggregator.crawl_plan`),
 AGGREGATOR_STORE_BATCH_SIZE [50], AGGREGATOR_STORE_BATCH_DELAY [1.0],
 AGGREGATOR_STORE_RETRIES [8], AGGREGATOR_STORE_BACKOFF [0.5], AGGREGATOR_STORE_BACKOFF_MAX
 [30], AGGREGATOR_STORE_LOCK_TIMEOUT [10].
@@ -18,16 +19,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from aggregator.crawl.report import count, fail
+from aggregator.crawl_plan import SOURCE_IDS, planned_ids
+from aggregator.errors import CrawlError
 from aggregator.items import ArticleItem
-from aggregator.pipelines.records import SourceIds, record_from_item
+from aggregator.pipelines.records import record_from_item
+from aggregator.source_stats import count, fail
 from storage.batches import BatchWriter, WriteResult
-from storage.db import ensure_schema
+from storage.sources import source_id_or_create
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +44,42 @@ COUNTER = {
 Pending = tuple[ArticleItem, "asyncio.Future[WriteResult]"]
 
 
+class SourceIds:
+    """Source name → ``sources`` row id, as prepared for the crawl; writer thread only."""
+
+    def __init__(self, writer: BatchWriter, ids: dict[str, int]) -> None:
+        self.writer = writer
+        self.ids = dict(ids)
+
+    def id_for(self, item: ArticleItem) -> int:
+        """The row id of the item's source, creating a minimal row for an unknown one."""
+        if item.source not in self.ids:
+            parts = urlsplit(item.response_url or item.url)
+            language = item.article.language if item.article else None
+            self.ids[item.source] = self.writer.run(
+                lambda s: source_id_or_create(
+                    s, item.source, homepage=f"{parts.scheme}://{parts.netloc}/", language=language
+                )
+            )
+        return self.ids[item.source]
+
+
 class StorePipeline:
     """Queues items, writes them in batches on one thread, resolves each item on commit."""
 
     def __init__(
-        self, crawler: Crawler, writer: BatchWriter, batch_size: int, batch_delay: float
+        self,
+        crawler: Crawler,
+        writer: BatchWriter,
+        source_ids: dict[str, int],
+        batch_size: int,
+        batch_delay: float,
     ) -> None:
         self.crawler = crawler
         self.writer = writer
         self.batch_size = max(1, batch_size)
         self.batch_delay = batch_delay
-        self.sources = SourceIds(writer)
+        self.sources = SourceIds(writer, source_ids)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._pending: list[Pending] = []
         self._timer: asyncio.TimerHandle | None = None
@@ -62,6 +91,13 @@ class StorePipeline:
         url = settings.get("AGGREGATOR_DATABASE_URL")
         if not url:
             raise NotConfigured("AGGREGATOR_DATABASE_URL is not set")
+        source_ids = planned_ids(settings, SOURCE_IDS)
+        if source_ids is None:
+            # Without the preparation the schema may be missing and no source row is synced.
+            raise CrawlError(
+                f"{SOURCE_IDS} is not set: the crawl was not prepared "
+                "(crawl through aggregator.crawl.runner.run_crawl or the news spider)"
+            )
         writer = BatchWriter(
             url,
             retries=settings.getint("AGGREGATOR_STORE_RETRIES", 8),
@@ -72,19 +108,10 @@ class StorePipeline:
         return cls(
             crawler,
             writer,
+            source_ids,
             settings.getint("AGGREGATOR_STORE_BATCH_SIZE", 50),
             settings.getfloat("AGGREGATOR_STORE_BATCH_DELAY", 1.0),
         )
-
-    async def open_spider(self) -> None:
-        """Bring the schema up to date and sync the spider's sources into ``sources``."""
-        sources = list(getattr(self.crawler.spider, "sources", None) or [])
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._open, sources)
-
-    def _open(self, sources: list[object]) -> None:
-        ensure_schema(self.writer.url)
-        self.sources.sync(sources)
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         loop = asyncio.get_running_loop()

@@ -5,10 +5,12 @@ For each source it reads the listings the sources file declares (feeds, sitemaps
 article requests carrying the listing's hints, and hands each article page to the pipelines
 as an :class:`~aggregator.items.ArticleItem`. Before anything is requested, entries older
 than the source's ``max_age`` and URLs already stored are skipped (see
-:mod:`aggregator.crawl.frontier`). Every failure is recorded against its source with a reason
-(:mod:`aggregator.crawl.failures`); one broken source never stops the others.
+:mod:`aggregator.spiders.frontier`). Every failure is recorded against its source with a reason
+(:mod:`aggregator.spiders.failures`); one broken source never stops the others.
 
-Run it through ``aggregator crawl`` or as ``scrapy crawl news [-a sources=name1,name2]``.
+Run it through ``aggregator crawl`` or as ``scrapy crawl news [-a sources=name1,name2]``; the
+latter is prepared (schema, source rows, runs) by the same :mod:`aggregator.crawl_plan` as the
+former.
 """
 
 from __future__ import annotations
@@ -22,22 +24,22 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from aggregator.config.sources import Source, load_sources
-from aggregator.crawl import requests as build
-from aggregator.crawl.failures import classify_failure, page_problem
-from aggregator.crawl.frontier import Frontier
-from aggregator.crawl.report import count, fail
-from aggregator.discovery.dates import too_old
+from aggregator.crawl_plan import prepare_unless_done
 from aggregator.discovery.feeds import Entry, parse_feed
+from aggregator.discovery.limits import MAX_CHILD_SITEMAPS, TOO_DEEP, too_deep
 from aggregator.discovery.links import extract_links, looks_like_article, site_host
 from aggregator.discovery.robots import sitemaps_from_robots
-from aggregator.discovery.sitemaps import parse_sitemap
+from aggregator.discovery.sitemaps import newest_children, parse_sitemap
 from aggregator.errors import DiscoveryError
 from aggregator.extraction.article import Hints
+from aggregator.extraction.walls import page_problem
 from aggregator.items import ArticleItem
 from aggregator.middlewares.conditional import NotModified
+from aggregator.source_stats import count, fail
+from aggregator.spiders import requests as build
+from aggregator.spiders.failures import classify_failure
+from aggregator.spiders.frontier import Frontier
 from storage.base import utcnow
-
-MAX_SITEMAP_DEPTH = 3  # index → index → urlset is as deep as real sites go
 
 
 class NewsSpider(scrapy.Spider):
@@ -50,7 +52,7 @@ class NewsSpider(scrapy.Spider):
         self._wanted = sources
         self.sources: list[Source] = sources if isinstance(sources, list) else []
         self.frontier = Frontier(None)
-        self.max_child_sitemaps = 50
+        self.max_child_sitemaps = MAX_CHILD_SITEMAPS
         self._listings: set[tuple[str, str]] = set()  # (source, URL) of listings requested
         self._by_name: dict[str, Source] = {}
 
@@ -61,8 +63,12 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(spider._wanted, list):
             names = [n.strip() for n in (spider._wanted or "").split(",") if n.strip()]
             spider.sources = load_sources(settings.get("AGGREGATOR_SOURCES")).select(names)
+        # ``scrapy crawl news`` (no runner): prepared here, before any component is built.
+        prepare_unless_done(settings, spider.sources)
         spider.frontier = Frontier(settings.get("AGGREGATOR_DATABASE_URL") or None)
-        spider.max_child_sitemaps = settings.getint("AGGREGATOR_MAX_CHILD_SITEMAPS", 50)
+        spider.max_child_sitemaps = settings.getint(
+            "AGGREGATOR_MAX_CHILD_SITEMAPS", MAX_CHILD_SITEMAPS
+        )
         return spider
 
     # --- helpers ---------------------------------------------------------------------------
@@ -140,14 +146,8 @@ class NewsSpider(scrapy.Spider):
         # An unchanged index may still point at changed sitemaps: never keep its validators.
         response.meta["conditional"] = False
         depth = response.meta.get("sitemap_depth", 0) + 1
-        if depth > MAX_SITEMAP_DEPTH:
-            fail(
-                self._stats,
-                source.name,
-                response.url,
-                "sitemap_invalid",
-                f"sitemap indexes nested deeper than {MAX_SITEMAP_DEPTH}",
-            )
+        if too_deep(depth):
+            fail(self._stats, source.name, response.url, "sitemap_invalid", TOO_DEEP)
             return
         yield from self._child_sitemaps(source, sitemap.children, listing, depth)
 
@@ -155,12 +155,8 @@ class NewsSpider(scrapy.Spider):
         self, source: Source, children: list[Entry], via: str, depth: int
     ) -> Iterator[scrapy.Request]:
         """The newest children of an index, skipping those last changed before the cut-off."""
-        now = utcnow()
-        recent = [c for c in children if not too_old(c.published_at, source.max_age, now)]
-        recent.sort(
-            key=lambda c: c.published_at.timestamp() if c.published_at else 0.0, reverse=True
-        )
-        for child in recent[: self.max_child_sitemaps]:
+        newest = newest_children(children, source.max_age, utcnow(), self.max_child_sitemaps)
+        for child in newest:
             if self._new_listing(source, child.url):
                 yield build.listing_request(
                     self, source, child.url, "sitemap", via=via, sitemap_depth=depth

@@ -15,6 +15,7 @@ from aggregator.crawl.runner import redis_frontier
 from aggregator.demo.outlets import OUTLETS, sources_yaml
 from storage.articles import Article
 from storage.db import session_scope
+from storage.runs import CrawlRun
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -104,3 +105,8 @@ def test_unreachable_frontier_fails_the_crawl_clearly(sqlite_url: str, tmp_path:
         "ConnectionError: Error 111 connecting to 127.0.0.1:9. Connection refused."
     )
     assert "Unhandled error in Deferred" not in result.stderr
+    # The runs opened before Scrapy started are closed with that reason.
+    with session_scope(sqlite_url) as session:
+        runs = session.scalars(select(CrawlRun)).all()
+    assert runs and all(r.status == "failed" for r in runs)
+    assert all((r.message or "").startswith("the crawl did not start: ") for r in runs)

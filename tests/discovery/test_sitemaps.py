@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from aggregator.discovery.sitemaps import SitemapInvalid, gunzip, parse_sitemap
+from aggregator.discovery.feeds import Entry
+from aggregator.discovery.limits import MAX_SITEMAP_DEPTH, too_deep
+from aggregator.discovery.sitemaps import SitemapInvalid, gunzip, newest_children, parse_sitemap
 
 WIRE = Path(__file__).parent.parent / "fixtures" / "outlets" / "wire"
 BASE = "http://wire.test"
@@ -106,3 +108,22 @@ def test_feeds_and_text_files_are_sitemaps_too() -> None:
         b"http://x.test/1\r\nhttps://x.test/2\n\nnot a url\n", "http://x.test/s.txt"
     )
     assert [e.url for e in text.entries] == ["http://x.test/1", "https://x.test/2"]
+
+
+def test_newest_children_first_within_the_cut_off() -> None:
+    now = datetime(2024, 5, 6, tzinfo=UTC)
+    children = [
+        Entry("http://s.test/old.xml", published_at=now - timedelta(days=400)),
+        Entry("http://s.test/undated.xml"),
+        Entry("http://s.test/week.xml", published_at=now - timedelta(days=7)),
+        Entry("http://s.test/day.xml", published_at=now - timedelta(days=1)),
+    ]
+    newest = newest_children(children, timedelta(days=30), now, limit=2)
+    assert [c.url for c in newest] == ["http://s.test/day.xml", "http://s.test/week.xml"]
+    everything = newest_children(children, None, now, limit=50)
+    assert [c.url for c in everything][-1] == "http://s.test/undated.xml"
+
+
+def test_sitemap_depth_limit() -> None:
+    assert not too_deep(MAX_SITEMAP_DEPTH)
+    assert too_deep(MAX_SITEMAP_DEPTH + 1)

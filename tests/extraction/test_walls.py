@@ -1,9 +1,13 @@
-"""Challenge and paywall flags: believed on short pages only, never on a real article."""
+"""Challenge and paywall flags: believed on short pages only, never on a real article; and
+the byte-level check of a download (crawl and ``sources check``) with the same markers."""
 
 from __future__ import annotations
 
+import pytest
+from scrapy.http import Response
+
 from aggregator.extraction.page import parse_page
-from aggregator.extraction.walls import detect_walls
+from aggregator.extraction.walls import answer_is_challenge, detect_walls, page_problem
 
 STORY = "<p>" + " ".join(["word"] * 80) + "</p>"
 
@@ -37,3 +41,49 @@ def test_jsonld_says_not_free() -> None:
         '"isAccessibleForFree": false}</script></head><body><p>x</p></body></html>'
     )
     assert walls(html, 900) == (True, False)
+
+
+ARTICLE = (
+    b"<!DOCTYPE html><html><head><title>Budget vote</title></head><body><p>text</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "reason"),
+    [
+        ({"Content-Type": "text/html; charset=utf-8"}, ARTICLE, None),
+        ({}, ARTICLE, None),  # no Content-Type: sniffed
+        ({"Content-Type": "application/pdf"}, b"%PDF-1.4", "not_html"),
+        ({"Content-Type": "image/jpeg"}, b"\xff\xd8", "not_html"),
+        (
+            {"Content-Type": "text/html"},
+            b"<html><head><title>Just a moment...</title></head><body>cf_chl_opt</body></html>",
+            "challenge",
+        ),
+        (
+            {"Content-Type": "text/html"},
+            b"<html><head><title>x</title></head><body><div id='px-captcha'></div></body></html>",
+            "challenge",
+        ),
+    ],
+)
+def test_page_problem(headers: dict[str, str], body: bytes, reason: str | None) -> None:
+    response = Response("http://x.test/a", body=body, headers=headers)
+    problem = page_problem(response.headers, response.body)
+    assert (problem[0] if problem else None) == reason
+
+
+def test_a_comment_captcha_or_cloudflare_script_is_no_wall() -> None:
+    page = (
+        b"<html><head><title>Budget vote</title>"
+        b"<script src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'></script></head>"
+        b"<body><p>text</p><div class='g-recaptcha'></div></body></html>"
+    )
+    assert not answer_is_challenge({}, page)
+
+
+def test_plain_lower_cased_headers_work_too() -> None:
+    # ``sources check`` passes the urllib headers as a lower-cased dict.
+    assert page_problem({"content-type": "application/pdf"}, b"%PDF")[0] == "not_html"  # type: ignore[index]
+    assert page_problem({"content-type": "text/html"}, b"  <head><title>x</title></head>") is None
+    assert answer_is_challenge({"cf-mitigated": "challenge"}, b"")

@@ -11,9 +11,9 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from aggregator.config.sources import parse_sources
-from aggregator.crawl.report import source_figures
 from aggregator.items import ArticleItem
 from aggregator.pipelines.extract import ExtractPipeline
+from aggregator.source_stats import source_figures
 from aggregator.spiders.news import NewsSpider
 
 SOURCES = parse_sources("""

@@ -13,16 +13,18 @@ from scrapy.utils.misc import build_from_crawler
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from aggregator.crawl.report import source_figures
+from aggregator.crawl_plan import CrawlPlan, prepare_crawl
+from aggregator.errors import CrawlError
 from aggregator.items import ArticleItem
 from aggregator.pipelines.canonicalize import CanonicalizePipeline
 from aggregator.pipelines.dedupe import DedupePipeline
 from aggregator.pipelines.store import StorePipeline
+from aggregator.source_stats import source_figures
 from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.db import session_scope
 from storage.sources import SourceRow
 from storage.stories import Story
-from tests.pipelines.conftest import make_crawler, make_item
+from tests.pipelines.conftest import SOURCES, make_crawler, make_item
 from tests.storage.conftest import SEEDS, pair
 
 BODY = SEEDS["fr-enquete-hopital"]["body"]
@@ -30,10 +32,11 @@ FAST = {"AGGREGATOR_STORE_BACKOFF": 0.05, "AGGREGATOR_STORE_BATCH_DELAY": 0.05}
 
 
 def crawl(
-    url: str, items: list[ArticleItem], **settings: Any
+    url: str, items: list[ArticleItem], plan: CrawlPlan | None = None, **settings: Any
 ) -> tuple[list[ArticleItem | Exception], StorePipeline]:
     """Run items through canonicalize → dedupe → store, concurrently, as a crawl would."""
-    crawler = make_crawler({"AGGREGATOR_DATABASE_URL": url, **FAST, **settings})
+    plan = plan or prepare_crawl(url, SOURCES, "manual")  # as the runner does before Scrapy
+    crawler = make_crawler({"AGGREGATOR_DATABASE_URL": url, **plan.settings(), **FAST, **settings})
     canonicalize = build_from_crawler(CanonicalizePipeline, crawler)
     dedupe = build_from_crawler(DedupePipeline, crawler)
     store = build_from_crawler(StorePipeline, crawler)
@@ -42,7 +45,6 @@ def crawl(
         return await store.process_item(dedupe.process_item(canonicalize.process_item(item)))
 
     async def run() -> list[ArticleItem | Exception]:
-        await store.open_spider()
         results = await asyncio.gather(*(one(i) for i in items), return_exceptions=True)
         await store.close_spider()
         return [r if isinstance(r, ArticleItem | Exception) else RuntimeError(r) for r in results]
@@ -147,13 +149,14 @@ def _hold_lock(url: str, seconds: float, started: threading.Event) -> threading.
 
 
 def test_locked_database_is_waited_out(sqlite_url: str) -> None:
-    crawl(sqlite_url, [])  # schema and sources exist before the lock is taken
+    plan = prepare_crawl(sqlite_url, SOURCES, "manual")  # before the lock is taken
     started = threading.Event()
     holder = _hold_lock(sqlite_url, 0.8, started)
     try:
         results, store = crawl(
             sqlite_url,
             [make_item("https://www.daily.example/l", BODY)],
+            plan,
             AGGREGATOR_STORE_LOCK_TIMEOUT=0.05,
             AGGREGATOR_STORE_RETRIES=20,
         )
@@ -165,13 +168,14 @@ def test_locked_database_is_waited_out(sqlite_url: str) -> None:
 
 
 def test_database_locked_too_long_fails_loudly(sqlite_url: str) -> None:
-    crawl(sqlite_url, [])
+    plan = prepare_crawl(sqlite_url, SOURCES, "manual")
     started = threading.Event()
     holder = _hold_lock(sqlite_url, 2.0, started)
     try:
         results, store = crawl(
             sqlite_url,
             [make_item("https://www.daily.example/l", BODY)],
+            plan,
             AGGREGATOR_STORE_LOCK_TIMEOUT=0.05,
             AGGREGATOR_STORE_RETRIES=2,
         )
@@ -188,3 +192,8 @@ def test_missing_database_url_disables_the_stage() -> None:
 
     with pytest.raises(NotConfigured):
         build_from_crawler(StorePipeline, make_crawler({"AGGREGATOR_DATABASE_URL": ""}))
+
+
+def test_an_unprepared_crawl_is_refused(database_url: str) -> None:
+    with pytest.raises(CrawlError, match="AGGREGATOR_SOURCE_IDS is not set"):
+        build_from_crawler(StorePipeline, make_crawler({"AGGREGATOR_DATABASE_URL": database_url}))

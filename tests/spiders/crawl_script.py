@@ -18,8 +18,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from aggregator.config.sources import load_sources
-from aggregator.crawl.report import source_figures
 from aggregator.items import ArticleItem
+from aggregator.source_stats import source_figures
 from aggregator.spiders.news import NewsSpider
 
 ITEMS: list[dict[str, Any]] = []

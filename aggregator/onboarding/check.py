@@ -4,32 +4,34 @@ Operators run it (``aggregator sources check NAME``) after adding or editing a s
 when a source's crawls go quiet. It stores nothing. It reports per method how many article
 URLs were found, extracts three of them with the crawler's own extraction, and names what is
 wrong in words an operator can act on: no feed, broken listings, bot walls, empty bodies.
+
+Its rules are the crawl's: sitemaps are walked by :mod:`aggregator.discovery.limits`, a
+download is judged by :func:`aggregator.extraction.walls.page_problem` and an extraction by
+:func:`aggregator.extraction.article.rejection`. Only the number of sampled articles differs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Literal, cast
 
 from protego import Protego
 
 from aggregator.config.sources import Source
-from aggregator.crawl.failures import page_problem
 from aggregator.discovery.dates import too_old
 from aggregator.discovery.feeds import Entry, parse_feed
-from aggregator.discovery.http import Fetch, Fetched
+from aggregator.discovery.limits import MAX_CHILD_SITEMAPS, TOO_DEEP, too_deep
 from aggregator.discovery.links import extract_links, site_host
 from aggregator.discovery.robots import is_robots_url, robots_url, sitemaps_from_robots
-from aggregator.discovery.sitemaps import parse_sitemap
+from aggregator.discovery.sitemaps import newest_children, parse_sitemap
 from aggregator.errors import AggregatorError, DiscoveryError
-from aggregator.extraction.article import ExtractedArticle, Hints
+from aggregator.extraction.article import MIN_ARTICLE_WORDS, ExtractedArticle, Hints, rejection
+from aggregator.extraction.walls import page_problem
+from aggregator.onboarding.http import Fetch, Fetched
 from aggregator.urls import canonicalize_url
-
-MAX_SITEMAPS = 5  # per robots.txt or index: enough to see whether they work
-MIN_WORDS = 50
 
 Extract = Callable[..., ExtractedArticle]
 Origin = Literal["feed", "sitemap", "links"]
@@ -75,20 +77,20 @@ def _get(fetch: Fetch, url: str) -> Fetched:
     return answer
 
 
-def _sitemap_entries(fetch: Fetch, url: str, depth: int = 0) -> list[Entry]:
+def _sitemap_entries(
+    fetch: Fetch, url: str, max_age: timedelta | None, now: datetime, depth: int = 0
+) -> list[Entry]:
     sitemap = parse_sitemap(_get(fetch, url).body, url)
-    if sitemap.kind == "urlset" or depth >= 2:
+    if sitemap.kind == "urlset":
         return sitemap.entries
-    children = sorted(
-        sitemap.children,
-        reverse=True,
-        key=lambda c: c.published_at.timestamp() if c.published_at else 0.0,
-    )
+    if too_deep(depth + 1):
+        raise DiscoveryError(TOO_DEEP)
+    children = newest_children(sitemap.children, max_age, now, MAX_CHILD_SITEMAPS)
     entries: list[Entry] = []
     failed: list[str] = []
-    for child in children[:MAX_SITEMAPS]:
+    for child in children:
         try:
-            entries.extend(_sitemap_entries(fetch, child.url, depth + 1))
+            entries.extend(_sitemap_entries(fetch, child.url, max_age, now, depth + 1))
         except AggregatorError as exc:
             failed.append(f"{child.url}: {exc}".replace(f"{child.url}: {child.url}", child.url))
     if failed and not entries:
@@ -122,21 +124,24 @@ def _read(
     return result, entries
 
 
-def _listings(source: Source, fetch: Fetch) -> list[tuple[MethodResult, list[Entry]]]:
+def _listings(
+    source: Source, fetch: Fetch, now: datetime
+) -> list[tuple[MethodResult, list[Entry]]]:
     results = [_read("feed", url, partial(_feed_entries, fetch, url)) for url in source.feeds]
+    sitemap_entries = partial(_sitemap_entries, fetch, max_age=source.max_age, now=now)
     for url in source.sitemaps:
         if not is_robots_url(url):
-            results.append(_read("sitemap", url, partial(_sitemap_entries, fetch, url)))
+            results.append(_read("sitemap", url, partial(sitemap_entries, url)))
             continue
         try:
-            listed = sitemaps_from_robots(_get(fetch, url).body, url)[:MAX_SITEMAPS]
+            listed = sitemaps_from_robots(_get(fetch, url).body, url)
         except AggregatorError as exc:
             results.append((MethodResult("sitemap", url, error=str(exc)), []))
             continue
         if not listed:
             results.append((MethodResult("sitemap", url, error="no Sitemap: lines"), []))
         for sitemap in listed:
-            results.append(_read("sitemap", sitemap, partial(_sitemap_entries, fetch, sitemap)))
+            results.append(_read("sitemap", sitemap, partial(sitemap_entries, sitemap)))
     for url in source.start_pages:
         results.append(_read("links", url, partial(_link_entries, fetch, url, source)))
     return results
@@ -189,9 +194,10 @@ def _sample(source: Source, fetch: Fetch, extract: Extract, entry: Entry, origin
     sample.published = article.published.iso() if article.published else None
     sample.language = article.language
     sample.words = article.word_count
-    if article.challenge:
+    reason = rejection(article)
+    if reason == "challenge":
         sample.problem = "bot wall"
-    elif article.word_count < MIN_WORDS:
+    elif reason is not None:
         sample.problem = "empty body"
     return sample
 
@@ -201,11 +207,11 @@ def check_source(
 ) -> CheckReport:
     """Read every listing of ``source``, extract ``samples`` articles, and diagnose."""
     report = CheckReport(source.name)
-    listings = _listings(source, fetch)
+    now = datetime.now(UTC)
+    listings = _listings(source, fetch, now)
     report.methods = [result for result, _ in listings]
     chosen: list[tuple[Entry, str]] = []
     seen: set[str] = set()
-    now = datetime.now(UTC)
     robots = _Robots(fetch, user_agent)
     refused = 0
     for result, entries in listings:
@@ -258,7 +264,7 @@ def diagnose(report: CheckReport) -> tuple[list[str], list[str]]:
     if empty:
         problems.append(
             f"empty bodies: {len(empty)} of {len(report.samples)} articles gave "
-            f"under {MIN_WORDS} words (try selectors.body)"
+            f"under {MIN_ARTICLE_WORDS} words (try selectors.body)"
         )
     for sample in report.samples:
         if sample.problem and sample.problem not in ("bot wall", "empty body"):

@@ -8,8 +8,8 @@ import pickle
 from scrapy.utils.request import request_from_dict
 
 from aggregator.config.sources import Source
-from aggregator.crawl.requests import article_request, listing_requests
 from aggregator.spiders.news import NewsSpider
+from aggregator.spiders.requests import article_request, listing_requests
 
 SOURCE = Source(
     name="wire",

@@ -1,7 +1,8 @@
-"""A Scrapy extension that keeps one ``crawl_runs`` row per source for every crawl.
+"""A Scrapy extension that closes the ``crawl_runs`` row of every source a crawl worked for.
 
-Rows are opened as ``running`` when the spider opens (so a crash or a kill leaves a visible
-trace) and closed with the figures of :mod:`aggregator.crawl.report` when it closes. A crawl
+The rows are opened as ``running`` before Scrapy starts (:mod:`aggregator.crawl_plan`), so a
+crash or a kill leaves a visible trace; their ids arrive in ``AGGREGATOR_RUN_IDS``. When the
+spider closes, each is closed with the figures of :mod:`aggregator.source_stats`. A crawl
 stopped by SIGTERM/SIGINT closes with Scrapy's reason ``shutdown`` and is recorded as
 ``interrupted``.
 """
@@ -9,17 +10,15 @@ stopped by SIGTERM/SIGINT closes with Scrapy's reason ``shutdown`` and is record
 from __future__ import annotations
 
 import logging
-import os
-import socket
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from aggregator.crawl.report import source_figures
-from storage.db import ensure_schema, session_scope
-from storage.runs import finish_run, start_run
-from storage.sources import sync_source
+from aggregator.crawl_plan import RUN_IDS, planned_ids
+from aggregator.source_stats import source_figures
+from storage.db import session_scope
+from storage.runs import finish_run
 
 logger = logging.getLogger(__name__)
 
@@ -40,49 +39,27 @@ def run_status(reason: str, figures: dict[str, object]) -> str:
 
 
 class RunRecorder:
-    """Opens and closes the run records of every source the spider crawls."""
+    """Closes the run records of every source the spider crawls."""
 
-    def __init__(self, crawler: Crawler, database_url: str, trigger: str) -> None:
+    def __init__(self, crawler: Crawler, database_url: str, run_ids: dict[str, int]) -> None:
         self.crawler = crawler
         self.database_url = database_url
-        self.trigger = trigger
-        self.run_ids: dict[str, int] = {}
+        self.run_ids = run_ids
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         url = crawler.settings.get("AGGREGATOR_DATABASE_URL")
         if not url:
             raise NotConfigured("AGGREGATOR_DATABASE_URL is not set")
-        recorder = cls(crawler, url, crawler.settings.get("AGGREGATOR_TRIGGER", "manual"))
-        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        run_ids = planned_ids(crawler.settings, RUN_IDS)
+        if run_ids is None:
+            raise NotConfigured(
+                f"{RUN_IDS} is not set: no run was opened "
+                "(crawl through aggregator.crawl.runner.run_crawl or the news spider)"
+            )
+        recorder = cls(crawler, url, run_ids)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder
-
-    def spider_opened(self, spider: Spider) -> None:
-        ensure_schema(self.database_url)
-        with session_scope(self.database_url) as session:
-            for source in getattr(spider, "sources", []):
-                row = sync_source(
-                    session,
-                    source.name,
-                    label=source.label,
-                    homepage=source.homepage,
-                    languages=source.languages,
-                    timezone=source.timezone,
-                    enabled=source.enabled,
-                    schedule=source.schedule.describe() if source.schedule else None,
-                    config=source.model_dump(mode="json"),
-                )
-                run = start_run(
-                    session,
-                    source_name=source.name,
-                    source_id=row.id,
-                    trigger=self.trigger,
-                    pid=os.getpid(),
-                    host=socket.gethostname(),
-                )
-                self.run_ids[source.name] = run.id
-        spider.run_ids = dict(self.run_ids)  # type: ignore[attr-defined]
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats

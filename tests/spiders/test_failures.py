@@ -10,12 +10,12 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
     IgnoreRequest,
 )
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
-from aggregator.crawl.failures import classify_failure, http_reason, is_challenge, page_problem
+from aggregator.spiders.failures import classify_failure, http_reason
 
 
 def _failure(error: Exception) -> Failure:
@@ -67,49 +67,3 @@ def test_http_reason() -> None:
         "http_5xx",
         "http_302",
     )
-
-
-ARTICLE = (
-    b"<!DOCTYPE html><html><head><title>Budget vote</title></head><body><p>text</p></body></html>"
-)
-
-
-@pytest.mark.parametrize(
-    ("headers", "body", "reason"),
-    [
-        ({"Content-Type": "text/html; charset=utf-8"}, ARTICLE, None),
-        ({}, ARTICLE, None),  # no Content-Type: sniffed
-        ({"Content-Type": "application/pdf"}, b"%PDF-1.4", "not_html"),
-        ({"Content-Type": "image/jpeg"}, b"\xff\xd8", "not_html"),
-        (
-            {"Content-Type": "text/html"},
-            b"<html><head><title>Just a moment...</title></head><body>cf_chl_opt</body></html>",
-            "challenge",
-        ),
-        (
-            {"Content-Type": "text/html"},
-            b"<html><head><title>x</title></head><body><div id='px-captcha'></div></body></html>",
-            "challenge",
-        ),
-    ],
-)
-def test_page_problem(headers: dict[str, str], body: bytes, reason: str | None) -> None:
-    response = Response("http://x.test/a", body=body, headers=headers)
-    problem = page_problem(response.headers, response.body)
-    assert (problem[0] if problem else None) == reason
-
-
-def test_a_comment_captcha_or_cloudflare_script_is_no_wall() -> None:
-    page = (
-        b"<html><head><title>Budget vote</title>"
-        b"<script src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'></script></head>"
-        b"<body><p>text</p><div class='g-recaptcha'></div></body></html>"
-    )
-    assert not is_challenge({}, page)
-
-
-def test_plain_lower_cased_headers_work_too() -> None:
-    # ``sources check`` passes the urllib headers as a lower-cased dict.
-    assert page_problem({"content-type": "application/pdf"}, b"%PDF")[0] == "not_html"  # type: ignore[index]
-    assert page_problem({"content-type": "text/html"}, b"  <head><title>x</title></head>") is None
-    assert is_challenge({"cf-mitigated": "challenge"}, b"")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from aggregator.demo.server import OutletServer
-from aggregator.discovery.http import http_get
 from aggregator.errors import DiscoveryError
+from aggregator.onboarding.http import http_get
 
 UA = "newsroom-aggregator-tests/1.0 (+https://example.org)"
 

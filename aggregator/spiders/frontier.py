@@ -31,7 +31,6 @@ class Frontier:
     def __init__(self, database_url: str | None) -> None:
         self.database_url = database_url
         self.seen: set[str] = set()
-        self._schema_checked = False
 
     def mark(self, url: str) -> None:
         """Remember ``url`` as handled in this run (e.g. a start page)."""
@@ -61,11 +60,8 @@ class Frontier:
         """The URLs already in ``article_urls`` (none when the crawl has no database)."""
         if not urls or not self.database_url:
             return set()
-        from storage.db import ensure_schema, session_scope
-        from storage.feeds import known_urls
+        from storage.articles import known_urls
+        from storage.db import session_scope
 
-        if not self._schema_checked:
-            ensure_schema(self.database_url)
-            self._schema_checked = True
         with session_scope(self.database_url) as session:
             return known_urls(session, urls)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from aggregator.config.sources import load_sources
-from aggregator.discovery.autodiscover import Discovery
-from aggregator.discovery.entry import append_entry, build_entry, same_homepage, suggest_name
 from aggregator.errors import ConfigError
+from aggregator.onboarding.autodiscover import Discovery
+from aggregator.onboarding.entry import append_entry, build_entry, same_homepage, suggest_name
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from aggregator.config.sources import NAME_PATTERN, SourcesFile, parse_sources
-from aggregator.discovery.autodiscover import Discovery
 from aggregator.discovery.links import site_host
 from aggregator.errors import ConfigError
+from aggregator.onboarding.autodiscover import Discovery
 
 NEW_FILE = """\
 # Outlets to watch. One entry per outlet; see docs/sources.md for every field.

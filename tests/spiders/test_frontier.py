@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from aggregator.crawl.frontier import Frontier
 from aggregator.discovery.feeds import Entry
+from aggregator.spiders.frontier import Frontier
 from storage.articles import Article, ArticleUrl
 from storage.db import session_scope
 from storage.sources import SourceRow

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from aggregator.demo.server import OutletServer
-from aggregator.discovery.autodiscover import autodiscover, feed_links, page_language, page_title
-from aggregator.discovery.http import fetcher, http_get
+from aggregator.discovery.homepage import feed_links, page_language, page_title
 from aggregator.errors import DiscoveryError
+from aggregator.onboarding.autodiscover import autodiscover
+from aggregator.onboarding.http import fetcher, http_get
 
 OUTLETS = Path(__file__).parent.parent / "fixtures" / "outlets"
 UA = "newsroom-aggregator-tests/1.0 (+https://example.org)"

@@ -1,15 +1,17 @@
-"""Run records: one row per source, opened and closed as a crawl builds the extension."""
+"""Run records: one row per source, opened by the crawl's preparation, closed by the extension."""
 
 from __future__ import annotations
 
 import pytest
 from scrapy import Spider
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
 from aggregator.config.sources import parse_sources
-from aggregator.crawl.recorder import RunRecorder, run_status
-from aggregator.crawl.report import count, fail
+from aggregator.crawl_plan import prepare_crawl
+from aggregator.extensions.recorder import RunRecorder, run_status
+from aggregator.source_stats import count, fail
 from storage.db import session_scope
 from storage.runs import CrawlRun
 
@@ -36,14 +38,11 @@ def test_run_status(reason: str, figures: dict[str, int], status: str) -> None:
 
 
 def test_rows_opened_then_closed_with_figures(database_url: str) -> None:
-    crawler = get_crawler(
-        Spider, {"AGGREGATOR_DATABASE_URL": database_url, "AGGREGATOR_TRIGGER": "scheduled"}
-    )
+    plan = prepare_crawl(database_url, SOURCES, "scheduled")
+    crawler = get_crawler(Spider, {"AGGREGATOR_DATABASE_URL": database_url, **plan.settings()})
     recorder = RunRecorder.from_crawler(crawler)
     spider = Spider(name="news")
-    spider.sources = SOURCES  # type: ignore[attr-defined]
     crawler.stats.open_spider()
-    recorder.spider_opened(spider)
     with session_scope(database_url) as session:
         runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.source_name)))
         assert [(r.source_name, r.status, r.trigger) for r in runs] == [
@@ -64,3 +63,9 @@ def test_rows_opened_then_closed_with_figures(database_url: str) -> None:
         ]
         assert alpha.finished_at is not None and alpha.finished_at >= alpha.started_at
         assert (beta.status, beta.failed, beta.failure_reasons) == ("failed", 1, {"timeout": 1})
+
+
+def test_an_unprepared_crawl_records_nothing(database_url: str) -> None:
+    crawler = get_crawler(Spider, {"AGGREGATOR_DATABASE_URL": database_url})
+    with pytest.raises(NotConfigured, match="AGGREGATOR_RUN_IDS is not set"):
+        RunRecorder.from_crawler(crawler)

@@ -1,0 +1,1 @@
+"""Scrapy extensions: the run recorder and live progress (listed in ``EXTENSIONS``)."""
