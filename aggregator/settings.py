@@ -65,7 +65,7 @@ AGGREGATOR_PROGRESS = "auto"  # live on a terminal, log lines otherwise; "off" t
 ITEM_PIPELINES = {
     "aggregator.pipelines.extract.ExtractPipeline": 100,
     "aggregator.pipelines.canonicalize.CanonicalizePipeline": 200,
-    "aggregator.pipelines.dedupe.DedupePipeline": 300,
+    "aggregator.pipelines.fingerprint.FingerprintPipeline": 300,
     "aggregator.pipelines.store.StorePipeline": 400,
 }
 

@@ -47,11 +47,11 @@ from databases import (  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from aggregator.dedup.fingerprint import fingerprint  # noqa: E402
+from aggregator.fingerprints.fingerprint import fingerprint  # noqa: E402
+from storage.article_record import ArticleRecord  # noqa: E402
 from storage.articles import Article  # noqa: E402
 from storage.batches import BatchWriter  # noqa: E402
 from storage.db import get_engine, upgrade  # noqa: E402
-from storage.records import ArticleRecord  # noqa: E402
 from storage.search import find_matches, index_article, matching_ids  # noqa: E402
 from storage.sources import SourceRow  # noqa: E402
 
@@ -76,7 +76,7 @@ def insert_rate(
     """Articles per second through BatchWriter.write (batches of 50), wall clock.
 
     ``fingerprinted``: the records carry their fingerprint, computed before the clock starts,
-    as the crawl's dedupe stage hands it to the store stage.
+    as the crawl's fingerprint stage hands it to the store stage.
     """
     rng = random.Random(seed)
     writer = BatchWriter(url)

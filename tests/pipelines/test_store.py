@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from aggregator.crawl.report import source_figures
 from aggregator.items import ArticleItem
 from aggregator.pipelines.canonicalize import CanonicalizePipeline
-from aggregator.pipelines.dedupe import DedupePipeline
+from aggregator.pipelines.fingerprint import FingerprintPipeline
 from aggregator.pipelines.store import StorePipeline
 from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.db import session_scope
@@ -32,14 +32,14 @@ FAST = {"AGGREGATOR_STORE_BACKOFF": 0.05, "AGGREGATOR_STORE_BATCH_DELAY": 0.05}
 def crawl(
     url: str, items: list[ArticleItem], **settings: Any
 ) -> tuple[list[ArticleItem | Exception], StorePipeline]:
-    """Run items through canonicalize → dedupe → store, concurrently, as a crawl would."""
+    """Run items through canonicalize → fingerprint → store, concurrently, as a crawl would."""
     crawler = make_crawler({"AGGREGATOR_DATABASE_URL": url, **FAST, **settings})
     canonicalize = build_from_crawler(CanonicalizePipeline, crawler)
-    dedupe = build_from_crawler(DedupePipeline, crawler)
+    fingerprint = build_from_crawler(FingerprintPipeline, crawler)
     store = build_from_crawler(StorePipeline, crawler)
 
     async def one(item: ArticleItem) -> ArticleItem:
-        return await store.process_item(dedupe.process_item(canonicalize.process_item(item)))
+        return await store.process_item(fingerprint.process_item(canonicalize.process_item(item)))
 
     async def run() -> list[ArticleItem | Exception]:
         await store.open_spider()
