@@ -1,9 +1,9 @@
 """Stage 3: fingerprint each article body for duplicate detection.
 
 Only CPU work on the item (about 1 ms an article): folding, an exact body hash and a MinHash
-signature with its LSH band keys (:mod:`aggregator.fingerprints.fingerprint`). Matching against
-stored articles needs the database and happens in the store stage, inside the transaction
-that stores the article, so two copies arriving together cannot both look new.
+signature with its LSH band keys (:mod:`aggregator.fingerprints.fingerprint`). Matching
+against stored articles needs the database and happens in the store stage, inside the
+transaction that stores the article, so two copies arriving together cannot both look new.
 """
 
 from __future__ import annotations
