@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from aggregator.extraction.article import ExtractedArticle, Hints
+from aggregator.fingerprints.fingerprint import Fingerprint
 
 
 @dataclass
@@ -14,7 +14,7 @@ class ArticleItem:
     """A fetched article page, filled in stage by stage.
 
     The spider sets the fetch fields; ``extract`` sets ``article``; ``canonicalize`` sets
-    ``canonical_url``; ``dedupe`` sets the fingerprints; ``store`` sets ``outcome``.
+    ``canonical_url``; ``fingerprint`` sets ``fingerprint``; ``store`` sets ``outcome``.
     """
 
     source: str
@@ -28,7 +28,6 @@ class ArticleItem:
     article: ExtractedArticle | None = None
     canonical_url: str | None = None
     aliases: list[str] = field(default_factory=list)
-    body_hash: str | None = None
-    minhash: Any = None
+    fingerprint: Fingerprint | None = None
     outcome: str | None = None  # stored | updated | unchanged | duplicate
     article_id: int | None = None

@@ -62,12 +62,12 @@ EXTENSIONS = {
 AGGREGATOR_PROGRESS = "auto"  # live on a terminal, log lines otherwise; "off" to silence
 
 # --- pipelines: the order is declared once, here ---------------------------------------------
-# Order matters: canonical URLs need the page's rel=canonical (extract), and dedupe must see
-# canonical URLs and fingerprints before anything is stored.
+# Order matters: canonical URLs need the page's rel=canonical (extract), and store needs the
+# canonical URL and the fingerprint of every item before anything is stored.
 ITEM_PIPELINES = {
     "aggregator.pipelines.extract.ExtractPipeline": 100,
     "aggregator.pipelines.canonicalize.CanonicalizePipeline": 200,
-    "aggregator.pipelines.dedupe.DedupePipeline": 300,
+    "aggregator.pipelines.fingerprint.FingerprintPipeline": 300,
     "aggregator.pipelines.store.StorePipeline": 400,
 }
 

@@ -38,8 +38,8 @@ from typing import Any
 from corpus import documents
 from sqlalchemy import Connection, text
 
-from aggregator.dedup.fingerprint import BANDS
-from aggregator.dedup.text import fold
+from aggregator.fingerprints.fingerprint import BANDS
+from aggregator.fingerprints.text import fold
 from storage.db import get_engine
 
 STATUSES = ["new"] * 16 + ["approved"] * 2 + ["rejected", "published"]

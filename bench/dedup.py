@@ -3,7 +3,7 @@
 Two measurements, each size in its own process so peak RSS is that size's alone:
 
 full    generate realistic articles (bench/corpus.py, 10% planted near duplicates), then per
-        article: fingerprint (fold, shingle, MinHash, LSH bands: exactly the dedupe stage),
+        article: fingerprint (fold, shingle, MinHash, LSH bands: exactly the fingerprint stage),
         look the bands up in an LSH index of everything seen, verify candidates with the
         storage rule, add the article. Reports articles/s of fingerprint and of index work,
         recall of planted copies and false matches.
@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import documents, machine, write_section  # noqa: E402
 from dedup_pairs import load_pairs, score  # noqa: E402
 
-from aggregator.dedup import fingerprint as fpmod  # noqa: E402
+from aggregator.fingerprints import fingerprint as fpmod  # noqa: E402
 
 
 class BandIndex:
@@ -248,7 +248,7 @@ def render(results: list[dict[str, Any]], quality: dict[str, Any], command: str)
         "to another (random draws from one sentence pool share passages now and then). "
         "Rates are per CPU-second of one core (`time.process_time`), so other programs on "
         "the shared machine do not distort them; the wall-clock time of the run was longer. "
-        "`full` runs the dedupe stage's fingerprinting on generated articles "
+        "`full` runs the fingerprint stage's work on generated articles "
         "(~450 words each) and the LSH lookup; `index` isolates the LSH work on random "
         "signatures so that 1M documents stay within minutes on two shared cores. "
         "Fingerprinting costs the same per article at any corpus size (it never looks at "

@@ -35,8 +35,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from aggregator.dedup.fingerprint import fingerprint, is_near_duplicate, jaccard  # noqa: E402
-from aggregator.dedup.text import words  # noqa: E402
+from aggregator.fingerprints.fingerprint import fingerprint, is_near_duplicate, jaccard  # noqa: E402
+from aggregator.fingerprints.text import words  # noqa: E402
 
 GROUND_TRUTH = (
     Path(__file__).resolve().parents[2] / "shared/data/extraction-dev/body/ground-truth.json"

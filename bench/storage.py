@@ -47,11 +47,11 @@ from databases import (  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from aggregator.dedup.fingerprint import fingerprint  # noqa: E402
+from aggregator.fingerprints.fingerprint import fingerprint  # noqa: E402
+from storage.article_record import ArticleRecord  # noqa: E402
 from storage.articles import Article  # noqa: E402
 from storage.batches import BatchWriter  # noqa: E402
 from storage.db import get_engine, upgrade  # noqa: E402
-from storage.records import ArticleRecord  # noqa: E402
 from storage.search import find_matches, index_article, matching_ids  # noqa: E402
 from storage.sources import SourceRow  # noqa: E402
 
@@ -76,7 +76,7 @@ def insert_rate(
     """Articles per second through BatchWriter.write (batches of 50), wall clock.
 
     ``fingerprinted``: the records carry their fingerprint, computed before the clock starts,
-    as the crawl's dedupe stage hands it to the store stage.
+    as the crawl's fingerprint stage hands it to the store stage.
     """
     rng = random.Random(seed)
     writer = BatchWriter(url)
@@ -293,7 +293,7 @@ def render(results: list[dict[str, Any]], command: str) -> str:
         "",
         "save_article runs the whole store path per article (URL lookup, exact and LSH "
         "near-duplicate lookups, article, URLs, buckets, search entry, and the fingerprint "
-        "except in the 'fingerprint given' row, where the dedupe stage computed it before), "
+        "except in the 'fingerprint given' row, where the fingerprint stage computed it before), "
         f"{results[0]['inserts']:,} full-length generated articles "
         "(~450 words, 10% near-duplicate variants) per measurement, wall clock. Bulk-loaded "
         "rows have short bodies (~150 words) to keep the load within minutes; feed latency does "

@@ -20,9 +20,9 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, Inter
 from sqlalchemy.exc import OperationalError as SAOperationalError
 from sqlalchemy.orm import Session
 
+from storage.article_record import ArticleRecord
 from storage.db import safe_url, session_factory
 from storage.ingest import SaveOutcome, save_article
-from storage.records import ArticleRecord
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

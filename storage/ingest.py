@@ -19,16 +19,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 from sqlalchemy import Table, bindparam, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from aggregator.dedup.fingerprint import NUM_PERM, SHINGLE, Fingerprint, fingerprint
+from aggregator.fingerprints.fingerprint import NUM_PERM, SHINGLE, Fingerprint, fingerprint
+from storage.article_record import COLUMNS, ArticleRecord, clean_record
 from storage.articles import Article, ArticleRevision, ArticleUrl
-from storage.dedup import exact_copy, join_story, near_match, same_text, set_buckets
-from storage.records import ArticleRecord, clean_record
+from storage.near_duplicates import exact_copy, near_match, same_text, set_buckets
 from storage.search import index_article
+from storage.stories import join_story
 
 Outcome = Literal["stored", "near_duplicate", "updated", "unchanged", "duplicate"]
 # Fields compared on re-fetch; a change to title or body makes a revision.
@@ -45,6 +46,12 @@ TRACKED = (
     "language",
 )
 TEXT_FIELDS = ("title", "body")
+# Columns _apply sets by hand: the source and URL once, when the article is first stored (a
+# re-fetch, maybe under an alias, never moves it); the text only when it changed; the others
+# on every fetch, even to an empty value.
+_BY_HAND = ("source_id", "url", *TEXT_FIELDS, "word_count", "paywalled", "fetched_at", "extraction")
+# Every other column of the record: a value the page stopped giving keeps the stored one.
+_KEPT = tuple(name for name in COLUMNS if name not in _BY_HAND)
 # The article stored under a canonical URL (the unique index on articles.url); built once.
 _ARTICLES = cast(Table, Article.__table__)
 _URLS = cast(Table, ArticleUrl.__table__)
@@ -237,30 +244,15 @@ def _changes(article: Article, record: ArticleRecord, fp: Fingerprint) -> list[s
 
 
 def _apply(article: Article, record: ArticleRecord, fp: Fingerprint, *, text: bool = True) -> None:
-    """Copy the record's fields onto the article (text fields only when ``text``)."""
+    """Copy the record's columns onto the article (text fields only when ``text``)."""
     if text:
         article.title = record.title
         article.body = record.body
         article.body_hash = fp.body_hash
         article.minhash = fp.signature_bytes()
         article.word_count = record.word_count or fp.words
-    values: dict[str, Any] = {
-        "description": record.description,
-        "authors": record.authors,
-        "language": record.language,
-        "language_declared": record.language_declared,
-        "published_at": record.published_at,
-        "published_offset": record.published_offset,
-        "published_source": record.published_source,
-        "published_precision": record.published_precision,
-        "modified_at": record.modified_at,
-        "modified_source": record.modified_source,
-        "top_image": record.top_image,
-        "site_name": record.site_name,
-        "section": record.section,
-        "tags": record.tags,
-    }
-    for name, value in values.items():
+    for name in _KEPT:
+        value = getattr(record, name)
         if value or getattr(article, name, None) is None:
             setattr(article, name, value)
     article.paywalled = record.paywalled

@@ -4,11 +4,12 @@ from storage.articles import STATUSES, Article, ArticleRevision, ArticleUrl
 from storage.base import Base, utcnow
 from storage.editorial import EditorialAction
 from storage.listing_states import ListingState
+from storage.near_duplicates import LshBucket
 from storage.runs import RUN_STATUSES, CrawlRun
 from storage.scheduler_lock import SchedulerLock
 from storage.secrets import AppSecret
 from storage.sources import SourceRow
-from storage.stories import LshBucket, Story
+from storage.stories import Story
 from storage.users import User
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Full-text search over article titles and bodies, on SQLite (FTS5) and PostgreSQL (tsvector).
 
-Both databases index *folded* text (:func:`aggregator.dedup.text.fold`: case, accents, Arabic
+Both databases index *folded* text (:func:`aggregator.fingerprints.text.fold`: case, accents, Arabic
 tashkeel, tatweel and alef/hamza/yeh/teh-marbuta variants), and queries are folded the same
 way, so "الإمارات" finds "الامارات" and "enquete" finds "enquête" on either database. Neither
 database stems: one outlet writes Arabic, the next French, and a wrong stemmer hides more
@@ -37,7 +37,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.types import NullType
 
-from aggregator.dedup.text import fold, words
+from aggregator.fingerprints.text import fold, words
 from storage.articles import Article
 
 # A tsvector holds at most 1 MiB; no article needs more than this much text to be found.

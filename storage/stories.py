@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Text
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from storage.articles import Article
 from storage.base import Base, utcnow
 
 
@@ -25,19 +26,41 @@ class Story(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class LshBucket(Base):
-    """One band of an article's MinHash signature: the database-backed LSH index.
+def join_story(session: Session, article: Article, match: Article) -> Story:
+    """Put ``article`` in ``match``'s story (created when ``match`` had none).
 
-    Living in the database (not in a crawler's memory) lets several crawler machines share
-    one near-duplicate index.
+    The origin is the earliest copy by publication time (first-seen time when a copy has no
+    date), so a wire story crawled after its syndicated copies still becomes the origin.
     """
+    now = utcnow()
+    story = session.get(Story, match.story_id) if match.story_id else None
+    if story is None:
+        origin = earliest(match, article)
+        story = Story(
+            origin_article_id=origin.id,
+            title=origin.title,
+            article_count=1,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(story)
+        session.flush()
+        match.story_id = story.id
+    article.story_id = story.id
+    story.article_count = (story.article_count or 1) + 1
+    story.updated_at = now
+    origin_row = session.get(Article, story.origin_article_id) if story.origin_article_id else None
+    if origin_row is None or earliest(origin_row, article) is article:
+        story.origin_article_id = article.id
+        story.title = article.title
+    return story
 
-    __tablename__ = "lsh_buckets"
 
-    band: Mapped[int] = mapped_column(Integer, primary_key=True)
-    bucket: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
-    )
+def earliest(a: Article, b: Article) -> Article:
+    """The copy that came first: by publication time, else first-seen time, else id."""
+    return min((a, b), key=_appearance)
 
-    __table_args__ = (Index("ix_lsh_buckets_article", "article_id"),)
+
+def _appearance(article: Article) -> tuple[datetime, int]:
+    when = article.published_at or article.first_seen_at or utcnow()
+    return when, article.id or 0

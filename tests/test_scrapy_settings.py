@@ -35,7 +35,7 @@ def test_pipelines_run_in_the_declared_order() -> None:
     assert [name.rsplit(".", 1)[1] for name, _ in order] == [
         "ExtractPipeline",
         "CanonicalizePipeline",
-        "DedupePipeline",
+        "FingerprintPipeline",
         "StorePipeline",
     ]
 

@@ -1,7 +1,7 @@
 """Stage 2: give each article its canonical URL and the other URLs that lead to it.
 
-Order matters: the page's ``rel=canonical`` comes from extraction (stage 1), and dedupe and
-store (stages 3-4) key articles by the canonical URL chosen here.
+Order matters: the page's ``rel=canonical`` comes from extraction (stage 1), and fingerprint
+and store (stages 3-4) key articles by the canonical URL chosen here.
 """
 
 from __future__ import annotations

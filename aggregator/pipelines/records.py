@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC
 from typing import Any
 
-from aggregator.dedup.fingerprint import Fingerprint
+from aggregator.extraction.article import ExtractedArticle
 from aggregator.items import ArticleItem
 from aggregator.urls import canonicalize_url
-from storage.records import ArticleRecord
+from storage.article_record import ArticleRecord
+
+# ExtractedArticle fields that are ArticleRecord fields of the same name and meaning (``url``
+# is not: the record's is the canonical URL).
+_SAME_NAME = tuple(
+    name
+    for name in (f.name for f in fields(ExtractedArticle))
+    if name in {f.name for f in fields(ArticleRecord)} and name != "url"
+)
 
 
 def record_from_item(item: ArticleItem, source_id: int) -> ArticleRecord:
-    """The ArticleRecord of an extracted, canonicalized, fingerprinted item."""
+    """The ArticleRecord of an extracted, canonicalized, fingerprinted item.
+
+    The article's fields that are record fields of the same name are copied by name; the
+    dates are split from their DateValue, and the URL is the item's canonical one.
+    """
     article = item.article
     if article is None:
         raise ValueError(f"item {item.response_url} reached storage without an article")
@@ -26,28 +39,17 @@ def record_from_item(item: ArticleItem, source_id: int) -> ArticleRecord:
         "response_url": item.response_url,
     }
     return ArticleRecord(
+        **{name: getattr(article, name) for name in _SAME_NAME},
         source_id=source_id,
         url=item.canonical_url or canonicalize_url(item.response_url or item.url),
         fetched_at=fetched,
-        body=article.body,
-        title=article.title,
         aliases=tuple(item.aliases),
-        description=article.description,
-        authors=list(article.authors),
-        language=article.language,
-        language_declared=article.language_declared,
         published_at=published.value if published else None,
         published_offset=published.offset if published else None,
         published_source=published.origin if published else None,
         published_precision=published.precision if published else None,
         modified_at=modified.value if modified else None,
         modified_source=modified.origin if modified else None,
-        top_image=article.top_image,
-        site_name=article.site_name,
-        section=article.section,
-        tags=list(article.tags),
-        word_count=article.word_count,
-        paywalled=article.paywalled,
         extraction=extraction,
-        fingerprint=item.minhash if isinstance(item.minhash, Fingerprint) else None,
+        fingerprint=item.fingerprint,
     )

@@ -17,7 +17,7 @@ from aggregator.crawl_plan import CrawlPlan, prepare_crawl
 from aggregator.errors import CrawlError
 from aggregator.items import ArticleItem
 from aggregator.pipelines.canonicalize import CanonicalizePipeline
-from aggregator.pipelines.dedupe import DedupePipeline
+from aggregator.pipelines.fingerprint import FingerprintPipeline
 from aggregator.pipelines.store import StorePipeline
 from aggregator.source_stats import source_figures
 from storage.articles import Article, ArticleRevision, ArticleUrl
@@ -34,15 +34,15 @@ FAST = {"AGGREGATOR_STORE_BACKOFF": 0.05, "AGGREGATOR_STORE_BATCH_DELAY": 0.05}
 def crawl(
     url: str, items: list[ArticleItem], plan: CrawlPlan | None = None, **settings: Any
 ) -> tuple[list[ArticleItem | Exception], StorePipeline]:
-    """Run items through canonicalize → dedupe → store, concurrently, as a crawl would."""
+    """Run items through canonicalize → fingerprint → store, concurrently, as a crawl would."""
     plan = plan or prepare_crawl(url, SOURCES, "manual")  # as the runner does before Scrapy
     crawler = make_crawler({"AGGREGATOR_DATABASE_URL": url, **plan.settings(), **FAST, **settings})
     canonicalize = build_from_crawler(CanonicalizePipeline, crawler)
-    dedupe = build_from_crawler(DedupePipeline, crawler)
+    fingerprint = build_from_crawler(FingerprintPipeline, crawler)
     store = build_from_crawler(StorePipeline, crawler)
 
     async def one(item: ArticleItem) -> ArticleItem:
-        return await store.process_item(dedupe.process_item(canonicalize.process_item(item)))
+        return await store.process_item(fingerprint.process_item(canonicalize.process_item(item)))
 
     async def run() -> list[ArticleItem | Exception]:
         results = await asyncio.gather(*(one(i) for i in items), return_exceptions=True)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from storage.article_record import ArticleRecord
 from storage.db import session_scope
-from storage.records import ArticleRecord
 from storage.sources import sync_source
 
 DEDUP = Path(__file__).parents[1] / "fixtures" / "dedup"

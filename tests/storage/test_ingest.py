@@ -13,8 +13,9 @@ from storage import ingest
 from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.db import session_scope
 from storage.ingest import save_article
+from storage.near_duplicates import LshBucket
 from storage.search import matching_ids
-from storage.stories import LshBucket, Story
+from storage.stories import Story
 from tests.storage.conftest import FETCHED, SEEDS, pair, record
 
 BODY = SEEDS["fr-enquete-hopital"]["body"]

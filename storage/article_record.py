@@ -1,9 +1,12 @@
 """The article record that storage accepts, and its sanitation.
 
 Storage takes plain fields, not the extraction result: the store pipeline, an import command
-or a benchmark all build an :class:`ArticleRecord`. Everything in it came from a hostile page,
-so :func:`clean_record` bounds sizes to the columns and removes NUL characters (PostgreSQL
-refuses them in text) before anything is written.
+or a benchmark all build an :class:`ArticleRecord`. Its fields are the ``articles`` columns of
+the same name (:data:`COLUMNS`) plus the article's other URLs and its fingerprint, so a new
+stored field is declared here and on :class:`~storage.articles.Article`, and ``save_article``
+copies it. Everything in it came from a hostile page, so :func:`clean_record` bounds sizes to
+the columns (widths read from the table) and removes NUL characters (PostgreSQL refuses them
+in text) before anything is written.
 """
 
 from __future__ import annotations
@@ -11,24 +14,18 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from aggregator.dedup.fingerprint import Fingerprint
+from sqlalchemy import String, Table
+
 from aggregator.errors import StorageError
+from aggregator.fingerprints.fingerprint import Fingerprint
+from storage.articles import Article
 
-MAX_URL = 2048
 MAX_BODY = 1_000_000
-MAX_TEXT = 20_000  # title, description, image URL, section...
+MAX_TEXT = 20_000  # text columns without a width: title, description, image URL, section...
 MAX_LIST = 50  # authors, tags
-# Column widths of storage/articles.py.
-WIDTHS = {
-    "language": 8,
-    "language_declared": 16,
-    "published_offset": 6,
-    "published_source": 16,
-    "published_precision": 8,
-    "modified_source": 16,
-}
+MAX_ITEM = 200  # one author or tag
 
 
 @dataclass(frozen=True)
@@ -61,6 +58,27 @@ class ArticleRecord:
     fingerprint: Fingerprint | None = None  # computed from the body when absent
 
 
+# The fields that are not ``articles`` columns; every other field is the column of its name.
+NOT_COLUMNS = ("aliases", "fingerprint")
+COLUMNS = tuple(f.name for f in dataclasses.fields(ArticleRecord) if f.name not in NOT_COLUMNS)
+_ARTICLES = cast(Table, Article.__table__)
+
+
+def _width(name: str) -> int:
+    """The width of a string column of ``articles``; MAX_TEXT for a text column."""
+    return cast(String, _ARTICLES.c[name].type).length or MAX_TEXT
+
+
+# ``url`` is refused when too long (``article_urls.url`` is as wide) and ``body`` truncated
+# with a warning; every other string column is cut to its width.
+MAX_URL = _width("url")
+_BOUNDS = {
+    name: _width(name)
+    for name in COLUMNS
+    if isinstance(_ARTICLES.c[name].type, String) and name not in ("url", "body")
+}
+
+
 def clean_record(record: ArticleRecord) -> ArticleRecord:
     """The record with bounded, NUL-free fields; raises StorageError for an unusable URL."""
     if not record.url.startswith(("http://", "https://")) or len(record.url) > MAX_URL:
@@ -77,16 +95,14 @@ def clean_record(record: ArticleRecord) -> ArticleRecord:
             if a and a.startswith(("http://", "https://")) and len(a) <= MAX_URL
         ),
         "body": _text(record.body, MAX_BODY) or "",
-        "authors": [_text(a, 200) for a in record.authors[:MAX_LIST] if a],
-        "tags": [_text(t, 200) for t in record.tags[:MAX_LIST] if t],
+        "authors": [_text(a, MAX_ITEM) for a in record.authors[:MAX_LIST] if a],
+        "tags": [_text(t, MAX_ITEM) for t in record.tags[:MAX_LIST] if t],
     }
     if len(record.body) > MAX_BODY:
         warnings = [*record.extraction.get("warnings", []), "body truncated for storage"]
         changes["extraction"] = {**record.extraction, "warnings": warnings}
-    for name in ("title", "description", "top_image", "site_name", "section"):
-        changes[name] = _text(getattr(record, name), MAX_TEXT)
-    for name, width in WIDTHS.items():
-        changes[name] = _text(getattr(record, name), width)
+    for name, limit in _BOUNDS.items():
+        changes[name] = _text(getattr(record, name), limit)
     return dataclasses.replace(record, **changes)
 
 

@@ -1,23 +1,35 @@
-"""Duplicate lookups in the database: exact copies, LSH near-duplicate candidates, stories.
+"""Copies of a stored article: exact copies, and near duplicates through the LSH index.
 
-The LSH index is the ``lsh_buckets`` table (one row per band of each article's signature), so
-several crawler processes or machines share one index. Candidates are verified with the
-estimated Jaccard similarity and containment of their stored signatures
-(:func:`aggregator.dedup.fingerprint.is_near_duplicate`); the earliest copy of a story is its
-origin.
+The LSH index is the ``lsh_buckets`` table (:class:`LshBucket`, one row per band of each
+article's signature), so several crawler processes or machines share one index. Candidates are
+verified with the estimated Jaccard similarity and containment of their stored signatures
+(:func:`aggregator.fingerprints.fingerprint.is_near_duplicate`). A near duplicate joins the
+other copy's story (:func:`storage.stories.join_story`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from aggregator.dedup.fingerprint import (
+from aggregator.fingerprints.fingerprint import (
     BANDS,
     MIN_EXACT_WORDS,
     Fingerprint,
@@ -26,8 +38,26 @@ from aggregator.dedup.fingerprint import (
     signature_from_bytes,
 )
 from storage.articles import Article
-from storage.base import utcnow
-from storage.stories import LshBucket, Story
+from storage.base import Base
+
+
+class LshBucket(Base):
+    """One band of an article's MinHash signature: the database-backed LSH index.
+
+    Living in the database (not in a crawler's memory) lets several crawler machines share
+    one near-duplicate index.
+    """
+
+    __tablename__ = "lsh_buckets"
+
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (Index("ix_lsh_buckets_article", "article_id"),)
+
 
 articles = cast(Table, Article.__table__)
 buckets_table = cast(Table, LshBucket.__table__)
@@ -155,43 +185,3 @@ def set_buckets(
         connection.exec_driver_sql(
             statement, [(band, key, article_id) for band, key in enumerate(fp.bands)]
         )
-
-
-def join_story(session: Session, article: Article, match: Article) -> Story:
-    """Put ``article`` in ``match``'s story (created when ``match`` had none).
-
-    The origin is the earliest copy by publication time (first-seen time when a copy has no
-    date), so a wire story crawled after its syndicated copies still becomes the origin.
-    """
-    now = utcnow()
-    story = session.get(Story, match.story_id) if match.story_id else None
-    if story is None:
-        origin = earliest(match, article)
-        story = Story(
-            origin_article_id=origin.id,
-            title=origin.title,
-            article_count=1,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(story)
-        session.flush()
-        match.story_id = story.id
-    article.story_id = story.id
-    story.article_count = (story.article_count or 1) + 1
-    story.updated_at = now
-    origin_row = session.get(Article, story.origin_article_id) if story.origin_article_id else None
-    if origin_row is None or earliest(origin_row, article) is article:
-        story.origin_article_id = article.id
-        story.title = article.title
-    return story
-
-
-def earliest(a: Article, b: Article) -> Article:
-    """The copy that came first: by publication time, else first-seen time, else id."""
-    return min((a, b), key=_appearance)
-
-
-def _appearance(article: Article) -> tuple[datetime, int]:
-    when = article.published_at or article.first_seen_at or utcnow()
-    return when, article.id or 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.dedup.text import fold, words
+from aggregator.fingerprints.text import fold, words
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
 """Fingerprints of an article body: an exact hash and a MinHash signature with LSH bands.
 
-Pure functions, no database: the dedupe pipeline computes a :class:`Fingerprint` per item and
+Pure functions, no database: the fingerprint pipeline computes a :class:`Fingerprint` per item and
 storage compares it with stored ones. Parameters, chosen on the labelled pairs in
 ``tests/fixtures/dedup`` (figures in docs/benchmarks.md, reasoning in docs/dedup.md):
 
-- words are folded (:func:`aggregator.dedup.text.words`), shingles are runs of
+- words are folded (:func:`aggregator.fingerprints.text.words`), shingles are runs of
   :data:`SHINGLE` words, hashed to 32 bits;
 - the signature has :data:`NUM_PERM` values (datasketch ``MinHash``, affine32 scheme, so each
   value is a uint32 and a stored signature is 512 bytes);
@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
-from aggregator.dedup.text import words
+from aggregator.fingerprints.text import words
 
 SHINGLE = 3
 NUM_PERM = 128
@@ -112,6 +111,8 @@ def shingle_hashes(tokens: list[str]) -> np.ndarray:
 
 def minhash(grams: np.ndarray) -> np.ndarray:
     """The MinHash signature (uint32[NUM_PERM]) of a set of shingle hashes."""
+    from datasketch import MinHash  # imported on first use: see _permutations
+
     sketch = MinHash(
         num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_permutations(), scheme=SCHEME
     )
@@ -163,7 +164,14 @@ def is_near_duplicate(j: float, size_a: int, size_b: int) -> bool:
 
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The permutation parameters, generated once (datasketch draws them from SEED)."""
+    """The permutation parameters, generated once (datasketch draws them from SEED).
+
+    datasketch is imported here, not at the top: it loads scipy (about 0.8 s), and every
+    storage import reads this module's constants (``LshBucket`` lives in
+    ``storage/near_duplicates.py``).
+    """
+    from datasketch import MinHash
+
     permutations: tuple[np.ndarray, np.ndarray] = MinHash(
         num_perm=NUM_PERM, seed=SEED, scheme=SCHEME
     ).permutations

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aggregator.dedup.fingerprint import (
+from aggregator.fingerprints.fingerprint import (
     BANDS,
     MIN_SHINGLES,
     NUM_PERM,
@@ -44,7 +44,7 @@ def test_signature_is_stable_across_processes() -> None:
     body = SEEDS["ar-weather"]["body"]
     here = fingerprint(body).signature_bytes()
     code = (
-        "import sys, json; from aggregator.dedup.fingerprint import fingerprint;"
+        "import sys, json; from aggregator.fingerprints.fingerprint import fingerprint;"
         "sys.stdout.write(fingerprint(json.load(sys.stdin)).signature_bytes().hex())"
     )
     import subprocess
