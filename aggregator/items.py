@@ -1,12 +1,16 @@
-"""Typed items that travel from the spider through the pipelines."""
+"""Typed items that travel from the spider through the pipelines, and the one mapping from an
+extracted item to what storage stores (:func:`record_from_item`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
 
 from aggregator.extraction.article import ExtractedArticle, Hints
 from aggregator.fingerprints.fingerprint import Fingerprint
+from aggregator.urls import canonicalize_url
+from storage.article_record import ArticleRecord
 
 
 @dataclass
@@ -31,3 +35,47 @@ class ArticleItem:
     fingerprint: Fingerprint | None = None
     outcome: str | None = None  # stored | updated | unchanged | duplicate
     article_id: int | None = None
+
+
+# ExtractedArticle fields that are ArticleRecord fields of the same name and meaning (``url``
+# is not: the record's is the canonical URL).
+_SAME_NAME = tuple(
+    name
+    for name in (f.name for f in fields(ExtractedArticle))
+    if name in {f.name for f in fields(ArticleRecord)} and name != "url"
+)
+
+
+def record_from_item(item: ArticleItem, source_id: int) -> ArticleRecord:
+    """The ArticleRecord of an extracted, canonicalized, fingerprinted item.
+
+    The article's fields that are record fields of the same name are copied by name; the
+    dates are split from their DateValue, and the URL is the item's canonical one.
+    """
+    article = item.article
+    if article is None:
+        raise ValueError(f"item {item.response_url} reached storage without an article")
+    fetched = item.fetched_at if item.fetched_at.tzinfo else item.fetched_at.replace(tzinfo=UTC)
+    published, modified = article.published, article.modified
+    extraction: dict[str, Any] = {
+        "method": article.method,
+        "warnings": list(article.warnings),
+        "language_detected": article.language_detected,
+        "discovered_via": item.discovered_via,
+        "response_url": item.response_url,
+    }
+    return ArticleRecord(
+        **{name: getattr(article, name) for name in _SAME_NAME},
+        source_id=source_id,
+        url=item.canonical_url or canonicalize_url(item.response_url or item.url),
+        fetched_at=fetched,
+        aliases=tuple(item.aliases),
+        published_at=published.value if published else None,
+        published_offset=published.offset if published else None,
+        published_source=published.origin if published else None,
+        published_precision=published.precision if published else None,
+        modified_at=modified.value if modified else None,
+        modified_source=modified.origin if modified else None,
+        extraction=extraction,
+        fingerprint=item.fingerprint,
+    )

@@ -4,7 +4,7 @@ A fresh database is bulk-loaded with --rows generated articles (bench/bulk.py), 
 ten of them grouped into stories of three, 500 approved through editorial actions; then
 p50/p95 latency in milliseconds of
 
-feed     storage.article_query.feed_page: newest 50 story rows, "also in" folded (no filter;
+feed     storage.article_query.article_page: newest 50 story rows, "also in" folded (no filter;
          status=new; language=ar; one source; a frequent, a rare and an absent word)
 deep     the 20th page of the unfiltered feed, opened with its keyset cursor
 counts   storage.article_query.facet_counts (per status, source, language) under language=ar, and
@@ -36,8 +36,8 @@ from bulk import load  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from storage.article_filter import Cursor, FeedFilter  # noqa: E402
-from storage.article_query import facet_counts, feed_page  # noqa: E402
+from storage.article_filter import ArticleFilter, Cursor  # noqa: E402
+from storage.article_query import article_page, facet_counts  # noqa: E402
 from storage.db import get_engine, session_scope, upgrade  # noqa: E402
 from storage.editorial import (  # noqa: E402
     Editor,
@@ -107,7 +107,7 @@ def cursor_at(session: Session, pages: int) -> Cursor | None:
     """The cursor that opens page ``pages + 1`` of the unfiltered feed."""
     cursor = None
     for _ in range(pages):
-        cursor = feed_page(session, FeedFilter(), before=cursor, limit=50).next_cursor
+        cursor = article_page(session, ArticleFilter(), before=cursor, limit=50).next_cursor
     return cursor
 
 
@@ -116,17 +116,17 @@ def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
     with session_scope(url) as session:
         deep = cursor_at(session, 19)
         cases: dict[str, Callable[[], Any]] = {
-            "feed": lambda: feed_page(session, FeedFilter()),
-            "feed status=new": lambda: feed_page(session, FeedFilter(status="new")),
-            "feed language=ar": lambda: feed_page(session, FeedFilter(language="ar")),
-            "feed source": lambda: feed_page(session, FeedFilter(source="outlet7")),
-            "feed q=minister": lambda: feed_page(session, FeedFilter(query="minister")),
-            "feed q=cabinet": lambda: feed_page(session, FeedFilter(query="cabinet")),
-            "feed q=earthquake": lambda: feed_page(session, FeedFilter(query="earthquake")),
-            "deep (page 20)": lambda: feed_page(session, FeedFilter(), before=deep),
-            "counts language=ar": lambda: facet_counts(session, FeedFilter(language="ar")),
-            "counts q=minister": lambda: facet_counts(session, FeedFilter(query="minister")),
-            "exports": lambda: approved_articles(session, FeedFilter()),
+            "feed": lambda: article_page(session, ArticleFilter()),
+            "feed status=new": lambda: article_page(session, ArticleFilter(status="new")),
+            "feed language=ar": lambda: article_page(session, ArticleFilter(language="ar")),
+            "feed source": lambda: article_page(session, ArticleFilter(source="outlet7")),
+            "feed q=minister": lambda: article_page(session, ArticleFilter(query="minister")),
+            "feed q=cabinet": lambda: article_page(session, ArticleFilter(query="cabinet")),
+            "feed q=earthquake": lambda: article_page(session, ArticleFilter(query="earthquake")),
+            "deep (page 20)": lambda: article_page(session, ArticleFilter(), before=deep),
+            "counts language=ar": lambda: facet_counts(session, ArticleFilter(language="ar")),
+            "counts q=minister": lambda: facet_counts(session, ArticleFilter(query="minister")),
+            "exports": lambda: approved_articles(session, ArticleFilter()),
         }
         for name, work in cases.items():
             results[name] = timed(session, runs, work)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aggregator.errors import SchedulerError
-from scheduler.records import pid_alive
+from scheduler.orphan_runs import pid_alive
 from storage.base import utcnow
 from storage.db import safe_url, session_scope
 from storage.scheduler_lock import (

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from scheduler import records
+from scheduler import orphan_runs
 from storage.base import utcnow
 
 log = logging.getLogger("aggregator.scheduler")
@@ -87,7 +87,7 @@ class CrawlRunner:
         if self._stopping.is_set():
             log.info("%s: not started, the scheduler is stopping", source)
             return None
-        other = records.running_elsewhere(self.database_url, source, utcnow() - self.time_limit)
+        other = orphan_runs.running_elsewhere(self.database_url, source, utcnow() - self.time_limit)
         if other is not None:
             log.warning(
                 "%s: skipped, a crawl started at %s (pid %s on %s) is still running",
@@ -172,7 +172,7 @@ class CrawlRunner:
         # A row the child left running was cut short by a kill or a crash. Only a shutdown
         # is not the source's fault; a crawl that outlives the time limit is a failure.
         status = "interrupted" if child.ended_by == "shutdown" else "failed"
-        written = records.close_child_runs(
+        written = orphan_runs.close_child_runs(
             self.database_url,
             child.source,
             child.process.pid,
@@ -185,7 +185,7 @@ class CrawlRunner:
             if code == 0:
                 reason = "the crawl process exited without recording a run"
             message = reason + (f"; output: {tail}" if tail else "")
-            records.record_unrecorded_run(
+            orphan_runs.record_unrecorded_run(
                 self.database_url,
                 child.source,
                 child.process.pid,

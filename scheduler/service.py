@@ -26,7 +26,7 @@ from apscheduler.schedulers.base import STATE_STOPPED
 
 from aggregator.config.sources import Schedule, SourcesFile
 from aggregator.errors import SchedulerError
-from scheduler import jobs, records
+from scheduler import jobs, orphan_runs
 from scheduler.lock import SchedulerLease
 from scheduler.reload import ConfigWatcher, sync_jobs
 from scheduler.runner import CommandFactory, CrawlRunner
@@ -174,7 +174,7 @@ class SchedulerService:
 
     def _serve(self) -> None:
         url = self.options.database_url
-        closed = records.close_orphans(url)
+        closed = orphan_runs.close_orphans(url)
         if closed:
             log.warning(
                 "marked interrupted: crawls left running by a dead process (%s)", ", ".join(closed)

@@ -1,7 +1,7 @@
 """What editors and export readers narrow articles to: the filter as SQL, and the cursor.
 
 The editors' feed (:mod:`storage.article_query`) and the exports' query
-(:func:`storage.editorial.approved_articles`) take the same :class:`FeedFilter` and page
+(:func:`storage.editorial.approved_articles`) take the same :class:`ArticleFilter` and page
 with the same keyset :class:`Cursor`.
 """
 
@@ -25,7 +25,7 @@ DEFAULT_PAGE = 50
 
 
 @dataclass(frozen=True)
-class FeedFilter:
+class ArticleFilter:
     """What an editor (or an export reader) narrows the feed to; None means any."""
 
     source: str | None = None
@@ -70,7 +70,7 @@ def bound_limit(limit: int | None, default: int = DEFAULT_PAGE) -> int:
 
 
 def filter_conditions(
-    a: Any, f: FeedFilter, search: Callable[[Any], ColumnElement[bool]] | None = None
+    a: Any, f: ArticleFilter, search: Callable[[Any], ColumnElement[bool]] | None = None
 ) -> list[ColumnElement[bool]]:
     """The filter as SQL conditions on ``a`` (Article or an alias of it).
 
@@ -97,7 +97,7 @@ def filter_conditions(
     return conds
 
 
-def query_matches(session: Session, f: FeedFilter) -> Matches | None:
+def query_matches(session: Session, f: ArticleFilter) -> Matches | None:
     """The articles matching the filter's query; None when it has none.
 
     A page and its counts may share it (``found=``): the matches are then counted once.

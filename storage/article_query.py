@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.article_filter import (
     MAX_PAGE,
+    ArticleFilter,
     Cursor,
-    FeedFilter,
     bound_limit,
     filter_conditions,
     query_matches,
@@ -46,7 +46,7 @@ class Sibling:
 
 
 @dataclass
-class FeedRow:
+class ArticleRow:
     """One story in the feed: its representative article and where else it appeared."""
 
     article: Article
@@ -55,8 +55,8 @@ class FeedRow:
 
 
 @dataclass
-class FeedPage:
-    rows: list[FeedRow]
+class ArticlePage:
+    rows: list[ArticleRow]
     next_cursor: Cursor | None
 
 
@@ -86,14 +86,14 @@ def _before(a: Any, at: Any, ident: Any) -> ColumnElement[bool]:
     return or_(at < a.sort_at, and_(at == a.sort_at, ident < a.id))
 
 
-def feed_page(
+def article_page(
     session: Session,
-    f: FeedFilter,
+    f: ArticleFilter,
     *,
     before: Cursor | None = None,
     limit: int | None = None,
     found: Matches | None = None,
-) -> FeedPage:
+) -> ArticlePage:
     """One page of the folded feed, newest first, starting after ``before``.
 
     ``found``: the filter's :func:`query_matches`, when the caller has it already.
@@ -120,13 +120,13 @@ def feed_page(
     )
     more = len(articles) > size
     articles = articles[:size]
-    rows = [FeedRow(article) for article in articles]
+    rows = [ArticleRow(article) for article in articles]
     _fold(session, rows)
     last = articles[-1] if more else None
-    return FeedPage(rows, Cursor(last.sort_at, last.id) if last else None)
+    return ArticlePage(rows, Cursor(last.sort_at, last.id) if last else None)
 
 
-def _fold(session: Session, rows: list[FeedRow]) -> None:
+def _fold(session: Session, rows: list[ArticleRow]) -> None:
     """Fill each row's "also in": the newest few other articles of its story, and a count."""
     by_story = {r.article.story_id: r for r in rows if r.article.story_id is not None}
     if not by_story:
@@ -176,9 +176,9 @@ def sibling_row(row: Any) -> Sibling:
     )
 
 
-def facet_counts(session: Session, f: FeedFilter, *, found: Matches | None = None) -> Counts:
+def facet_counts(session: Session, f: ArticleFilter, *, found: Matches | None = None) -> Counts:
     """Article counts per status, source and language, each under the other filters
-    (``found`` as for :func:`feed_page`)."""
+    (``found`` as for :func:`article_page`)."""
     found = found or query_matches(session, f)
     search = found.for_count if found else None
 

@@ -15,7 +15,13 @@ from sqlalchemy import ForeignKey, Index, String, and_, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from aggregator.errors import StorageError
-from storage.article_filter import Cursor, FeedFilter, bound_limit, filter_conditions, query_matches
+from storage.article_filter import (
+    ArticleFilter,
+    Cursor,
+    bound_limit,
+    filter_conditions,
+    query_matches,
+)
 from storage.articles import Article
 from storage.base import Base, utcnow
 
@@ -137,7 +143,7 @@ def _approval_times() -> Any:
 
 
 def approved_articles(
-    session: Session, f: FeedFilter, *, before: Cursor | None = None, limit: int | None = None
+    session: Session, f: ArticleFilter, *, before: Cursor | None = None, limit: int | None = None
 ) -> tuple[list[tuple[Article, datetime]], Cursor | None]:
     """Approved (and published) articles, most recently approved first, for the exports.
 

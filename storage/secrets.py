@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from aggregator.errors import StorageError
 from storage.base import Base, utcnow
 
-EXPORT_FEEDS = ("rss", "atom", "json", "api")
+EXPORT_FORMATS = ("rss", "atom", "json", "api")
 SESSION_KEY = "session_key"
 
 
@@ -54,14 +54,14 @@ def session_key(session: Session) -> str:
     return app_secret(session, SESSION_KEY)
 
 
-def export_token(session: Session, feed: str) -> str:
-    """The token that lets a reader fetch one export feed (rss, atom, json or api)."""
-    return app_secret(session, _token_name(feed))
+def export_token(session: Session, export: str) -> str:
+    """The token that lets a reader fetch one export (rss, atom, json or api)."""
+    return app_secret(session, _token_name(export))
 
 
-def rotate_export_token(session: Session, feed: str) -> str:
-    """Replace a feed's token, cutting off every reader that holds the old one."""
-    name = _token_name(feed)
+def rotate_export_token(session: Session, export: str) -> str:
+    """Replace an export's token, cutting off every reader that holds the old one."""
+    name = _token_name(export)
     row = session.get(AppSecret, name)
     value = secrets.token_urlsafe(32)
     if row is None:
@@ -73,14 +73,14 @@ def rotate_export_token(session: Session, feed: str) -> str:
     return value
 
 
-def check_export_token(session: Session, feed: str, token: str | None) -> bool:
-    """Whether ``token`` opens ``feed`` (compared in constant time)."""
+def check_export_token(session: Session, export: str, token: str | None) -> bool:
+    """Whether ``token`` opens ``export`` (compared in constant time)."""
     if not token:
         return False
-    return hmac.compare_digest(export_token(session, feed).encode(), token.encode())
+    return hmac.compare_digest(export_token(session, export).encode(), token.encode())
 
 
-def _token_name(feed: str) -> str:
-    if feed not in EXPORT_FEEDS:
-        raise StorageError(f"unknown export feed {feed!r} (expected one of {EXPORT_FEEDS})")
-    return f"export_token:{feed}"
+def _token_name(export: str) -> str:
+    if export not in EXPORT_FORMATS:
+        raise StorageError(f"unknown export {export!r} (expected one of {EXPORT_FORMATS})")
+    return f"export_token:{export}"

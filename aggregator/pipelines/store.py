@@ -27,8 +27,7 @@ from scrapy.statscollectors import StatsCollector
 
 from aggregator.crawl_plan import SOURCE_IDS, planned_ids
 from aggregator.errors import CrawlError
-from aggregator.items import ArticleItem
-from aggregator.pipelines.records import record_from_item
+from aggregator.items import ArticleItem, record_from_item
 from aggregator.source_stats import count, fail
 from storage.batches import BatchWriter, WriteResult
 from storage.sources import source_id_or_create

@@ -37,7 +37,7 @@ ROUTES = [
     Route("/articles/{article_id:int}/{action:str}", article_act, methods=["POST"]),
     Route("/sources", source_list),
     Route("/exports", export_list),
-    Route("/exports/{feed:str}/rotate", export_rotate, methods=["POST"]),
+    Route("/exports/{export:str}/rotate", export_rotate, methods=["POST"]),
     Route("/export/{name:str}", export_feed),
     Route("/api/articles", api_articles),
     Route("/healthz", lambda request: PlainTextResponse("ok")),

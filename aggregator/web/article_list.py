@@ -11,7 +11,7 @@ from aggregator.web.auth import editor_required
 from aggregator.web.db import in_session
 from aggregator.web.filters import ParsedFilter, bounded_int, parse_filter
 from storage.article_filter import Cursor, query_matches
-from storage.article_query import facet_counts, feed_page
+from storage.article_query import article_page, facet_counts
 from storage.articles import STATUSES
 from storage.db import Session
 from storage.sources import source_labels
@@ -26,7 +26,7 @@ async def article_list(request: Request) -> Response:
 
     def load(session: Session) -> dict[str, Any]:
         found = query_matches(session, parsed.filter)  # counted once for page and counts
-        page = feed_page(session, parsed.filter, before=before, limit=limit, found=found)
+        page = article_page(session, parsed.filter, before=before, limit=limit, found=found)
         counts = facet_counts(session, parsed.filter, found=found)
         # The language menu offers what the other filters leave (and the current choice).
         languages = set(counts.language)

@@ -1,4 +1,4 @@
-"""GET /exports and POST /exports/{feed}/rotate: the export URLs with their tokens."""
+"""GET /exports and POST /exports/{export}/rotate: the export URLs with their tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aggregator.web.auth import editor_required
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form
 from storage.db import Session
-from storage.secrets import EXPORT_FEEDS, export_token, rotate_export_token
+from storage.secrets import EXPORT_FORMATS, export_token, rotate_export_token
 
 PATHS = {
     "rss": "/export/rss.xml",
@@ -25,11 +25,11 @@ async def export_list(request: Request) -> Response:
     """The page listing each export with its tokenised URL."""
 
     def load(session: Session) -> dict[str, str]:
-        return {feed: export_token(session, feed) for feed in EXPORT_FEEDS}
+        return {export: export_token(session, export) for export in EXPORT_FORMATS}
 
     tokens = await in_session(request, load)
     base = str(request.base_url).rstrip("/")
-    urls = {feed: f"{base}{PATHS[feed]}?token={tokens[feed]}" for feed in EXPORT_FEEDS}
+    urls = {export: f"{base}{PATHS[export]}?token={tokens[export]}" for export in EXPORT_FORMATS}
     return request.app.state.templates.TemplateResponse(
         request, "exports.html", {"account": request.state.account, "urls": urls}
     )
@@ -37,10 +37,10 @@ async def export_list(request: Request) -> Response:
 
 @editor_required
 async def export_rotate(request: Request) -> Response:
-    """Replace one feed's token (readers holding the old URL lose access)."""
+    """Replace one export's token (readers holding the old URL lose access)."""
     await checked_form(request)
-    feed = request.path_params["feed"]
-    if feed not in EXPORT_FEEDS:
-        raise HTTPException(404, f"no export feed {feed!r}")
-    await in_session(request, lambda s: rotate_export_token(s, feed))
+    export = request.path_params["export"]
+    if export not in EXPORT_FORMATS:
+        raise HTTPException(404, f"no export {export!r}")
+    await in_session(request, lambda s: rotate_export_token(s, export))
     return RedirectResponse("/exports", status_code=303)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
-from storage.article_filter import FeedFilter
+from storage.article_filter import ArticleFilter
 from storage.articles import STATUSES
 
 MAX_QUERY = 200
@@ -24,7 +24,7 @@ KEYS = ("source", "language", "status", "from", "to", "q", "starred")
 
 @dataclass
 class ParsedFilter:
-    filter: FeedFilter
+    filter: ArticleFilter
     params: dict[str, str]
     problems: list[str] = field(default_factory=list)
 
@@ -71,7 +71,7 @@ def parse_filter(query: QueryParams, *, statuses: tuple[str, ...] = STATUSES) ->
     starred = raw["starred"] in ("1", "true", "on")
     if starred:
         kept["starred"] = "1"
-    flt = FeedFilter(
+    flt = ArticleFilter(
         source=source,
         language=language,
         status=status,

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from aggregator.errors import StorageError
 from storage import search as search_module
-from storage.article_filter import Cursor, FeedFilter, query_matches
-from storage.article_query import article_detail, facet_counts, feed_page
+from storage.article_filter import ArticleFilter, Cursor, query_matches
+from storage.article_query import article_detail, article_page, facet_counts
 from storage.articles import Article, ArticleRevision, articles_per_day
 from storage.db import session_scope
 from storage.editorial import Editor, apply_action, approved_articles
@@ -73,10 +73,10 @@ def filled(database_url: str) -> tuple[str, dict[str, int]]:
         return database_url, _fill(session)
 
 
-def _all_pages(session: Session, f: FeedFilter, size: int) -> list[list[int]]:
+def _all_pages(session: Session, f: ArticleFilter, size: int) -> list[list[int]]:
     pages, cursor = [], None
     while True:
-        page = feed_page(session, f, before=cursor, limit=size)
+        page = article_page(session, f, before=cursor, limit=size)
         pages.append([r.article.id for r in page.rows])
         if page.next_cursor is None:
             return pages
@@ -86,7 +86,7 @@ def _all_pages(session: Session, f: FeedFilter, size: int) -> list[list[int]]:
 def test_keyset_pages_cover_every_story_once(filled: tuple[str, dict[str, int]]) -> None:
     url, ids = filled
     with session_scope(url) as session:
-        pages = _all_pages(session, FeedFilter(), 4)
+        pages = _all_pages(session, ArticleFilter(), 4)
     flat = [i for page in pages for i in page]
     assert [len(p) for p in pages] == [4, 4, 4, 1]
     assert len(flat) == len(set(flat)) == 13
@@ -105,7 +105,7 @@ def test_keyset_pages_cover_every_story_once(filled: tuple[str, dict[str, int]])
 def test_the_story_row_lists_where_else_it_appeared(filled: tuple[str, dict[str, int]]) -> None:
     url, ids = filled
     with session_scope(url) as session:
-        rows = feed_page(session, FeedFilter(), limit=50).rows
+        rows = article_page(session, ArticleFilter(), limit=50).rows
     row = next(r for r in rows if r.article.id == ids["story_fr_new"])
     assert [s.id for s in row.also_in] == [ids["story_ar"], ids["story_fr_old"]]
     assert row.also_in_total == 2
@@ -117,15 +117,15 @@ def test_filters_pick_the_newest_matching_article_of_a_story(
 ) -> None:
     url, ids = filled
     with session_scope(url) as session:
-        arabic = [r.article.id for r in feed_page(session, FeedFilter(language="ar")).rows]
+        arabic = [r.article.id for r in article_page(session, ArticleFilter(language="ar")).rows]
         assert ids["story_ar"] in arabic and len(arabic) == 7
         apply_action(session, ids["story_fr_old"], EDITOR, "approve")
-        approved = feed_page(session, FeedFilter(status="approved")).rows
+        approved = article_page(session, ArticleFilter(status="approved")).rows
         assert [r.article.id for r in approved] == [ids["story_fr_old"]]
-        on_day = FeedFilter(date_from=date(2026, 11, 1), date_to=date(2026, 11, 1), source="ar")
-        assert len(feed_page(session, on_day).rows) == 7
-        assert feed_page(session, FeedFilter(date_from=date(2026, 11, 2))).rows == []
-        found = feed_page(session, FeedFilter(query="single3")).rows
+        on_day = ArticleFilter(date_from=date(2026, 11, 1), date_to=date(2026, 11, 1), source="ar")
+        assert len(article_page(session, on_day).rows) == 7
+        assert article_page(session, ArticleFilter(date_from=date(2026, 11, 2))).rows == []
+        found = article_page(session, ArticleFilter(query="single3")).rows
         assert [r.article.id for r in found] == [ids["single3"]]
 
 
@@ -140,28 +140,28 @@ def test_search_filters_pages_counts_and_exports_alike_for_few_or_many_matches(
     with session_scope(url) as session:
         apply_action(session, ids["single0"], EDITOR, "approve")
         apply_action(session, ids["story_ar"], EDITOR, "approve")
-        for f in (FeedFilter(), FeedFilter(language="ar"), FeedFilter(status="new")):
+        for f in (ArticleFilter(), ArticleFilter(language="ar"), ArticleFilter(status="new")):
             searched = replace(f, query="body")
             assert _all_pages(session, searched, 4) == _all_pages(session, f, 4)
             assert facet_counts(session, searched) == facet_counts(session, f)
-        exported = [a.id for a, _ in approved_articles(session, FeedFilter(query="body"))[0]]
+        exported = [a.id for a, _ in approved_articles(session, ArticleFilter(query="body"))[0]]
         assert sorted(exported) == sorted([ids["single0"], ids["story_ar"]])
-        story = feed_page(session, FeedFilter(query="story*")).rows
+        story = article_page(session, ArticleFilter(query="story*")).rows
         assert [r.article.id for r in story] == [ids["story_fr_new"]]
         assert {s.id for s in story[0].also_in} == {ids["story_ar"], ids["story_fr_old"]}
-        assert facet_counts(session, FeedFilter(query="story*")).total == 3
-        shared = query_matches(session, FeedFilter(query="story*"))  # as the feed page shares it
-        rows = feed_page(session, FeedFilter(query="story*"), found=shared).rows
+        assert facet_counts(session, ArticleFilter(query="story*")).total == 3
+        shared = query_matches(session, ArticleFilter(query="story*"))  # as the feed page shares it
+        rows = article_page(session, ArticleFilter(query="story*"), found=shared).rows
         assert [r.article.id for r in rows] == [ids["story_fr_new"]]
-        assert facet_counts(session, FeedFilter(query="story*"), found=shared).total == 3
-        assert feed_page(session, FeedFilter(query="nowhere")).rows == []
+        assert facet_counts(session, ArticleFilter(query="story*"), found=shared).total == 3
+        assert article_page(session, ArticleFilter(query="nowhere")).rows == []
 
 
 def test_counts_per_filter_hold_the_other_filters(filled: tuple[str, dict[str, int]]) -> None:
     url, ids = filled
     with session_scope(url) as session:
         apply_action(session, ids["single1"], EDITOR, "reject")
-        counts = facet_counts(session, FeedFilter(language="ar"))
+        counts = facet_counts(session, ArticleFilter(language="ar"))
     assert counts.total == 7
     assert counts.status == {"new": 6, "rejected": 1}
     assert counts.language == {"ar": 7, "fr": 8}
@@ -189,15 +189,15 @@ def test_exports_hold_approved_articles_by_approval_time(
         apply_action(session, ids["single5"], EDITOR, "approve")
         apply_action(session, ids["single0"], EDITOR, "publish")
         apply_action(session, ids["single9"], EDITOR, "reject")
-        items, cursor = approved_articles(session, FeedFilter(), limit=1)
+        items, cursor = approved_articles(session, ArticleFilter(), limit=1)
         assert [a.id for a, _ in items] == [ids["single0"]]  # published last
         assert cursor is not None
-        rest, end = approved_articles(session, FeedFilter(), before=cursor)
+        rest, end = approved_articles(session, ArticleFilter(), before=cursor)
         assert [a.id for a, _ in rest] == [ids["single5"]] and end is None
-        only = approved_articles(session, FeedFilter(status="published"))[0]
+        only = approved_articles(session, ArticleFilter(status="published"))[0]
         assert [a.id for a, _ in only] == [ids["single0"]]
         with pytest.raises(StorageError, match="not 'new'"):
-            approved_articles(session, FeedFilter(status="new"))
+            approved_articles(session, ArticleFilter(status="new"))
 
 
 def test_articles_per_day(filled: tuple[str, dict[str, int]]) -> None:
@@ -218,4 +218,4 @@ def test_cursor_round_trip_and_garbage() -> None:
 
 def test_unknown_status_is_refused() -> None:
     with pytest.raises(StorageError, match="unknown status 'archived'"):
-        FeedFilter(status="archived")
+        ArticleFilter(status="archived")

@@ -23,5 +23,5 @@ def test_secrets_are_generated_once_and_tokens_rotate(database_url: str) -> None
         new = rotate_export_token(session, "atom")
         assert not check_export_token(session, "atom", token)
         assert check_export_token(session, "atom", new)
-        with pytest.raises(StorageError, match="unknown export feed 'pdf'"):
+        with pytest.raises(StorageError, match="unknown export 'pdf'"):
             export_token(session, "pdf")

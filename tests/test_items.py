@@ -6,7 +6,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 
 from aggregator.extraction.article import DateValue, ExtractedArticle
-from aggregator.pipelines.records import record_from_item
+from aggregator.items import record_from_item
 from storage.article_record import ArticleRecord
 from tests.pipelines.conftest import make_item
 
