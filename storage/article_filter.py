@@ -1,6 +1,6 @@
 """What editors and export readers narrow articles to: the filter as SQL, and the cursor.
 
-The editors' feed (:mod:`storage.article_query`) and the exports' query
+The editors' article list (:mod:`storage.article_query`) and the exports' query
 (:func:`storage.editorial.approved_articles`) take the same :class:`ArticleFilter` and page
 with the same keyset :class:`Cursor`.
 """
@@ -26,7 +26,7 @@ DEFAULT_PAGE = 50
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """What an editor (or an export reader) narrows the feed to; None means any."""
+    """What an editor (or an export reader) narrows the article list to; None means any."""
 
     source: str | None = None
     language: str | None = None
