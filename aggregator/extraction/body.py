@@ -35,6 +35,13 @@ TEASERS = (
 MAX_TEASER_WORDS = 30  # below this, trafilatura probably missed the article (or it is a brief)
 _COUNTER = re.compile(r"^[\d\s.,:/%+()kKmM-]*$")  # "185", "1.2K", "12 / 40": counters, pagers
 _WORD = re.compile(r"\w+")
+# Scripts written without spaces between words: a \w+ token there is a whole sentence. Chinese
+# and Japanese words average about 1.5 characters; Thai, Lao, Khmer and Burmese ones about 4.
+_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SOUTHEAST_ASIAN = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                       r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")  # fmt: skip
+CHARS_PER_WORD = {"han_kana": 1.5, "southeast_asian": 4.0}
 
 
 @dataclass
@@ -136,5 +143,16 @@ def _is_noise(paragraph: str) -> bool:
 
 
 def word_count(text: str) -> int:
-    """Words as the benchmark counts them (``\\w+`` tokens)."""
-    return len(_WORD.findall(text))
+    """Words in a way that fits the script: ``\\w+`` tokens, characters in unspaced scripts.
+
+    Spaced scripts count as the benchmark does (``\\w+`` tokens). In Chinese, Japanese, Thai,
+    Lao, Khmer and Burmese a token is a clause, so their characters count instead, divided by
+    the script's average word length (:data:`CHARS_PER_WORD`); every floor (``MIN_WORDS``,
+    walls, the stored ``word_count``) then means the same amount of text in every language.
+    """
+    if not _UNSPACED.search(text):
+        return len(_WORD.findall(text))
+    spaced = sum(1 for token in _WORD.findall(text) if not _UNSPACED.search(token))
+    han_kana = len(_HAN_KANA.findall(text)) / CHARS_PER_WORD["han_kana"]
+    southeast = len(_SOUTHEAST_ASIAN.findall(text)) / CHARS_PER_WORD["southeast_asian"]
+    return spaced + round(han_kana + southeast)

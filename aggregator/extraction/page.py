@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from aggregator.errors import ExtractionError
-from aggregator.extraction.jsonld import article_object, read_jsonld
+from aggregator.extraction.jsonld import article_object, read_jsonld, unescape
 
 MAX_HTML_BYTES = 5_000_000  # a news page is rarely over 1 MB; beyond 5 MB it is junk or an attack
 # Real article pages have a few thousand elements (6,000 at most in the dev set); trafilatura's
@@ -83,5 +83,5 @@ def _read_meta(tree: HtmlElement) -> dict[str, list[str]]:
         for attribute in ("property", "name", "itemprop", "http-equiv"):
             key = element.get(attribute)
             if key:
-                meta.setdefault(key.strip().lower(), []).append(content[:2000])
+                meta.setdefault(key.strip().lower(), []).append(unescape(content[:2000]))
     return meta

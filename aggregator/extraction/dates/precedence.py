@@ -16,9 +16,10 @@ Precedence for the publication date, most trusted first:
 The first candidate that is plausible wins: not before 1995, not after the fetch time plus a
 small slack. Among the structured ones (1-4), a day-precise winner takes the time of a later
 candidate on the same local day, and a UTC ("Z") winner the offset of a later candidate for
-the same instant. Update dates come only from update fields and text ("Mis à jour le ..."),
-never from publication fields; an update earlier than the publication is dropped. Visible
-update text is only read when the page has no structured publication date.
+the same instant, else the source's (or inferred) zone's offset: the local day is the
+outlet's. Update dates come only from update fields and text ("Mis à jour le ..."), never from
+publication fields; an update earlier than the publication is dropped. Visible update text is
+only read when the page has no structured publication date.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from aggregator.extraction.dates.structured import (
     url_date,
 )
 from aggregator.extraction.dates.text import TextContext, TextDates, is_relative, read_text_dates
-from aggregator.extraction.dates.values import day_value, parse_machine_date
+from aggregator.extraction.dates.values import day_value, in_zone, parse_machine_date
 from aggregator.extraction.dates.visible import visible_dates
 from aggregator.extraction.page import Page
 
@@ -75,7 +76,7 @@ def find_dates(
     modified = next((m for m in modified_found if plausible(m, context.fetched_at)), None)
     if modified and published and modified.value < published.value:
         modified = None
-    return published, modified
+    return in_zone(published, context.zone), in_zone(modified, context.zone)
 
 
 def _structured_candidates(

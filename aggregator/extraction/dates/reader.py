@@ -1,0 +1,211 @@
+"""``parse_date_string``: one human-written date ("3 février 2021 à 14h05", "منذ ساعتين") read.
+
+Two candidates, so we are never worse than dateparser and often better:
+
+- plain ``dateparser`` on the text as written, in the given languages and zone;
+- ours: Arabic months and digits rewritten (:mod:`.arabic`), Hijri dates converted, curly
+  apostrophes straightened, leading words ("Publié le") dropped, numeric dates read in the
+  language's order (``03.05.2013`` is 3 May in German even when English is also allowed), and,
+  when the whole line fails, the few words around its year.
+
+Ours wins when both read a date, unless it read only part of the line and plain dateparser
+read all of it. We also decide the precision (dateparser says "day" for everything): ``minute``
+with a time of day or a relative hour/minute, ``month`` for "June 2020", else ``day``. A time
+alone ("16:45") or a counter ("185") is not a date.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateparser.data.languages_info import language_order
+from dateparser.date import DateDataParser
+
+from aggregator.extraction.article import DateOrigin, DateValue
+from aggregator.extraction.dates import arabic, patterns
+from aggregator.extraction.dates.values import day_value, moment_value
+from aggregator.extraction.dates.zones import country_of_zone, date_order
+
+_KNOWN_LANGUAGES = frozenset(language_order)
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " "})
+# "14h05" (French, Portuguese): some dateparser locales read it as 14:00 or not at all.
+_H_TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3])\s*h\s*([0-5]\d)(?!\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TextContext:
+    """What reading a human date needs: the languages and zone to read in, and "now"."""
+
+    languages: tuple[str, ...] | None
+    zone: tzinfo
+    fetched_at: datetime  # aware
+
+    def settings(self, plain: bool = False) -> dict[str, Any]:
+        """dateparser settings; RELATIVE_BASE is the fetch time as wall time in the zone."""
+        base = self.fetched_at.astimezone(self.zone).replace(tzinfo=None)
+        settings: dict[str, Any] = {
+            "TIMEZONE": str(self.zone),
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "PREFER_DATES_FROM": "past",
+            "RELATIVE_BASE": base,
+        }
+        if plain:
+            return settings
+        order = date_order(self.dateparser_languages()[0], country_of_zone(self.zone))
+        if order:
+            settings["DATE_ORDER"] = order
+        # No "timestamp"/"no-spaces-time": a view counter must not become a date.
+        settings["PARSERS"] = ["relative-time", "custom-formats", "absolute-time"]
+        settings["PREFER_DAY_OF_MONTH"] = "first"
+        return settings
+
+    def dateparser_languages(self) -> list[str | None]:
+        """The languages dateparser knows among ours ([None] lets it detect)."""
+        known = [lang for lang in self.languages or () if lang in _KNOWN_LANGUAGES]
+        return list(known) or [None]
+
+
+def parse_date_string(
+    text: str,
+    languages: tuple[str, ...] | list[str] | None = None,
+    zone: tzinfo | str = "UTC",
+    now: datetime | None = None,
+    *,
+    origin: DateOrigin = "text",
+) -> DateValue | None:
+    """Read one human-written date string; None when it gives no date.
+
+    ``languages`` (ISO 639-1, most likely first: its numeric order decides ``03/05/2013``),
+    ``zone`` (for bare local times and the local day), ``now`` (aware; resolves "2 hours ago"
+    and "yesterday"; default: the clock). The result is a :class:`DateValue` with precision
+    ``minute``, ``day`` (the local calendar day, never shifted by a zone) or ``month``.
+    """
+    context = TextContext(
+        languages=tuple(languages) if languages else None,
+        zone=ZoneInfo(zone) if isinstance(zone, str) else zone,
+        fetched_at=(now or datetime.now(UTC)).astimezone(UTC),
+    )
+    return read_date(text, context, origin)
+
+
+def read_date(text: str, context: TextContext, origin: DateOrigin = "text") -> DateValue | None:
+    """:func:`parse_date_string` with the languages, zone and "now" in one context."""
+    text = " ".join(text.translate(_APOSTROPHES).split())
+    if not text or len(text) > patterns.MAX_TEXT:
+        return None
+    ours, whole = _ours(text, context, origin)
+    if ours is not None and whole:
+        return ours
+    plain = _plain(text, context, origin)
+    return plain if plain is not None and (ours is None or plain.precision != "month") else ours
+
+
+def _ours(text: str, context: TextContext, origin: DateOrigin) -> tuple[DateValue | None, bool]:
+    """Our reading, and whether it used the whole line (not a window of it)."""
+    original = arabic.normalize(text)
+    hijri = arabic.hijri_to_gregorian(original)
+    line = patterns.PREFIX.sub("", arabic.strip_hijri(original)).strip(" ,.;|-–—")
+    whole = True
+    found = None
+    if re.search(r"\d", line) or patterns.RELATIVE_WORD.search(line) or _has_letters(line):
+        found = _parse(line, context)
+        if found is None:
+            found, whole = _parse_windows(line, context), False
+    if found is not None:
+        value = _value(found, context, origin)
+        if value is not None:
+            return value, whole
+    return (day_value(hijri, origin, original) if hijri else None), True
+
+
+def _plain(text: str, context: TextContext, origin: DateOrigin) -> DateValue | None:
+    """Plain dateparser on the line as written, held to the same rules as ours."""
+    found = _parse(text, context, plain=True)
+    return _value(found, context, origin) if found else None
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _value(
+    found: tuple[datetime, str, str | None], context: TextContext, origin: DateOrigin
+) -> DateValue | None:
+    moment, matched, period = found
+    if period == "month":
+        if not patterns.YEAR.search(arabic.normalize(matched)):
+            return None  # "June" alone
+        return _month_value(moment.date(), origin, matched)
+    # "16:45" alone is today's time and "185" a counter, not dates the page gives.
+    bare = patterns.TIME_OF_DAY.sub(" ", matched)
+    dated = re.search(r"\d", bare) or patterns.RELATIVE_WORD.search(matched)
+    if not dated and not _names_a_day(bare):
+        return None
+    if re.fullmatch(r"\s*\d{1,4}\s*", matched):
+        return None
+    if patterns.TIME.search(matched):
+        return moment_value(moment, origin, matched)
+    return day_value(moment.astimezone(context.zone).date(), origin, matched)
+
+
+def _names_a_day(text: str) -> bool:
+    """Words only ("Monday", "Aujourd'hui"): a date when they name a day, not a zone name."""
+    return _has_letters(patterns.ZONE_WORDS.sub(" ", text))
+
+
+def _month_value(day: date, origin: DateOrigin, raw: str) -> DateValue:
+    value = day_value(date(day.year, day.month, 1), origin, raw)
+    return DateValue(value.value, None, origin, "month", value.raw)
+
+
+def _parse(
+    text: str, context: TextContext, plain: bool = False
+) -> tuple[datetime, str, str | None] | None:
+    if not text.strip():
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        languages = context.dateparser_languages()
+        parser = DateDataParser(
+            languages=None if languages == [None] else languages,
+            settings=context.settings(plain),
+        )
+        try:
+            data = parser.get_date_data(text if plain else _H_TIME.sub(r"\1:\2", text))
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if data.date_obj is None or data.period not in ("day", "time", "month", None):
+        return None
+    moment = data.date_obj
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=context.zone)
+    return moment, text, data.period
+
+
+def _parse_windows(text: str, context: TextContext) -> tuple[datetime, str, str | None] | None:
+    """Parse the few words around a year or relative phrase when the whole line fails.
+
+    "By Jane Doe | Monday Nov 23, 2020 at 5:02 AM Nov 23, 2020" defeats ``parse``;
+    ``search_dates`` returns "Monday Nov 23" (wrong year) for it. We take up to three words
+    before the year and the time words after it, widest first.
+    """
+    tokens = text.split()
+    anchors = [
+        i
+        for i, t in enumerate(tokens)
+        if patterns.DATEISH.search(t) or patterns.RELATIVE_WORD.search(t)
+    ]
+    for anchor in anchors[:2]:
+        end = anchor + 1
+        while end < len(tokens) and end - anchor <= 4 and patterns.TIME_WORD.match(tokens[end]):
+            end += 1
+        for start in range(max(anchor - 3, 0), anchor + 1):
+            window = " ".join(tokens[start:end]).strip(" ,.;|-–—()")
+            if window != text and (found := _parse(window, context)):
+                return found
+    return None
