@@ -21,9 +21,11 @@ from trafilatura import bare_extraction
 
 from aggregator.errors import ExtractionError
 from aggregator.extraction import selectors
+from aggregator.extraction.completeness import more_complete, split_article
 from aggregator.extraction.fallback import paragraph_density_body
 
 MIN_WORDS = 40
+SHORT_WORDS = 100  # a fast-pass body under this is checked against trafilatura's full mode
 MENU_PARAGRAPHS = 20
 # Lines pointing to other pages ("READ MORE: ...", "À lire aussi"): never article prose.
 TEASERS = (
@@ -35,6 +37,7 @@ TEASERS = (
 MAX_TEASER_WORDS = 30  # below this, trafilatura probably missed the article (or it is a brief)
 _COUNTER = re.compile(r"^[\d\s.,:/%+()kKmM-]*$")  # "185", "1.2K", "12 / 40": counters, pagers
 _WORD = re.compile(r"\w+")
+_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 # Scripts written without spaces between words: a \w+ token there is a whole sentence. Chinese
 # and Japanese words average about 1.5 characters; Thai, Lao, Khmer and Burmese ones about 4.
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -53,15 +56,25 @@ class Body:
     warnings: list[str] = field(default_factory=list)
 
 
-def find_body(tree: HtmlElement, url: str, selector: str | None, title: str | None = None) -> Body:
+def find_body(
+    tree: HtmlElement,
+    url: str,
+    selector: str | None,
+    title: str | None = None,
+    article_body: str | None = None,
+) -> Body:
     """The best body we can get from the page; empty text when there is none.
 
-    A first paragraph repeating the headline is dropped: the title is its own field.
+    ``article_body`` is the page's JSON-LD ``articleBody``, used when trafilatura's text is a
+    truncated part of it. Paragraphs repeating the headline are dropped (the title is its own
+    field), and so are paragraphs that are only a URL.
     """
-    body = _find_body(tree, url, selector)
-    head, _, rest = body.text.partition("\n\n")
-    if title and rest and _key(head) == _key(title):
-        body.text = rest
+    body = _find_body(tree, url, selector, article_body)
+    paragraphs = body.text.split("\n\n")
+    title_key = _key(title) if title else None
+    kept = [p for p in paragraphs if _key(p) != title_key and not _URL_ONLY.match(p)]
+    if kept and len(kept) < len(paragraphs):
+        body.text = "\n\n".join(kept)
     return body
 
 
@@ -69,7 +82,7 @@ def _key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-def _find_body(tree: HtmlElement, url: str, selector: str | None) -> Body:
+def _find_body(tree: HtmlElement, url: str, selector: str | None, article_body: str | None) -> Body:
     notes: list[str] = []
     if selector:
         try:
@@ -86,6 +99,10 @@ def _find_body(tree: HtmlElement, url: str, selector: str | None) -> Body:
         # The fast pass took a page of menus: the full pass compares with readability/jusText.
         text = _trafilatura(tree, url, favor_precision=True) or text
     if word_count(text) >= MIN_WORDS:
+        fuller = _more_complete(tree, url, text, article_body)
+        if fuller:
+            notes.append(f"trafilatura kept {word_count(text)} words of a longer article")
+            return Body(fuller, "fallback", notes)
         return Body(text, "trafilatura", notes)
     candidates = [
         _trafilatura(tree, url, favor_recall=True),
@@ -96,6 +113,22 @@ def _find_body(tree: HtmlElement, url: str, selector: str | None) -> Body:
         notes.append(f"trafilatura found {word_count(text)} words; used the fallback")
         return Body(best, "fallback", notes)
     return Body(text, "trafilatura", notes)
+
+
+def _more_complete(tree: HtmlElement, url: str, text: str, article_body: str | None) -> str:
+    """A fuller body than the fast pass's (see :mod:`.completeness`), or ""."""
+    chunks, paragraph_chars = split_article(tree)
+    split = tidy(chunks)
+    if split and more_complete(split, text):
+        return split
+    whole = tidy(article_body or "")
+    if whole and more_complete(whole, text):
+        return whole
+    if word_count(text) < SHORT_WORDS and paragraph_chars > len(text) * 1.3:
+        full = _trafilatura(tree, url)
+        if more_complete(full, text):
+            return full
+    return ""
 
 
 def _trafilatura(

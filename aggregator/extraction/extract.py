@@ -16,6 +16,7 @@ from aggregator.extraction.authors import find_authors
 from aggregator.extraction.body import find_body, word_count
 from aggregator.extraction.dates import TextContext, find_dates
 from aggregator.extraction.dates.zones import country_of_url, zone_of_country
+from aggregator.extraction.jsonld import text_of
 from aggregator.extraction.language import detect_language
 from aggregator.extraction.metadata import read_metadata
 from aggregator.extraction.page import parse_page
@@ -43,7 +44,8 @@ def extract_article(
     selectors = source.selectors if source else Selectors()
     meta = read_metadata(page)
     title = find_title(page, selectors.title, meta.site_name) or (hints.title if hints else None)
-    body = find_body(page.tree, url, selectors.body, title)
+    article_body = text_of(page.article.get("articleBody")) if page.article else None
+    body = find_body(page.tree, url, selectors.body, title, article_body)
     words = word_count(body.text)
     paywalled, challenge = detect_walls(page, html, words)
     notes = list(body.warnings)

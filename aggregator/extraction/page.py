@@ -63,7 +63,12 @@ def parse_page(html: str | bytes, url: str) -> Page:
 
 
 def _bound_elements(tree: HtmlElement) -> bool:
-    """Drop every element past :data:`MAX_ELEMENTS`; True when some were dropped."""
+    """Drop every element past :data:`MAX_ELEMENTS`; True when some were dropped.
+
+    Counted in C by XPath first: a Python list of every element costs ~2 ms on a news page.
+    """
+    if tree.xpath("count(//node()[not(self::text())])") <= MAX_ELEMENTS:
+        return False
     elements = list(tree.iter())
     if len(elements) <= MAX_ELEMENTS:
         return False

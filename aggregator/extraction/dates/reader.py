@@ -101,6 +101,8 @@ def read_date(text: str, context: TextContext, origin: DateOrigin = "text") -> D
     ours, whole = _ours(text, context, origin)
     if ours is not None and whole:
         return ours
+    if ours is None and _same_reading(text, context):
+        return None  # plain dateparser would read exactly what we read: save the second call
     plain = _plain(text, context, origin)
     return plain if plain is not None and (ours is None or plain.precision != "month") else ours
 
@@ -121,6 +123,16 @@ def _ours(text: str, context: TextContext, origin: DateOrigin) -> tuple[DateValu
         if value is not None:
             return value, whole
     return (day_value(hijri, origin, original) if hijri else None), True
+
+
+def _same_reading(text: str, context: TextContext) -> bool:
+    """Whether plain dateparser would get the very line we parsed, with the same meaning.
+
+    Then it differs only in settings: its parsers for digit runs ("20210203", timestamps),
+    which need a line without letters, and the numeric order, which it gets wrong.
+    """
+    line = patterns.PREFIX.sub("", arabic.normalize(text)).strip(" ,.;|-–—")
+    return line == text and _has_letters(text) and not _H_TIME.search(text)
 
 
 def _plain(text: str, context: TextContext, origin: DateOrigin) -> DateValue | None:

@@ -11,6 +11,9 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+from aggregator.extraction.article import DateValue
+from aggregator.extraction.dates.patterns import is_ambiguous_numeric
+from aggregator.extraction.dates.structured import url_date
 from aggregator.extraction.dates.text import (
     MAX_TEXT,
     TextContext,
@@ -19,6 +22,7 @@ from aggregator.extraction.dates.text import (
     looks_like_date,
     read_text_dates,
 )
+from aggregator.extraction.dates.values import day_value
 from aggregator.extraction.page import Page
 
 MAX_ELEMENTS = 8
@@ -31,9 +35,11 @@ def visible_dates(page: Page, context: TextContext) -> TextDates:
     """The first publication and update dates readable near the title.
 
     An absolute date beats a relative one ("3 hours ago" is often a sidebar widget); a
-    relative one is used when it is all the page gives.
+    relative one is used when it is all the page gives. A numeric date whose day and month
+    could be swapped ("03/05/2013") loses to an unambiguous one, and is swapped when only the
+    other reading agrees with the URL's date.
     """
-    published = modified = relative = None
+    published = modified = relative = ambiguous = None
     for text in _nearest_to_title(page.tree):
         if not looks_like_date(text):
             continue
@@ -41,10 +47,33 @@ def visible_dates(page: Page, context: TextContext) -> TextDates:
         modified = modified or found.modified
         if found.published and is_relative(found.published.raw):
             relative = relative or found.published
+        elif found.published and is_ambiguous_numeric(found.published.raw):
+            ambiguous = ambiguous or found.published
         elif found.published:
             published = found.published
             break
+    if published is None and ambiguous is not None:
+        published = _checked_against_url(ambiguous, page.url)
     return TextDates(published=published or relative, modified=modified)
+
+
+def _checked_against_url(value: DateValue, url: str) -> DateValue:
+    """The other reading of a day/month-ambiguous date when only it matches the URL's day."""
+    from_url = url_date(url)
+    if from_url is None or value.local_date() == from_url.value.date():
+        return value
+    day = value.local_date()
+    try:
+        swapped = day.replace(month=day.day, day=day.month)
+    except ValueError:
+        return value
+    if swapped != from_url.value.date():
+        return value
+    if value.precision == "day":
+        return day_value(swapped, value.origin, value.raw)
+    return DateValue(
+        value.value + (swapped - day), value.offset, value.origin, value.precision, value.raw
+    )
 
 
 def _nearest_to_title(tree: HtmlElement) -> list[str]:
