@@ -21,6 +21,7 @@ from trafilatura import bare_extraction
 
 from aggregator.errors import ExtractionError
 from aggregator.extraction import selectors
+from aggregator.extraction.boilerplate import clean_paragraphs
 from aggregator.extraction.completeness import more_complete, split_article
 from aggregator.extraction.fallback import paragraph_density_body
 
@@ -37,7 +38,6 @@ TEASERS = (
 MAX_TEASER_WORDS = 30  # below this, trafilatura probably missed the article (or it is a brief)
 _COUNTER = re.compile(r"^[\d\s.,:/%+()kKmM-]*$")  # "185", "1.2K", "12 / 40": counters, pagers
 _WORD = re.compile(r"\w+")
-_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 # Scripts written without spaces between words: a \w+ token there is a whole sentence. Chinese
 # and Japanese words average about 1.5 characters; Thai, Lao, Khmer and Burmese ones about 4.
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -66,20 +66,13 @@ def find_body(
     """The best body we can get from the page; empty text when there is none.
 
     ``article_body`` is the page's JSON-LD ``articleBody``, used when trafilatura's text is a
-    truncated part of it. Paragraphs repeating the headline are dropped (the title is its own
-    field), and so are paragraphs that are only a URL.
+    truncated part of it. What is not the article (the headline again, link-only lines, lists
+    after "Related") is dropped from heuristic bodies (:mod:`.boilerplate`).
     """
     body = _find_body(tree, url, selector, article_body)
-    paragraphs = body.text.split("\n\n")
-    title_key = _key(title) if title else None
-    kept = [p for p in paragraphs if _key(p) != title_key and not _URL_ONLY.match(p)]
-    if kept and len(kept) < len(paragraphs):
-        body.text = "\n\n".join(kept)
+    if body.method != "selector":
+        body.text = clean_paragraphs(body.text, tree, title)
     return body
-
-
-def _key(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
 
 
 def _find_body(tree: HtmlElement, url: str, selector: str | None, article_body: str | None) -> Body:

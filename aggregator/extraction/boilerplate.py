@@ -1,0 +1,89 @@
+"""What trafilatura keeps around an article that is not the article, found in its output.
+
+- the headline again, and paragraphs that are only a URL;
+- lines that are only the text of one link ("Milan Design Week 2018 | FLOS pays tribute to
+  ..."): titles of other stories, buttons, menus; prose has words outside its links;
+- the tail after a closing section heading ("You may also like...", "Related", "Tags",
+  "Lire aussi", "اقرأ أيضا"): those lists belong to other stories. Only a heading in the last
+  40% of the text, followed by short lines only, counts: a "Leggi anche" box in the middle of
+  the story cannot cut it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+MAX_LINK_LINE_WORDS = 25  # longer lines that are one link are rare, and costly to look up
+MIN_LINK_LINE_CHARS = 15  # "Home", "Share": too short to be sure it is not a word of prose
+TAIL_SHARE = 0.6  # a closing heading must come after this share of the text
+MAX_HEADING_WORDS = 8
+MAX_LISTED_WORDS = 20  # what follows a closing heading is a list: no paragraph longer than this
+_CLOSING_HEADING = re.compile(
+    r"^(?:you may also like|you might also like|related|more from|more stories|most popular|"
+    r"most read|recommended|trending|read next|what to read next|further reading|more on this|"
+    r"lire aussi|à lire aussi|a lire aussi|sur le même sujet|dans la même rubrique|"
+    r"lesen sie auch|mehr zum thema|das könnte sie auch interessieren|leia também|leia mais|"
+    r"lee también|te puede interesar|noticias relacionadas|articoli correlati|leggi anche|"
+    r"ilgili haberler|lees ook|اقرأ أيضا|اقرأ أيضاً|مواضيع ذات صلة|أخبار ذات صلة|tags|etiquetas|"
+    r"schlagworte|mots-clés|mots clés)(?!\w)",
+    re.IGNORECASE,
+)
+_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+
+def clean_paragraphs(text: str, tree: HtmlElement, title: str | None) -> str:
+    """The body without repeated headline, URL-only and link-only lines, and closing lists."""
+    paragraphs = text.split("\n\n")
+    title_key = _key(title) if title else None
+    links = _link_lines(tree, paragraphs)
+    kept = [
+        p
+        for p in paragraphs
+        if _key(p) != title_key and not _URL_ONLY.match(p) and _plain(p) not in links
+    ]
+    kept = _cut_tail(kept)
+    return "\n\n".join(kept) if kept else text
+
+
+def _link_lines(tree: HtmlElement, paragraphs: list[str]) -> set[str]:
+    """Those short paragraphs (normalised) that are exactly the text of one link."""
+    short = {
+        _plain(p)
+        for p in paragraphs
+        if len(p) >= MIN_LINK_LINE_CHARS and len(p.split()) <= MAX_LINK_LINE_WORDS
+    }
+    if not short:
+        return set()
+    lengths = {len(s) for s in short}
+    found = set()
+    for link in tree.iter("a"):
+        text = " ".join(link.text_content().split()).casefold()
+        if len(text) in lengths and text in short:
+            found.add(text)
+    return found
+
+
+def _cut_tail(paragraphs: list[str]) -> list[str]:
+    total = sum(len(p) for p in paragraphs)
+    seen = 0
+    for index, paragraph in enumerate(paragraphs):
+        if (
+            seen > TAIL_SHARE * total
+            and len(paragraph.split()) <= MAX_HEADING_WORDS
+            and _CLOSING_HEADING.match(paragraph.strip())
+            and all(len(p.split()) <= MAX_LISTED_WORDS for p in paragraphs[index + 1 :])
+        ):
+            return paragraphs[:index]
+        seen += len(paragraph)
+    return paragraphs
+
+
+def _plain(paragraph: str) -> str:
+    return " ".join(paragraph.removeprefix("- ").split()).casefold()
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
