@@ -21,7 +21,7 @@ _PREFIX = re.compile(
     r"pubblicato|pubblicata|scritto|scritta|postado|geplaatst|geschreven|yazan)\s+"
     r"(?:by|par|von|por|da|di|door|tarafından))|by|reporting|par|por|von|di|da|door|af|av|przez|"
     r"yazan|автор|بقلم|بواسطة|كتب|كتبت|كتبه|إعداد|اعداد|تقرير|author|auteur|autor|autore|"
-    r"autorin|auteure)\b\s*[:：-]?\s*",
+    r"autorin|auteure|記者|记者|기자)(?:\b|(?=\s))\s*[:：-]?\s*",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(

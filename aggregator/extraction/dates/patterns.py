@@ -52,7 +52,7 @@ TIME_OF_DAY = re.compile(
 # Words that may follow a date and belong to it: "at 5:02 PM", "à 14h05", "um 10:30 Uhr", "EST".
 TIME_WORD = re.compile(
     r"^(?:at|à|a|um|u|alle|om|às|,|-|\d{1,2}(?:[:h.]\d{2}){1,2},?|am|pm|a\.m\.|p\.m\.|uhr|h|"
-    r"(?-i:[A-Z]{2,4})|(?:gmt|utc)[+-]?\d{0,4}|[صم])$",
+    r"(?-i:[A-Z]{2,4})|(?:gmt|utc)[+-]?\d{0,4}|[صم]|\d{1,2}(?:時|时|点|시)(?:\d{1,2}(?:分|분))?)$",
     re.IGNORECASE,
 )
 # Zone names and offsets that may follow a time: not words that name a day.

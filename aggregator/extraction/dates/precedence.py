@@ -135,7 +135,15 @@ def _refine(candidates: list[DateValue], fetched_at: datetime) -> DateValue | No
         if chosen.precision == "day":
             if value.precision == "minute" and value.local_date() == chosen.value.date():
                 chosen = value
-        elif value.value == chosen.value and chosen.offset == "+00:00" and value.offset:
+        elif (
+            value.value == chosen.value
+            and chosen.offset == "+00:00"
+            and value.offset
+            not in (
+                None,
+                "+00:00",
+            )
+        ):
             chosen = value
     return chosen
 

@@ -36,38 +36,41 @@ def visible_dates(page: Page, context: TextContext) -> TextDates:
 
     An absolute date beats a relative one ("3 hours ago" is often a sidebar widget); a
     relative one is used when it is all the page gives. A numeric date whose day and month
-    could be swapped ("03/05/2013") loses to an unambiguous one, and is swapped when only the
-    other reading agrees with the URL's date.
+    could be swapped ("03/05/2013") is read in the page's language order, unless another date
+    on the page (an unambiguous one nearby, or the URL's) agrees only with the other reading.
     """
     published = modified = relative = ambiguous = None
+    others: list[DateValue] = []
     for text in _nearest_to_title(page.tree):
         if not looks_like_date(text):
             continue
         found = read_text_dates(text, context)
         modified = modified or found.modified
-        if found.published and is_relative(found.published.raw):
+        if found.published is None:
+            continue
+        if is_relative(found.published.raw):
             relative = relative or found.published
-        elif found.published and is_ambiguous_numeric(found.published.raw):
+        elif is_ambiguous_numeric(found.published.raw):
             ambiguous = ambiguous or found.published
-        elif found.published:
+        elif ambiguous is not None:
+            others.append(found.published)  # only to settle the ambiguous one's reading
+        else:
             published = found.published
             break
-    if published is None and ambiguous is not None:
-        published = _checked_against_url(ambiguous, page.url)
+    if ambiguous is not None:
+        published = _settled(ambiguous, [*others, *filter(None, [url_date(page.url)])])
     return TextDates(published=published or relative, modified=modified)
 
 
-def _checked_against_url(value: DateValue, url: str) -> DateValue:
-    """The other reading of a day/month-ambiguous date when only it matches the URL's day."""
-    from_url = url_date(url)
-    if from_url is None or value.local_date() == from_url.value.date():
-        return value
+def _settled(value: DateValue, others: list[DateValue]) -> DateValue:
+    """A day/month-ambiguous date, swapped when the other dates agree only with the swap."""
     day = value.local_date()
     try:
         swapped = day.replace(month=day.day, day=day.month)
     except ValueError:
         return value
-    if swapped != from_url.value.date():
+    days = {other.local_date() for other in others}
+    if day in days or swapped not in days:
         return value
     if value.precision == "day":
         return day_value(swapped, value.origin, value.raw)
