@@ -46,20 +46,19 @@ _LABEL_WORDS = """admin administrator editor editors editorial edition team desk
     """
 _NOT_NAME_WORDS = frozenset(_LABEL_WORDS.split())
 # Boxes of other stories (related, recommended, teasers) carry their own authors' bylines.
-_ELSEWHERE = (
-    "ancestor::aside or ancestor::footer or ancestor::nav"
-    ' or ancestor::*[contains(@class, "comment") or contains(@class, "related")'
-    ' or contains(@class, "recommend") or contains(@class, "teaser")'
-    ' or contains(@class, "more-") or contains(@class, "sidebar") or contains(@class, "widget")'
-    ' or contains(@class, "promo") or contains(@class, "card")]'
+_ELSEWHERE_TAGS = frozenset({"aside", "footer", "nav"})
+_ELSEWHERE_CLASS = re.compile(
+    r"comment|related|recommend|teaser|more-|sidebar|widget|promo|card", re.IGNORECASE
 )
+# Elements without a class are skipped first: the class tests are the costly part.
 _BYLINE_XPATH = (
-    '//*[@itemprop="author" or @rel="author" or contains(@class, "byline")'
-    ' or contains(@class, "author") or contains(@class, "signature") or contains(@class, "writer")'
+    '//*[@class][contains(@class, "byline") or contains(@class, "author")'
+    ' or contains(@class, "signature") or contains(@class, "writer")'
     ' or contains(@class, "reporter") or contains(@class, "autor") or contains(@class, "auteur")]'
-    f'[not(contains(@class, "comment")) and not({_ELSEWHERE})]'
-    f' | //a[contains(@href, "/author/")][not({_ELSEWHERE})]'
+    '[not(contains(@class, "comment"))]'
+    ' | //*[@itemprop="author" or @rel="author"] | //a[contains(@href, "/author/")]'
 )
+MAX_EXAMINED = 40
 MAX_BYLINE = 120  # longer "author" elements are biography boxes, not bylines
 
 
@@ -75,10 +74,21 @@ def find_authors(page: Page, selector: str | None, site_name: str | None) -> lis
                                "dc.creator", "byl")  # fmt: skip
         raw = [meta] if meta and not meta.startswith("http") else []
     if not raw:
-        texts = (_text(e) for e in page.tree.xpath(_BYLINE_XPATH)[:12])
+        found = (e for e in page.tree.xpath(_BYLINE_XPATH)[:MAX_EXAMINED] if not _elsewhere(e))
+        texts = (_text(e) for e in list(found)[:12])
         raw = [t for t in texts if len(t.strip()) <= MAX_BYLINE][:4]
     publisher = names_of((page.article or {}).get("publisher"))
     return clean_authors(raw, site_name, outlets=[*publisher, _host_label(page.url)])
+
+
+def _elsewhere(element: object) -> bool:
+    """Inside a box of other stories (related, teasers, sidebar, comments, footer)."""
+    node = getattr(element, "getparent", lambda: None)()
+    while node is not None:
+        if node.tag in _ELSEWHERE_TAGS or _ELSEWHERE_CLASS.search(node.get("class") or ""):
+            return True
+        node = node.getparent()
+    return False
 
 
 def clean_authors(

@@ -57,11 +57,12 @@ def _link_lines(tree: HtmlElement, paragraphs: list[str]) -> set[str]:
     }
     if not short:
         return set()
-    lengths = {len(s) for s in short}
+    shortest = min(len(s) for s in short)
     found = set()
-    for link in tree.iter("a"):
+    # Only links long enough to be one of those lines: filtered in C, text read for those.
+    for link in tree.xpath(f"//a[string-length(normalize-space()) >= {shortest}]"):
         text = " ".join(link.text_content().split()).casefold()
-        if len(text) in lengths and text in short:
+        if text in short:
             found.add(text)
     return found
 

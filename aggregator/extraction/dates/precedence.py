@@ -91,9 +91,13 @@ def _structured_candidates(
     finders: list[Callable[[Page, TextContext], tuple[list[DateValue], list[DateValue]]]] = [
         jsonld_dates, meta_dates, time_dates,
     ]  # fmt: skip
+    seen: list[DateValue] = []
     for finder in finders:
+        if finder is time_dates and modified_found and _final(seen, context.fetched_at):
+            return  # <time> elements (a costly scan) could neither refine nor add anything
         published, modified = finder(page, context)
         modified_found.extend(modified)
+        seen.extend(published)
         yield from published
 
 
@@ -118,6 +122,12 @@ def _fallback_candidates(
         yield text.published
     if from_url := url_date(page.url):
         yield from_url
+
+
+def _final(candidates: list[DateValue], fetched_at: datetime) -> bool:
+    """The winner is known and precise: minute precision in the publisher's own offset."""
+    valid = next((value for value in candidates if plausible(value, fetched_at)), None)
+    return valid is not None and valid.precision == "minute" and valid.offset != "+00:00"
 
 
 def _refine(candidates: list[DateValue], fetched_at: datetime) -> DateValue | None:
