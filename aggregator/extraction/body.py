@@ -7,7 +7,9 @@ pays for our metadata and date work (docs/benchmarks.md). Precision mode scored 
 left the whole extraction 20% slower than bare trafilatura, the budget's limit; it is used
 only when the fast pass returns a page of menus. When the fast pass finds nothing or too
 little, the full recall mode and then :mod:`.fallback` get a chance, and the longest plausible
-text wins. Paragraphs are separated by a blank line; counters and teaser lines are dropped.
+text wins; when it finds enough but only part of the article, :mod:`.completeness` catches it.
+Paragraphs are separated by a blank line; counters, teaser lines and what :mod:`.boilerplate`
+recognises are dropped.
 """
 
 from __future__ import annotations
