@@ -1,12 +1,14 @@
 """What trafilatura keeps around an article that is not the article, found in its output.
 
 - the headline again, and paragraphs that are only a URL;
+- a first paragraph that is the standfirst (the sub-headline printed apart, in an element
+  classed dek/standfirst/subhead/subtitle/summary...): a summary of the story, not its text;
 - lines that are only the text of one link ("Milan Design Week 2018 | FLOS pays tribute to
   ..."): titles of other stories, buttons, menus; prose has words outside its links;
 - the tail after a closing section heading ("You may also like...", "Related", "Tags",
-  "Lire aussi", "اقرأ أيضا"): those lists belong to other stories. Only a heading in the last
-  40% of the text, followed by short lines only, counts: a "Leggi anche" box in the middle of
-  the story cannot cut it.
+  "Lire aussi", "اقرأ أيضا", "Comments"): those lists belong to other stories or readers. Only
+  a heading in the last 40% of the text, followed by short lines only, counts: a "Leggi
+  anche" box in the middle of the story cannot cut it.
 """
 
 from __future__ import annotations
@@ -27,11 +29,19 @@ _CLOSING_HEADING = re.compile(
     r"lesen sie auch|mehr zum thema|das könnte sie auch interessieren|leia também|leia mais|"
     r"lee también|te puede interesar|noticias relacionadas|articoli correlati|leggi anche|"
     r"ilgili haberler|lees ook|اقرأ أيضا|اقرأ أيضاً|مواضيع ذات صلة|أخبار ذات صلة|tags|etiquetas|"
-    r"schlagworte|mots-clés|mots clés)(?!\w)",
+    r"schlagworte|mots-clés|mots clés|comments?|leave a (?:comment|reply)|tell us what you think|"
+    r"join the (?:conversation|discussion)|commentaires|kommentare|comentarios|commenti|"
+    r"التعليقات|تعليقات)(?!\w)",
     re.IGNORECASE,
+)
+_STANDFIRST_WORDS = ("dek", "standfirst", "subhead", "sub-head", "subtitle", "sub-title",
+                     "summary", "excerpt", "deck", "strapline", "intro", "lede")  # fmt: skip
+_STANDFIRST_XPATH = (
+    "//*[@class][" + " or ".join(f'contains(@class, "{word}")' for word in _STANDFIRST_WORDS) + "]"
 )
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_LABEL = re.compile(r"(?:\s*[\[(][^\])]{1,20}[\])])?\s*\|?\s*$")
 
 
 def clean_paragraphs(text: str, tree: HtmlElement, title: str | None) -> str:
@@ -45,7 +55,18 @@ def clean_paragraphs(text: str, tree: HtmlElement, title: str | None) -> str:
         if _key(p) != title_key and not _URL_ONLY.match(p) and _plain(p) not in links
     ]
     kept = _cut_tail(kept)
+    if len(kept) > 1 and _is_standfirst(tree, kept[0]):
+        kept = kept[1:]
     return "\n\n".join(kept) if kept else text
+
+
+def _is_standfirst(tree: HtmlElement, paragraph: str) -> bool:
+    key = _key(paragraph)
+    for element in tree.xpath(_STANDFIRST_XPATH)[:30]:
+        text = element.text_content()
+        if len(text) < len(paragraph) * 2 and _key(text) == key:
+            return True
+    return False
 
 
 def _link_lines(tree: HtmlElement, paragraphs: list[str]) -> set[str]:
@@ -83,7 +104,9 @@ def _cut_tail(paragraphs: list[str]) -> list[str]:
 
 
 def _plain(paragraph: str) -> str:
-    return " ".join(paragraph.removeprefix("- ").split()).casefold()
+    """Normalised for comparing with link texts; "- " and labels such as "[VIDEO] |" dropped."""
+    text = _LABEL.sub("", paragraph.removeprefix("- "))
+    return " ".join(text.split()).casefold()
 
 
 def _key(text: str) -> str:
