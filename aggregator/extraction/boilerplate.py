@@ -22,6 +22,7 @@ MIN_LINK_LINE_CHARS = 15  # "Home", "Share": too short to be sure it is not a wo
 TAIL_SHARE = 0.6  # a closing heading must come after this share of the text
 MAX_HEADING_WORDS = 8
 MAX_LISTED_WORDS = 20  # what follows a closing heading is a list: no paragraph longer than this
+MAX_TAG_WORDS = 6  # ... unless it is a list of tags, "stock car 2018, stock car brasil, ..."
 _CLOSING_HEADING = re.compile(
     r"^(?:you may also like|you might also like|related|more from|more stories|most popular|"
     r"most read|recommended|trending|read next|what to read next|further reading|more on this|"
@@ -34,14 +35,14 @@ _CLOSING_HEADING = re.compile(
     r"التعليقات|تعليقات)(?!\w)",
     re.IGNORECASE,
 )
-_STANDFIRST_WORDS = ("dek", "standfirst", "subhead", "sub-head", "subtitle", "sub-title",
-                     "summary", "excerpt", "deck", "strapline", "intro", "lede")  # fmt: skip
-_STANDFIRST_XPATH = (
-    "//*[@class][" + " or ".join(f'contains(@class, "{word}")' for word in _STANDFIRST_WORDS) + "]"
+MAX_STANDFIRST_WORDS = 60
+# Class words of a standfirst element ("Article-subHeadline", "dek", "standfirst"...).
+_STANDFIRST_CLASS = re.compile(
+    r"dek|standfirst|sub-?head|sub-?title|summary|excerpt|deck|strapline|intro|lede", re.IGNORECASE
 )
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
-_LABEL = re.compile(r"(?:\s*[\[(][^\])]{1,20}[\])])?\s*\|?\s*$")
+_LABEL = re.compile(r"\s*[\[(][^\[\]()]{1,20}[\])]$")
 
 
 def clean_paragraphs(text: str, tree: HtmlElement, title: str | None) -> str:
@@ -61,10 +62,12 @@ def clean_paragraphs(text: str, tree: HtmlElement, title: str | None) -> str:
 
 
 def _is_standfirst(tree: HtmlElement, paragraph: str) -> bool:
-    key = _key(paragraph)
-    for element in tree.xpath(_STANDFIRST_XPATH)[:30]:
-        text = element.text_content()
-        if len(text) < len(paragraph) * 2 and _key(text) == key:
+    """The paragraph is the text of an element classed as a standfirst (found by XPath in C)."""
+    if len(paragraph.split()) > MAX_STANDFIRST_WORDS:
+        return False
+    text = " ".join(paragraph.split())
+    for element in tree.xpath("//*[@class][normalize-space(text()) = $text]", text=text)[:5]:
+        if _STANDFIRST_CLASS.search(element.get("class") or ""):
             return True
     return False
 
@@ -82,7 +85,7 @@ def _link_lines(tree: HtmlElement, paragraphs: list[str]) -> set[str]:
     found = set()
     # Only links long enough to be one of those lines: filtered in C, text read for those.
     for link in tree.xpath(f"//a[string-length(normalize-space()) >= {shortest}]"):
-        text = " ".join(link.text_content().split()).casefold()
+        text = _plain(link.text_content())
         if text in short:
             found.add(text)
     return found
@@ -96,17 +99,27 @@ def _cut_tail(paragraphs: list[str]) -> list[str]:
             seen > TAIL_SHARE * total
             and len(paragraph.split()) <= MAX_HEADING_WORDS
             and _CLOSING_HEADING.match(paragraph.strip())
-            and all(len(p.split()) <= MAX_LISTED_WORDS for p in paragraphs[index + 1 :])
+            and all(_listed(p) for p in paragraphs[index + 1 :])
         ):
             return paragraphs[:index]
         seen += len(paragraph)
     return paragraphs
 
 
+def _listed(paragraph: str) -> bool:
+    """A list item, or a comma-separated list of a few words each (tags), not prose."""
+    if len(paragraph.split()) <= MAX_LISTED_WORDS:
+        return True
+    items = paragraph.split(",")
+    return len(items) >= 4 and all(len(item.split()) <= MAX_TAG_WORDS for item in items)
+
+
 def _plain(paragraph: str) -> str:
     """Normalised for comparing with link texts; "- " and labels such as "[VIDEO] |" dropped."""
-    text = _LABEL.sub("", paragraph.removeprefix("- "))
-    return " ".join(text.split()).casefold()
+    text = " ".join(paragraph.removeprefix("- ").split()).rstrip(" |")
+    if text.endswith(("]", ")")):
+        text = text[:-32] + _LABEL.sub("", text[-32:])
+    return text.casefold()
 
 
 def _key(text: str) -> str:

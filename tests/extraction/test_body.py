@@ -96,3 +96,35 @@ def test_link_lines_and_closing_lists_are_dropped() -> None:
         "Headline",
     )
     assert text.endswith("Paragraph 7 of the story, long enough to keep.")
+
+
+def test_standfirst_comment_tail_and_labelled_links_are_dropped() -> None:
+    tree = fromstring(
+        "<html><body><article><h1>Headline</h1>"
+        '<h2 class="Article-subHeadline">Twenty teams have punched tickets for the tournament</h2>'
+        '<p><a href="/x">China furious at Macron over protest jibe [INSIGHT]</a></p>'
+        "</article></body></html>"
+    )
+    story = [f"Paragraph {i} of the story, long enough to keep as prose here." for i in range(8)]
+    text = "\n\n".join(
+        [
+            "Twenty teams have punched tickets for the tournament",
+            *story[:4],
+            "China furious at Macron over protest jibe [INSIGHT]|",
+            *story[4:],
+            "Tags",
+            "football, euro 2020, qualifying, wales, hungary, slovakia",
+            "Comments",
+        ]
+    )
+    assert clean_paragraphs(text, tree, "Headline") == "\n\n".join(story)
+
+
+def test_a_leggi_anche_box_mid_story_does_not_cut_it() -> None:
+    story = [
+        f"Paragraph {i} of the story, long enough to keep as prose in the text." for i in range(8)
+    ]
+    long_tail = "The story goes on after the box with a long paragraph of real prose, " * 3
+    text = "\n\n".join([*story, "Leggi anche", long_tail])
+    tree = fromstring("<html><body><p>x</p></body></html>")
+    assert clean_paragraphs(text, tree, None) == text
