@@ -64,16 +64,18 @@ def find_body(
     selector: str | None,
     title: str | None = None,
     article_body: str | None = None,
+    description: str | None = None,
 ) -> Body:
     """The best body we can get from the page; empty text when there is none.
 
     ``article_body`` is the page's JSON-LD ``articleBody``, used when trafilatura's text is a
     truncated part of it. What is not the article (the headline again, link-only lines, lists
-    after "Related") is dropped from heuristic bodies (:mod:`.boilerplate`).
+    after "Related", a standfirst repeating the ``description``) is dropped from heuristic
+    bodies (:mod:`.boilerplate`).
     """
     body = _find_body(tree, url, selector, article_body)
     if body.method != "selector":
-        body.text = clean_paragraphs(body.text, tree, title)
+        body.text = clean_paragraphs(body.text, tree, title, description)
     return body
 
 

@@ -45,8 +45,14 @@ _WORD = re.compile(r"\w+")
 _LABEL = re.compile(r"\s*[\[(][^\[\]()]{1,20}[\])]$")
 
 
-def clean_paragraphs(text: str, tree: HtmlElement, title: str | None) -> str:
-    """The body without repeated headline, URL-only and link-only lines, and closing lists."""
+def clean_paragraphs(
+    text: str, tree: HtmlElement, title: str | None, description: str | None = None
+) -> str:
+    """The body without repeated headline, URL-only and link-only lines, and closing lists.
+
+    A standfirst is looked for only when the first paragraph is the page's ``description``
+    (publishers reuse it there): the page scan it needs then runs on few pages.
+    """
     paragraphs = text.split("\n\n")
     title_key = _key(title) if title else None
     links = _link_lines(tree, paragraphs)
@@ -56,7 +62,12 @@ def clean_paragraphs(text: str, tree: HtmlElement, title: str | None) -> str:
         if _key(p) != title_key and not _URL_ONLY.match(p) and _plain(p) not in links
     ]
     kept = _cut_tail(kept)
-    if len(kept) > 1 and _is_standfirst(tree, kept[0]):
+    if (
+        len(kept) > 1
+        and description
+        and _key(description).startswith(_key(kept[0]))
+        and _is_standfirst(tree, kept[0])
+    ):
         kept = kept[1:]
     return "\n\n".join(kept) if kept else text
 

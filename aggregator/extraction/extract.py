@@ -45,7 +45,7 @@ def extract_article(
     meta = read_metadata(page)
     title = find_title(page, selectors.title, meta.site_name) or (hints.title if hints else None)
     article_body = text_of(page.article.get("articleBody")) if page.article else None
-    body = find_body(page.tree, url, selectors.body, title, article_body)
+    body = find_body(page.tree, url, selectors.body, title, article_body, meta.description)
     words = word_count(body.text)
     paywalled, challenge = detect_walls(page, html, words)
     notes = list(body.warnings)

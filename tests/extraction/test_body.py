@@ -117,7 +117,10 @@ def test_standfirst_comment_tail_and_labelled_links_are_dropped() -> None:
             "Comments",
         ]
     )
-    assert clean_paragraphs(text, tree, "Headline") == "\n\n".join(story)
+    description = "Twenty teams have punched tickets for the tournament. Here is who."
+    assert clean_paragraphs(text, tree, "Headline", description) == "\n\n".join(story)
+    kept = clean_paragraphs(text, tree, "Headline")  # no description: the lead stays
+    assert kept.startswith("Twenty teams have punched tickets")
 
 
 def test_a_leggi_anche_box_mid_story_does_not_cut_it() -> None:
