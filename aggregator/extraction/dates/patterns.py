@@ -29,6 +29,7 @@ PREFIX = re.compile(
 # A time of day or a relative phrase in hours/minutes: the date is precise to the minute.
 TIME = re.compile(
     r"\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|uhr)\b|"
+    r"(?<![\d.])\d{1,2}\.\d{2}(?![\d.])(?!\s*\d)|"  # "14.05 GMT" (British style), not "03.02.2021"
     r"\d+\s*(?:h|hrs?|std\.?|min\.?|m)(?![^\W\d_])|"
     r"\b(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|heures?|secondes?|horas?|minutos?|segundos?|"
     r"stunden?|minuten?|sekunden?|ore|ora|minuti|minuto|secondi|saat|dakika|saniye|uur|"
@@ -46,6 +47,7 @@ RELATIVE_WORD = re.compile(
 )
 TIME_OF_DAY = re.compile(
     r"\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|uhr|[صم](?!\w))?|"
+    r"(?<![\d.])\d{1,2}\.\d{2}(?![\d.])(?!\s*\d)\s*(?:am|pm|gmt|bst|uhr)?|"
     r"\d{1,2}\s*(?:時|时|点|시)(?:\s*\d{1,2}\s*(?:分|분))?",
     re.IGNORECASE,
 )
@@ -64,6 +66,12 @@ YEAR = re.compile(r"(?<!\d)(?:1[34]|19|20)\d\d(?!\d)|\d{2,4}\s*年|'\d\d\b")
 AMBIGUOUS_NUMERIC = re.compile(
     r"(?<!\d)(0?[1-9]|1[0-2])[./-](0?[1-9]|1[0-2])[./-](?:19|20)?\d\d(?!\d)"
 )
+
+
+# Thai dates count years in the Buddhist era: 2564 is 2021.
+BUDDHIST_YEAR = re.compile(r"(?<!\d)(25[3-9]\d)(?!\d)")
+BUDDHIST_ERA_OFFSET = 543
+THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 
 def is_ambiguous_numeric(text: str) -> bool:

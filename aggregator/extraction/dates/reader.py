@@ -109,7 +109,7 @@ def read_date(text: str, context: TextContext, origin: DateOrigin = "text") -> D
 
 def _ours(text: str, context: TextContext, origin: DateOrigin) -> tuple[DateValue | None, bool]:
     """Our reading, and whether it used the whole line (not a window of it)."""
-    original = arabic.normalize(text)
+    original = _common_era(arabic.normalize(text), context)
     hijri = arabic.hijri_to_gregorian(original)
     line = patterns.PREFIX.sub("", arabic.strip_hijri(original)).strip(" ,.;|-–—")
     whole = True
@@ -133,6 +133,15 @@ def _same_reading(text: str, context: TextContext) -> bool:
     """
     line = patterns.PREFIX.sub("", arabic.normalize(text)).strip(" ,.;|-–—")
     return line == text and _has_letters(text) and not _H_TIME.search(text)
+
+
+def _common_era(text: str, context: TextContext) -> str:
+    """Thai years in the Buddhist era (2564) as Common Era years (2021)."""
+    if not (patterns.THAI.search(text) or (context.languages or ("",))[0] == "th"):
+        return text
+    return patterns.BUDDHIST_YEAR.sub(
+        lambda m: str(int(m.group(1)) - patterns.BUDDHIST_ERA_OFFSET), text
+    )
 
 
 def _plain(text: str, context: TextContext, origin: DateOrigin) -> DateValue | None:
