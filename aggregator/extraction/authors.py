@@ -19,7 +19,9 @@ _PREFIX = re.compile(
     r"^\s*(?:(?:(?:written|reported|posted|story|text|words|photos?|publié|publiée|écrit|écrite|"
     r"rédigé|rédigée|eingestellt|geschrieben|verfasst|publicado|publicada|escrito|escrita|"
     r"pubblicato|pubblicata|scritto|scritta|postado|geplaatst|geschreven|yazan)\s+"
-    r"(?:by|par|von|por|da|di|door|tarafından))|by|reporting|par|por|von|di|da|door|af|av|przez|"
+    r"(?:by|par|von|por|da|di|door|tarafından))|(?:view\s+)?(?:more\s+)?(?:all\s+)?"
+    r"(?:articles|posts|stories)\s+(?:from|by)|more\s+from|by|reporting|par|por|von|di|da|door|"
+    r"af|av|przez|"
     r"yazan|автор|بقلم|بواسطة|كتب|كتبت|كتبه|إعداد|اعداد|تقرير|author|auteur|autor|autore|"
     r"autorin|auteure|記者|记者|기자)(?:\b|(?=\s))\s*[:：-]?\s*",
     re.IGNORECASE,
@@ -27,10 +29,15 @@ _PREFIX = re.compile(
 _SPLIT = re.compile(
     r"\s+(?:and|et|y|und|e|en|i|و|with|avec|con|mit|مع)\s+|\s*[,;&،|/]\s*|\s+-\s+", re.IGNORECASE
 )
+# "By Tom Rogan and" (the second name in its own element): a dangling conjunction either side.
+_LEADING_AND = re.compile(
+    r"^\s*(?:and|et|y|und|e|en|i|و)\s+|\s+(?:and|et|y|und|e|en|i|و)\s*$", re.IGNORECASE
+)
 _NOISE = re.compile(r"\S+@\S+|https?://\S+|@\w+|\(.*?\)", re.IGNORECASE)
 _CUT = re.compile(  # what follows these is a date or an update note, not a name
     r"\b(?:updated?|published|posted|mis à jour|publié|il y a)\b"
-    r"|\s(?:on|le|am|el)\s+(?=(?:\w+\s+){0,2}\d)|\d",
+    r"|\s(?:on|le|am|el)\s+(?=(?:\w+\s+){0,2}\d)|\d"
+    r"|\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?=\d)",
     re.IGNORECASE,
 )
 # A "name" made only of these words is a label, a role or a link, not a person or agency:
@@ -43,12 +50,17 @@ _LABEL_WORDS = """admin administrator editor editors editorial edition team desk
     redazione redação redacao redactie online web digital desk office bureau press service
     agency agencies wire wires admin2 columnist columnists opinion guest-author
     فريق التحرير تحرير هيئة المحرر محرر المحررين قسم الأخبار الاخبار أسرة اسرة موقع التحريرية
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday today yesterday
     """
 _NOT_NAME_WORDS = frozenset(_LABEL_WORDS.split())
 # Boxes of other stories (related, recommended, teasers) carry their own authors' bylines.
 _ELSEWHERE_TAGS = frozenset({"aside", "footer", "nav"})
+# Class words (whole words of a class name, "related-posts", "c-teaser__byline") of such boxes.
 _ELSEWHERE_CLASS = re.compile(
-    r"comment|related|recommend|teaser|more-|sidebar|widget|promo|card", re.IGNORECASE
+    r"(?:^|[\s_-])(?:comments?|related|recommended|recommendations|teasers?|sidebar|promo|more)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
 )
 # Elements without a class are skipped first: the class tests are the costly part.
 _BYLINE_XPATH = (
@@ -84,7 +96,7 @@ def find_authors(page: Page, selector: str | None, site_name: str | None) -> lis
 def _elsewhere(element: object) -> bool:
     """Inside a box of other stories (related, teasers, sidebar, comments, footer)."""
     node = getattr(element, "getparent", lambda: None)()
-    while node is not None:
+    while node is not None and node.tag not in ("body", "html"):  # page-wide classes say nothing
         if node.tag in _ELSEWHERE_TAGS or _ELSEWHERE_CLASS.search(node.get("class") or ""):
             return True
         node = node.getparent()
@@ -128,7 +140,7 @@ def _split(text: str) -> list[str]:
     cut = _CUT.search(text)
     if cut and cut.start() > 0:
         text = text[: cut.start()]
-    parts = (_PREFIX.sub("", p).strip(" .:-–—·•") for p in _SPLIT.split(text))
+    parts = (_PREFIX.sub("", _LEADING_AND.sub("", p)).strip(" .:-–—·•") for p in _SPLIT.split(text))
     return [p for p in parts if p]
 
 

@@ -31,6 +31,9 @@ from aggregator.extraction.authors import clean_authors
         (["Jane Doe, Staff Writer"], ["Jane Doe"]),
         (["Juan De La Cruz"], ["Juan De La Cruz"]),
         (["記者 山田太郎"], ["山田太郎"]),
+        (["JERUSALEM POST STAFF NOVEMBER 19, 2019 10:05"], ["JERUSALEM POST STAFF"]),
+        (["Emiliano Bellini", "More articles from Emiliano Bellini"], ["Emiliano Bellini"]),
+        (["By Tom Rogan and", "and Caroline Ghosn", "November"], ["Tom Rogan", "Caroline Ghosn"]),
     ],
 )
 def test_clean_authors(raw: list[str], names: list[str]) -> None:
