@@ -15,7 +15,11 @@ from aggregator.extraction.article import ExtractedArticle, Hints
 from aggregator.extraction.authors import find_authors
 from aggregator.extraction.body import find_body, word_count
 from aggregator.extraction.dates import TextContext, find_dates
-from aggregator.extraction.dates.zones import country_of_url, zone_of_country
+from aggregator.extraction.dates.zones import (
+    country_of_language,
+    country_of_url,
+    zone_of_country,
+)
 from aggregator.extraction.jsonld import text_of
 from aggregator.extraction.language import detect_language
 from aggregator.extraction.metadata import read_metadata
@@ -56,7 +60,7 @@ def extract_article(
         notes.append("bot challenge page: body dropped")
     detected = detect_language(body.text) if body.text else None
     language = detected or meta.language or (source.languages[0] if source else None)
-    zone = ZoneInfo(source.timezone) if source else _page_zone(url, notes)
+    zone = ZoneInfo(source.timezone) if source else _page_zone(url, language, notes)
     context = TextContext(
         languages=_date_languages(source, language, meta.language, hints),
         zone=zone,
@@ -87,15 +91,18 @@ def extract_article(
     )
 
 
-def _page_zone(url: str, notes: list[str]) -> tzinfo:
-    """Without a source: the zone of the site's country domain, else UTC; said in warnings."""
-    country = country_of_url(url)
+def _page_zone(url: str, language: str | None, notes: list[str]) -> tzinfo:
+    """Without a source: the zone of the site's country domain or of a one-zone language."""
+    country, reason = country_of_url(url), "domain"
+    if country is None:
+        country, reason = country_of_language(language), "language"
     zone = zone_of_country(country) if country else None
     if zone is None or country is None:
         notes.append("no source: times without a zone were read as UTC (pass --source)")
         return ZoneInfo("UTC")
-    notes.append(f"no source: times without a zone were read in {zone} (from the .{country.lower()}"
-                 " domain; pass --source)")  # fmt: skip
+    where = f".{country.lower()} domain" if reason == "domain" else f"page's language, {language}"
+    notes.append(f"no source: times without a zone were read in {zone} (from the {where};"
+                 " pass --source)")  # fmt: skip
     return zone
 
 

@@ -96,9 +96,9 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
 def test_without_a_source_the_assumed_zone_is_said() -> None:
     code, output = run(
         "extract",
-        str(PAGES / "italian-utc-day.html"),
+        str(PAGES / "english-jsonld.html"),
         "--url",
-        "https://gazzetta.example.com/dazi",
+        "https://gazette.example.com/story",
         "--fetched-at",
         "2021-06-01T00:00:00Z",
     )

@@ -232,6 +232,8 @@ def test_an_ambiguous_date_is_swapped_when_the_url_says_so() -> None:
     article = extract_article(html, url, fetched_at=FETCHED)
     assert article.published is not None
     assert article.published.iso() == "2013-03-05"
+    # No country domain: the German page is read in Berlin's zone, and the warning says why.
+    assert any("read in Europe/Berlin (from the page's language, de" in w for w in article.warnings)
 
 
 GDS_URL = "https://www.gazzettadelsud.it/articoli/economia/2020/12/06/dazi-acciaio-europa/"
@@ -246,11 +248,19 @@ def test_a_utc_time_keeps_the_outlets_local_day() -> None:
     assert any("read in Europe/Rome" in w for w in article.warnings)
 
 
-def test_without_a_source_or_country_domain_utc_is_assumed_and_said() -> None:
+def test_without_a_source_or_country_utc_is_assumed_and_said() -> None:
+    """An English page on a .com: no country to go by (English spans many zones)."""
+    article = extract("english-jsonld.html", "https://gazette.example.com/story")
+    assert article.published is not None
+    assert article.published.offset == "+00:00"
+    assert "no source: times without a zone were read as UTC (pass --source)" in article.warnings
+
+
+def test_a_one_zone_language_gives_the_zone_without_a_country_domain() -> None:
     article = extract("italian-utc-day.html", "https://gazzetta.example.com/dazi")
     assert article.published is not None
-    assert article.published.local_date().isoformat() == "2020-12-05"
-    assert "no source: times without a zone were read as UTC (pass --source)" in article.warnings
+    assert article.published.local_date().isoformat() == "2020-12-06"
+    assert any("Europe/Rome (from the page's language, it" in w for w in article.warnings)
 
 
 def test_entities_are_unescaped_in_metadata_even_twice_escaped() -> None:

@@ -3,8 +3,9 @@
 A page read without a source (``aggregator extract`` on a saved file, the benchmark) still
 needs a zone for bare local times and for the local day of a time written in UTC, and an
 order for ``03.05.2013``. The country comes from the host's country-code domain (``.it``,
-``.com.au``), its zone from the system's tz database (``zone.tab``); a country spanning several
-zones gets its most populous one. Day-month-year is the order of every language dateparser
+``.com.au``), else from a language spoken in one zone (German, Japanese, Turkish...), its zone
+from the system's tz database (``zone.tab``); a country spanning several zones gets its most
+populous one. Day-month-year is the order of every language dateparser
 knows but English, Japanese, Chinese, Korean, Hungarian, Persian and a few more; English is
 month-first only in the United States, the Philippines and Canada.
 """
@@ -29,6 +30,18 @@ _MAIN_ZONE = {
     "DE": "Europe/Berlin", "CD": "Africa/Kinshasa", "MN": "Asia/Ulaanbaatar",
 }  # fmt: skip
 _TLD_COUNTRY = {"uk": "GB"}  # the one country-code domain that is not its ISO code
+# Languages whose press sits in one country or in countries sharing one UTC offset all year
+# (German: DE, AT, CH; Dutch: NL, BE): a page in them is read in that country's zone when its
+# domain names no country. English, Spanish, French, Arabic, Portuguese, Russian and Chinese
+# span many zones and get none.
+_LANGUAGE_COUNTRY = {
+    "de": "DE", "nl": "NL", "it": "IT", "pl": "PL", "cs": "CZ", "sk": "SK", "hu": "HU",
+    "ro": "RO", "bg": "BG", "el": "GR", "tr": "TR", "uk": "UA", "he": "IL", "fa": "IR",
+    "ja": "JP", "ko": "KR", "th": "TH", "vi": "VN", "id": "ID", "sv": "SE", "da": "DK",
+    "nb": "NO", "no": "NO", "fi": "FI", "hr": "HR", "sr": "RS", "sl": "SI", "lt": "LT",
+    "lv": "LV", "et": "EE", "ka": "GE", "hy": "AM", "az": "AZ", "sq": "AL", "mk": "MK",
+    "bs": "BA",
+}  # fmt: skip
 _MONTH_FIRST_ENGLISH = frozenset({"US", "PH", "CA", "FM", "MH", "PW"})
 
 
@@ -60,6 +73,11 @@ def country_of_url(url: str) -> str | None:
         return None
     country = _TLD_COUNTRY.get(tld, tld.upper())
     return country if country in _zone_table()[0] else None
+
+
+def country_of_language(language: str | None) -> str | None:
+    """The country whose zone a page in this language is in, when the language says so."""
+    return _LANGUAGE_COUNTRY.get(language or "")
 
 
 def zone_of_country(country: str) -> ZoneInfo | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aggregator.extraction.dates.zones import (
+    country_of_language,
     country_of_url,
     country_of_zone,
     date_order,
@@ -50,3 +51,11 @@ def test_date_order(language: str | None, country: str | None, order: str | None
 def test_country_of_zone() -> None:
     assert country_of_zone("Europe/London") == "GB"
     assert country_of_zone("UTC") is None
+
+
+def test_a_language_spoken_in_one_zone_gives_its_country() -> None:
+    assert country_of_language("de") == "DE"  # also Austria and Switzerland: same offset
+    assert country_of_language("ja") == "JP"
+    assert country_of_language("en") is None  # many zones
+    assert country_of_language("es") is None
+    assert country_of_language(None) is None
