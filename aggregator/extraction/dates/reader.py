@@ -114,7 +114,7 @@ def _ours(text: str, context: TextContext, origin: DateOrigin) -> tuple[DateValu
     line = patterns.PREFIX.sub("", arabic.strip_hijri(original)).strip(" ,.;|-–—")
     whole = True
     found = None
-    if re.search(r"\d", line) or patterns.RELATIVE_WORD.search(line) or _has_letters(line):
+    if line:
         found = _parse(line, context)
         if found is None:
             found, whole = _parse_windows(line, context), False
