@@ -34,7 +34,8 @@ TIME = re.compile(
     r"\b(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|heures?|secondes?|horas?|minutos?|segundos?|"
     r"stunden?|minuten?|sekunden?|ore|ora|minuti|minuto|secondi|saat|dakika|saniye|uur|"
     r"minuten|godzin[ay]?|minut[ay]?|часа?|часов|минут[ы]?)\b|"
-    r"\d\s*(?:時|时|点|시)|\d\s*(?:分|분)|"
+    r"\d\s*(?:時|时|点|시|小时|小時)|\d\s*(?:分|분)|"
+    r"\bjust now\b|à l'instant|gerade eben|ahora mismo|agora mesmo|proprio ora|الآن|"
     r"ساعة|ساعات|ساعتين|ساعتان|دقيقة|دقائق|دقيقتين|ثانية|ثوان",
     re.IGNORECASE,
 )
@@ -42,6 +43,7 @@ RELATIVE_WORD = re.compile(
     r"\bago\b|il y a|\bhace\b|\bvor\b|منذ|قبل|\bfa\b|\bhá\b|önce|prije|назад|\btemu\b|"
     r"geleden|yesterday|today|\bhier\b|aujourd'hui|\bayer\b|\bhoy\b|gestern|heute|\bieri\b|"
     r"\boggi\b|\bontem\b|\bhoje\b|gisteren|vandaag|dün|bugün|вчера|сегодня|wczoraj|dzisiaj|"
+    r"\bjust now\b|à l'instant|gerade eben|ahora mismo|agora mesmo|الآن|"
     r"前|昨日|今日|昨天|今天|전|어제|오늘|أمس|اليوم",
     re.IGNORECASE,
 )
@@ -53,10 +55,14 @@ TIME_OF_DAY = re.compile(
 )
 # Words that may follow a date and belong to it: "at 5:02 PM", "à 14h05", "um 10:30 Uhr", "EST".
 TIME_WORD = re.compile(
-    r"^(?:at|à|a|um|u|alle|om|às|,|-|\d{1,2}(?:[:h.]\d{2}){1,2},?|am|pm|a\.m\.|p\.m\.|uhr|h|"
+    r"^(?:at|à|a|um|u|alle|om|às|kl\.?|klo|o|saat|,|-|\||\d{1,2}(?:[:h.]\d{2}){1,2},?|am|pm|"
+    r"a\.m\.|p\.m\.|uhr|h|"
     r"(?-i:[A-Z]{2,4})|(?:gmt|utc)[+-]?\d{0,4}|[صم]|\d{1,2}(?:時|时|点|시)(?:\d{1,2}(?:分|분))?)$",
     re.IGNORECASE,
 )
+# Words joining a date and its time that dateparser cannot read ("kl", "klo") or that only
+# get in its way. One-letter ones ("u", "a") are also plain words, and stay.
+CONNECTOR = re.compile(r"^(?:at|à|um|alle|om|às|kl\.?|klo|saat|\|)$", re.IGNORECASE)
 # Zone names and offsets that may follow a time: not words that name a day.
 ZONE_WORDS = re.compile(r"(?-i:\b[A-Z]{2,5}\b)|\b(?:gmt|utc)\b|[+-]\d{2}:?\d{2}", re.IGNORECASE)
 # A line worth handing to dateparser names a year, a numeric date, or is relative ("2 h ago").

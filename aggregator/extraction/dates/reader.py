@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ from aggregator.extraction.dates.values import day_value, moment_value
 from aggregator.extraction.dates.zones import country_of_zone, date_order
 
 _KNOWN_LANGUAGES = frozenset(language_order)
+_NOTHING = re.compile(r"(?!x)x")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " "})
 # "14h05" (French, Portuguese): some dateparser locales read it as 14:00 or not at all.
 _H_TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3])\s*h\s*([0-5]\d)(?!\d)", re.IGNORECASE)
@@ -112,6 +113,7 @@ def _ours(text: str, context: TextContext, origin: DateOrigin) -> tuple[DateValu
     original = _common_era(arabic.normalize(text), context)
     hijri = arabic.hijri_to_gregorian(original)
     line = patterns.PREFIX.sub("", arabic.strip_hijri(original)).strip(" ,.;|-–—")
+    line = _own_zone_names(context).sub("", line).strip(" ,.;|-–—") if line else line
     whole = True
     found = None
     if line:
@@ -123,6 +125,20 @@ def _ours(text: str, context: TextContext, origin: DateOrigin) -> tuple[DateValu
         if value is not None:
             return value, whole
     return (day_value(hijri, origin, original) if hijri else None), True
+
+
+def _own_zone_names(context: TextContext) -> re.Pattern[str]:
+    """The zone's own abbreviations ("IST" in Kolkata, "EST"/"EDT" in New York).
+
+    Abbreviations are ambiguous (dateparser takes IST for Israel); written on a page of that
+    zone they mean the zone, which the reading uses anyway.
+    """
+    moments = (context.fetched_at, context.fetched_at + timedelta(days=182))
+    names = {context.zone.tzname(m.astimezone(context.zone)) or "" for m in moments}
+    names = {n for n in names if n.isalpha() and n not in ("UTC", "GMT")}
+    if not names:
+        return _NOTHING
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(names)) + r")(?!\w)")
 
 
 def _same_reading(text: str, context: TextContext) -> bool:
@@ -200,8 +216,11 @@ def _parse(
             data = parser.get_date_data(text if plain else _H_TIME.sub(r"\1:\2", text))
         except (ValueError, OverflowError, TypeError):
             return None
-    if data.date_obj is None or data.period not in ("day", "time", "month", None):
+    # "a week ago" is a day; a year alone ("2021") is no date.
+    if data.date_obj is None or data.period not in ("day", "time", "month", "week", None):
         return None
+    if data.period == "week":
+        data.period = "day"
     moment = data.date_obj
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=context.zone)
@@ -226,7 +245,9 @@ def _parse_windows(text: str, context: TextContext) -> tuple[datetime, str, str 
         while end < len(tokens) and end - anchor <= 4 and patterns.TIME_WORD.match(tokens[end]):
             end += 1
         for start in range(max(anchor - 3, 0), anchor + 1):
-            window = " ".join(tokens[start:end]).strip(" ,.;|-–—()")
+            # Connectors ("kl", "um", "à") help no parser; the time after them does.
+            words = [t for t in tokens[start:end] if not patterns.CONNECTOR.match(t)]
+            window = " ".join(words).strip(" ,.;|-–—()")
             if window != text and (found := _parse(window, context)):
                 return found
     return None
