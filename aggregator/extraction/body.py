@@ -95,10 +95,11 @@ def _find_body(tree: HtmlElement, url: str, selector: str | None, article_body: 
     if looks_like_menus(text):
         # The fast pass took a page of menus: the full pass compares with readability/jusText.
         text = _trafilatura(tree, url, favor_precision=True) or text
-    if word_count(text) >= MIN_WORDS:
-        fuller = _more_complete(tree, url, text, article_body)
+    words = word_count(text)
+    if words >= MIN_WORDS:
+        fuller = _more_complete(tree, url, text, words, article_body)
         if fuller:
-            notes.append(f"trafilatura kept {word_count(text)} words of a longer article")
+            notes.append(f"trafilatura kept {words} words of a longer article")
             return Body(fuller, "fallback", notes)
         return Body(text, "trafilatura", notes)
     candidates = [
@@ -112,7 +113,9 @@ def _find_body(tree: HtmlElement, url: str, selector: str | None, article_body: 
     return Body(text, "trafilatura", notes)
 
 
-def _more_complete(tree: HtmlElement, url: str, text: str, article_body: str | None) -> str:
+def _more_complete(
+    tree: HtmlElement, url: str, text: str, words: int, article_body: str | None
+) -> str:
     """A fuller body than the fast pass's (see :mod:`.completeness`), or ""."""
     chunks, paragraph_chars = split_article(tree)
     split = tidy(chunks)
@@ -121,7 +124,7 @@ def _more_complete(tree: HtmlElement, url: str, text: str, article_body: str | N
     whole = tidy(article_body or "")
     if whole and more_complete(whole, text):
         return whole
-    if word_count(text) < SHORT_WORDS and paragraph_chars > len(text) * 1.3:
+    if words < SHORT_WORDS and paragraph_chars > len(text) * 1.3:
         full = _trafilatura(tree, url)
         if more_complete(full, text):
             return full

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -133,8 +134,13 @@ def _own_zone_names(context: TextContext) -> re.Pattern[str]:
     Abbreviations are ambiguous (dateparser takes IST for Israel); written on a page of that
     zone they mean the zone, which the reading uses anyway.
     """
-    moments = (context.fetched_at, context.fetched_at + timedelta(days=182))
-    names = {context.zone.tzname(m.astimezone(context.zone)) or "" for m in moments}
+    return _zone_names(context.zone, context.fetched_at.year)
+
+
+@lru_cache(maxsize=64)
+def _zone_names(zone: tzinfo, year: int) -> re.Pattern[str]:
+    moments = (datetime(year, 1, 15, tzinfo=UTC), datetime(year, 7, 15, tzinfo=UTC))
+    names = {zone.tzname(m.astimezone(zone)) or "" for m in moments}
     names = {n for n in names if n.isalpha() and n not in ("UTC", "GMT")}
     if not names:
         return _NOTHING
