@@ -92,8 +92,10 @@ class BlockedAddress(AggregatorError):
         self.host = host
         self.reasons = reasons
         refused = "; ".join(reasons)
-        where = refused if reasons and reasons[0].startswith(host.strip("[]") + ":") else (
-            f"{host} resolves to {refused}"
+        where = (
+            refused
+            if reasons and reasons[0].startswith(host.strip("[]") + ":")
+            else (f"{host} resolves to {refused}")
         )
         super().__init__(f"{where} (refused: allow it with allow_networks)")
 

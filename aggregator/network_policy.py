@@ -20,6 +20,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -89,6 +90,16 @@ def parse_allowance(entry: str) -> Network | str:
     if not _HOSTNAME.match(text) or re.fullmatch(r"[\d.]+", text):
         raise ValueError(f"{entry!r} is neither a network (e.g. 10.0.0.0/8) nor a host name")
     return text.rstrip(".")
+
+
+def host_allowance(url: str) -> str:
+    """The ``allow_networks`` entry that lets a source reach the host of ``url``: its address as
+    a /32 (/128) network, or its host name."""
+    host = (urlsplit(url).hostname or "").lower()
+    literal = ip_literal(host)
+    if literal is None:
+        return host
+    return str(ipaddress.ip_network(literal))
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,6 @@ from twisted.internet.interfaces import (
     IHostnameResolver,
     IHostResolution,
     IResolutionReceiver,
-    IStreamClientEndpoint,
 )
 from twisted.python.failure import Failure
 from twisted.web.client import URI
@@ -64,7 +63,7 @@ class _Filter:
         self._host = host
         self._refused = refused
 
-    def resolutionBegan(self, resolution: IHostResolution) -> None:
+    def resolutionBegan(self, resolution: Any) -> None:
         self._receiver.resolutionBegan(resolution)
 
     def addressResolved(self, address: Any) -> None:
@@ -103,21 +102,20 @@ class _GuardedResolver:
         portNumber: int = 0,
         addressTypes: Any = None,
         transportSemantics: str = "TCP",
-    ) -> IHostResolution:
+    ) -> Any:
         receiver = _Filter(resolutionReceiver, self._policy, hostName, self._refused)
         literal = ip_literal(hostName)
         if literal is None:
-            resolution: IHostResolution = self._inner.resolveHostName(
+            return self._inner.resolveHostName(
                 receiver, hostName, portNumber, addressTypes, transportSemantics
             )
-            return resolution
         # An IP-literal host skips resolution: it is checked as it is.
-        resolution = _Literal(hostName)
-        receiver.resolutionBegan(resolution)
+        literal_resolution = _Literal(hostName)
+        receiver.resolutionBegan(literal_resolution)
         kind = IPv6Address if literal.version == 6 else IPv4Address
         receiver.addressResolved(kind("TCP", str(literal), portNumber))
         receiver.resolutionComplete()
-        return resolution
+        return literal_resolution
 
 
 class GuardedHostnameEndpoint(HostnameEndpoint):
@@ -152,12 +150,12 @@ class _GuardedEndpointFactory:
         self._policy = policy
         self._bindAddress = standard._bindAddress  # read by Scrapy's agent for its pool key
 
-    def endpointForURI(self, uri: URI) -> IStreamClientEndpoint:
+    def endpointForURI(self, uri: URI) -> Any:
         kwargs: dict[str, Any] = {"bindAddress": self._standard._bindAddress}
         if self._standard._connectTimeout is not None:
             kwargs["timeout"] = self._standard._connectTimeout
         host = uri.host.decode("ascii")
-        endpoint = GuardedHostnameEndpoint(
+        endpoint: Any = GuardedHostnameEndpoint(
             self._standard._reactor, host, uri.port, self._policy, **kwargs
         )
         if uri.scheme == b"http":
@@ -208,14 +206,16 @@ class GuardedHTTPDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._global = tuple(crawler.settings.getlist("AGGREGATOR_ALLOW_NETWORKS"))
-        self._policies: dict[str | None, NetworkPolicy] = {None: NetworkPolicy.allowing(self._global)}
+        self._policies: dict[str | None, NetworkPolicy] = {
+            None: NetworkPolicy.allowing(self._global)
+        }
 
     def policy_for(self, request: Request) -> NetworkPolicy:
         """The global allowance plus that of the request's source (``meta["source"]``)."""
         name = request.meta.get("source")
         if name not in self._policies:
             sources = getattr(self._crawler.spider, "sources", None) or []
-            own = next((s.allow_networks for s in sources if s.name == name), [])
+            own: list[str] = next((s.allow_networks for s in sources if s.name == name), [])
             self._policies[name] = NetworkPolicy.allowing(self._global, own)
         return self._policies[name]
 
@@ -238,9 +238,7 @@ class GuardedHTTPDownloadHandler(HTTP11DownloadHandler):
         )
         try:
             with wrap_twisted_exceptions():
-                response: Response = await maybe_deferred_to_future(
-                    agent.download_request(request)
-                )
+                response: Response = await maybe_deferred_to_future(agent.download_request(request))
                 return response
         except ResponseDataLossError:
             if not self._fail_on_dataloss_warned:
