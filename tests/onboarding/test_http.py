@@ -64,3 +64,29 @@ def test_never_reads_local_files(site: OutletServer) -> None:
         http_get(site.base_url + "/to-file", user_agent=UA, policy=LOOPBACK)
     with pytest.raises(DiscoveryError, match="only http"):
         http_get("file:///etc/passwd", user_agent=UA, policy=LOOPBACK)
+
+
+def test_the_network_policy_refuses_other_addresses_and_redirects_to_them(
+    tmp_path: Path, serve_outlet: Callable[[Path], OutletServer]
+) -> None:
+    internal_root = tmp_path / "internal"
+    internal_root.mkdir()
+    (internal_root / "secret.html").write_text("<p>internal</p>")
+    internal = OutletServer(internal_root, host="127.0.0.2").start()
+    try:
+        outlet_root = tmp_path / "outlet"
+        outlet_root.mkdir()
+        (outlet_root / "_routes.json").write_text(
+            json.dumps({"/out": {"redirect": f"{internal.base_url}/secret.html"}})
+        )
+        outlet = serve_outlet(outlet_root)
+        with pytest.raises(DiscoveryError, match=r"127\.0\.0\.2: loopback address \(refused"):
+            http_get(f"{outlet.base_url}/out", user_agent=UA, policy=LOOPBACK)
+        with pytest.raises(DiscoveryError, match=r"127\.0\.0\.2: loopback address"):
+            http_get(f"{internal.base_url}/secret.html", user_agent=UA, policy=LOOPBACK)
+        with pytest.raises(DiscoveryError, match=r"127\.0\.0\.1: loopback address"):
+            http_get(f"{outlet.base_url}/out", user_agent=UA)  # public only by default
+        assert outlet.requested("/out") == ["/out"]
+        assert internal.hits == []
+    finally:
+        internal.stop()
