@@ -61,6 +61,13 @@ def _embedded_v4(address: Address) -> list[Address]:
     return found
 
 
+def _shown(address: Address) -> str:
+    """``::ffff:10.0.0.1`` rather than ipaddress's ``::ffff:a00:1``."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return f"::ffff:{address.ipv4_mapped}"
+    return str(address)
+
+
 def why_blocked(address: Address) -> str | None:
     """What kind of non-public address this is (e.g. ``"private"``), or None when public."""
     for candidate in _embedded_v4(address):
@@ -143,4 +150,4 @@ class NetworkPolicy:
         kind = why_blocked(ip)
         if kind is None:
             return None
-        return f"{ip}: {kind} address"
+        return f"{_shown(ip)}: {kind} address"

@@ -53,6 +53,7 @@ def test_a_network_allowance_opens_that_network_only() -> None:
     assert policy.check("10.1.200.3") is None
     assert policy.check("127.0.0.2") == "127.0.0.2: loopback address"
     assert policy.check("10.2.0.1") == "10.2.0.1: private address"
+    assert policy.check("::ffff:10.2.0.1") == "::ffff:10.2.0.1: private address"
     assert policy.check("169.254.169.254") is not None
 
 

@@ -42,7 +42,7 @@ def test_private_entries_are_refused_and_the_good_articles_stored(
         "169.254.169.254: link-local address" in blocked["http://169.254.169.254/latest/meta-data/"]
     )
     assert "10.0.0.1: private address" in blocked["http://10.0.0.1/admin/"]
-    assert "private address" in blocked["http://[::ffff:10.0.0.1]/admin/"]
+    assert "::ffff:10.0.0.1: private address" in blocked["http://[::ffff:10.0.0.1]/admin/"]
     assert "127.0.0.2: loopback address" in blocked[f"{internal}/secret.html"]
     redirect = blocked[f"{internal}/secret-redirect.html"]
     assert "loopback address" in redirect and f"redirected from {base}/news/moved.html" in redirect
