@@ -91,6 +91,8 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert code == 1 and "no source named 'nope'" in output
     code, output = run("extract", "http://127.0.0.1:9/nothing-listens-here")
     assert code == 1 and "could not fetch the page" in output
+    code, output = run("extract", "http://10.0.0.1/admin/")  # the network policy: not fetched
+    assert code == 1 and "could not fetch the page (10.0.0.1: private address" in output
 
 
 def test_without_a_source_the_assumed_zone_is_said() -> None:
