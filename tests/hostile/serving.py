@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -99,3 +100,28 @@ def try_login(base_url: str, address: str, username: str, password: str) -> int:
         return post_login(client, token, username, password)
     finally:
         client.close()
+
+
+def parallel_logins(base_urls: list[str], count: int, address: str, username: str) -> list[int]:
+    """``count`` wrong logins for ``username`` "from" ``address``, released all at once and
+    spread over the servers at ``base_urls``; their statuses."""
+    clients = [login_client(base_urls[n % len(base_urls)], address) for n in range(count)]
+    start = threading.Barrier(count)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def attempt(n: int) -> None:
+        client, token = clients[n]
+        start.wait()
+        status = post_login(client, token, username, f"wrong guess {n}")
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for client, _ in clients:
+        client.close()
+    return statuses

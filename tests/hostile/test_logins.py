@@ -8,7 +8,6 @@ The evidence of a password check is the line each one writes to the serving log
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -20,7 +19,14 @@ from storage.db import session_scope, upgrade
 from storage.login_attempts import LoginLimits
 from storage.secrets import export_token
 from storage.users import add_user
-from tests.hostile.serving import Served, login_client, post_login, serving, try_login
+from tests.hostile.serving import (
+    Served,
+    login_client,
+    parallel_logins,
+    post_login,
+    serving,
+    try_login,
+)
 
 PASSWORD = "correct horse battery"
 GUESSER, EDITOR = "198.51.100.7", "192.0.2.10"
@@ -44,33 +50,8 @@ def two_servers(newsroom: str, tmp_path: Path) -> Iterator[list[Served]]:
         yield [stack.enter_context(serving(newsroom, tmp_path / f"serve{n}.log")) for n in (1, 2)]
 
 
-def _parallel_logins(servers: list[Served], count: int, username: str) -> list[int]:
-    """``count`` wrong logins for ``username`` from one address, released all at once and
-    spread over ``servers``; their statuses."""
-    clients = [login_client(servers[n % len(servers)].base_url, GUESSER) for n in range(count)]
-    start = threading.Barrier(count)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def attempt(n: int) -> None:
-        client, token = clients[n]
-        start.wait()
-        status = post_login(client, token, username, f"wrong guess {n}")
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for client, _ in clients:
-        client.close()
-    return statuses
-
-
 def test_forty_parallel_wrong_logins_check_at_most_the_limit(two_servers: list[Served]) -> None:
-    statuses = _parallel_logins(two_servers, 40, "amira")
+    statuses = parallel_logins([s.base_url for s in two_servers], 40, GUESSER, "amira")
     checks = sum(server.password_checks() for server in two_servers)
     assert checks == LIMITS.per_name_and_address, [s.log_text() for s in two_servers]
     assert sorted(statuses) == [401] * checks + [429] * (40 - checks)
