@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # The script's folder holds bench/storage.py, which would shadow the storage package.
 sys.path[0] = str(ROOT)
 
+import httpx  # noqa: E402
+
 from storage.db import session_scope, upgrade  # noqa: E402
 from storage.login_attempts import LoginLimits  # noqa: E402
 from storage.secrets import export_token  # noqa: E402
@@ -58,12 +60,15 @@ def _served() -> tuple[Served, str]:
     return _server[0]
 
 
-def _editor(url: str) -> str:
-    """A fresh editor account (so a probe never finds an earlier probe's session or lock)."""
+def _logged_in() -> httpx.Client:
+    """A client logged in as a fresh editor (so a probe never meets an earlier one's lock)."""
+    server, url = _served()
     name = f"ed{time.time_ns()}"
     with session_scope(url) as session:
         add_user(session, name, PASSWORD)
-    return name
+    client, token = login_client(server.base_url, next(_addresses))
+    assert post_login(client, token, name, PASSWORD) == 303
+    return client
 
 
 def parallel_wrong_logins() -> None:
@@ -86,11 +91,9 @@ def spraying() -> None:
 
 def logout_revokes() -> None:
     """Log in, copy the cookie, log out: the copy gets the login page."""
-    server, url = _served()
-    name = _editor(url)
-    client, token = login_client(server.base_url, next(_addresses))
+    server, _ = _served()
+    client = _logged_in()
     try:
-        assert post_login(client, token, name, PASSWORD) == 303
         copied = client.cookies["aggregator_session"]
         client.post("/logout", data={"csrf": csrf_of(client.get("/").text)})
     finally:
@@ -106,11 +109,8 @@ def logout_revokes() -> None:
 
 def ids_out_of_range() -> None:
     """A logged-in editor asks for ids no article can have: 404s, never 500."""
-    server, url = _served()
-    name = _editor(url)
-    client, token = login_client(server.base_url, next(_addresses))
+    client = _logged_in()
     try:
-        assert post_login(client, token, name, PASSWORD) == 303
         for raw in ("99999999999999999999", "-1", "abc"):
             assert client.get(f"/articles/{raw}").status_code == 404, raw
         assert client.get("/api/articles?before=1.99999999999999999999").status_code == 200

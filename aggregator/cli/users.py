@@ -8,6 +8,12 @@ import click
 
 from aggregator.cli.context import App, pass_app
 
+password_stdin = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input (for scripts) instead of prompting.",
+)
+
 
 @click.group()
 def command() -> None:
@@ -21,11 +27,7 @@ def command() -> None:
 
 @command.command("add")
 @click.argument("username")
-@click.option(
-    "--password-stdin",
-    is_flag=True,
-    help="Read the password from standard input (for scripts) instead of prompting.",
-)
+@password_stdin
 @pass_app
 def users_add(app: App, username: str, password_stdin: bool) -> None:
     """Create an account; the password is asked twice (or read from stdin)."""
@@ -40,11 +42,7 @@ def users_add(app: App, username: str, password_stdin: bool) -> None:
 
 @command.command("set-password")
 @click.argument("username")
-@click.option(
-    "--password-stdin",
-    is_flag=True,
-    help="Read the new password from standard input (for scripts) instead of prompting.",
-)
+@password_stdin
 @pass_app
 def users_set_password(app: App, username: str, password_stdin: bool) -> None:
     """Change an editor's password; every session of the editor ends.

@@ -12,12 +12,12 @@ import logging
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from aggregator.web.auth import SESSION_ID, client_address
+from aggregator.web.auth import SESSION_ID, client_address, session_id
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form, local_path
 from storage.db import Session
 from storage.login_attempts import release_login, reserve_login
-from storage.sessions import start_session
+from storage.sessions import end_session, start_session
 from storage.users import MAX_PASSWORD, USERNAME_MAX, Account, authenticate
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,12 @@ async def login(request: Request) -> Response:
     user_agent = request.headers.get("user-agent", "")
     policy = request.app.state.session_policy
     found: Account = account
+    previous = session_id(request)
 
     def begin(session: Session) -> str:
         release_login(session, username, address, limits=limits)
+        if previous is not None:  # logging in again replaces the session, it does not add one
+            end_session(session, previous)
         return start_session(
             session, found.id, client_address=address, user_agent=user_agent, policy=policy
         )
