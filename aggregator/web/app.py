@@ -20,6 +20,7 @@ from aggregator.web.article_list import article_list
 from aggregator.web.article_show import article_show
 from aggregator.web.export_feed import export_feed
 from aggregator.web.export_tokens import export_list, export_rotate
+from aggregator.web.password_change import password_change, password_form
 from aggregator.web.session_login import login, login_form
 from aggregator.web.session_logout import logout
 from aggregator.web.source_list import source_list
@@ -36,6 +37,8 @@ ROUTES = [
     Route("/login", login_form, methods=["GET"]),
     Route("/login", login, methods=["POST"]),
     Route("/logout", logout, methods=["POST"]),
+    Route("/password", password_form, methods=["GET"]),
+    Route("/password", password_change, methods=["POST"]),
     # Ids are read by the handlers (article_show.article_id_of): out of range is a 404.
     Route("/articles/{article_id:str}", article_show),
     Route("/articles/{article_id:str}/{action:str}", article_act, methods=["POST"]),

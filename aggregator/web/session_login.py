@@ -40,36 +40,53 @@ async def login(request: Request) -> Response:
     username = str(form.get("username", ""))[:USERNAME_MAX]
     password = str(form.get("password", ""))[: MAX_PASSWORD + 1]
     target = local_path(str(form.get("next", "/")))
+    account, locked = await check_password(request, username, password)
+    if locked is not None:
+        return _page(request, target, locked, status=429)
+    if account is None:
+        return _page(request, target, "Wrong username or password.", status=401)
+    await begin_session(request, account)
+    return RedirectResponse(target, status_code=303)
+
+
+async def check_password(
+    request: Request, username: str, password: str
+) -> tuple[Account | None, str | None]:
+    """(the account when the password is right, the refusal when the login limits are
+    reached); the password is checked only after the attempt was counted."""
     address = client_address(request)
     limits = request.app.state.login_limits
     full = await in_session(request, lambda s: reserve_login(s, username, address, limits=limits))
     if full is not None:
         log.warning("login refused for %r from %s: %s limit reached", username, address, full)
-        return _page(request, target, LOCKED[full], status=429)
+        return None, LOCKED[full]
     account = await in_session(request, lambda s: authenticate(s, username, password))
     log.info(
         "password checked for %r from %s: %s", username, address, "right" if account else "wrong"
     )
-    if account is None:
-        return _page(request, target, "Wrong username or password.", status=401)
-    user_agent = request.headers.get("user-agent", "")
+    return account, None
+
+
+async def begin_session(request: Request, account: Account) -> None:
+    """Give the login's reservations back and open a new session (and CSRF token) for this
+    browser, replacing the one it had, so a token planted before is worthless."""
+    address = client_address(request)
+    limits = request.app.state.login_limits
     policy = request.app.state.session_policy
-    found: Account = account
+    user_agent = request.headers.get("user-agent", "")
     previous = session_id(request)
 
     def begin(session: Session) -> str:
-        release_login(session, username, address, limits=limits)
-        if previous is not None:  # logging in again replaces the session, it does not add one
+        release_login(session, account.username, address, limits=limits)
+        if previous is not None:
             end_session(session, previous)
         return start_session(
-            session, found.id, client_address=address, user_agent=user_agent, policy=policy
+            session, account.id, client_address=address, user_agent=user_agent, policy=policy
         )
 
     sid = await in_session(request, begin)
-    # A new session (and CSRF token) on login, so a token planted before it is worthless.
     request.session.clear()
     request.session[SESSION_ID] = sid
-    return RedirectResponse(target, status_code=303)
 
 
 def _page(request: Request, target: str, error: str | None, status: int = 200) -> Response:
