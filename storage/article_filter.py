@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.errors import StorageError
 from storage.articles import STATUSES
+from storage.base import MAX_ID
 from storage.search import Matches, find_matches
 from storage.sources import SourceRow
 
@@ -59,7 +60,8 @@ class Cursor:
         micros, _, ident = text.partition(".")
         try:
             at = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
-            return cls(at, int(ident))
+            article_id = int(ident)
+            return cls(at, article_id) if 0 <= article_id <= MAX_ID else None
         except (ValueError, OverflowError, OSError):
             return None
 
