@@ -2,8 +2,10 @@
 
 Read by ``aggregator status`` (and anything else that wants it) from ``crawl_runs`` and
 ``articles`` only. Two warnings catch what peers notice late: a source gone *quiet* for much
-longer than its usual rhythm (the feed moved, the site blocks us), and *extraction failing*
-when the share of failed pages jumps (the site changed its template).
+longer than its usual rhythm (the feed moved, the site blocks us), *extraction failing*
+when the share of failed pages jumps (the site changed its template), and *quality* when a
+field extraction used to find (dates, authors, full bodies) drops against the source's own
+history (:mod:`storage.quality`; the same drops raise alerts).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 
 import storage.models  # noqa: F401  (complete metadata: foreign keys resolve)
 from storage.articles import Article
+from storage.quality import quality_drops
 from storage.runs import CrawlRun, last_success_at, recent_runs
 from storage.sources import SourceRow
 
@@ -39,7 +42,7 @@ EXTRACTION_JUMP = 0.3
 
 @dataclass(frozen=True)
 class HealthWarning:
-    """One thing wrong with a source: ``kind`` is never_crawled, failing, quiet or extraction."""
+    """One thing wrong with a source (never_crawled, failing, quiet, extraction, quality)."""
 
     kind: str
     message: str
@@ -190,6 +193,9 @@ def _fill_runs(session: Session, health: SourceHealth, now: datetime) -> None:
     warning = extraction_warning(runs, now)
     if warning:
         health.warnings.append(warning)
+    health.warnings.extend(
+        HealthWarning("quality", drop.message()) for drop in quality_drops(health.name, runs)
+    )
 
 
 def _fill_rhythm(session: Session, health: SourceHealth, now: datetime) -> None:

@@ -1,5 +1,6 @@
 """Every mapped entity, imported in one place so the metadata is complete for Alembic."""
 
+from storage.alerts import Alert
 from storage.articles import STATUSES, Article, ArticleRevision, ArticleUrl
 from storage.base import Base, utcnow
 from storage.editorial import EditorialAction
@@ -17,6 +18,7 @@ from storage.users import User
 __all__ = [
     "RUN_STATUSES",
     "STATUSES",
+    "Alert",
     "AppSecret",
     "Article",
     "ArticleRevision",

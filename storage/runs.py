@@ -51,6 +51,8 @@ class CrawlRun(Base):
     # Bounded list of {"url", "reason", "detail"}; reasons are counted in failure_reasons.
     errors: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     failure_reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What extraction found on the run's pages (see storage/quality.py); None before 0005.
+    quality: Mapped[dict[str, Any] | None]
     message: Mapped[str | None] = mapped_column(Text)
     pid: Mapped[int | None]
     host: Mapped[str | None] = mapped_column(String(255))
@@ -102,6 +104,7 @@ def finish_run(
         setattr(run, counter, int(figures.get(counter, 0)))
     run.errors = list(figures.get("errors", []))[:MAX_RECORDED_ERRORS]
     run.failure_reasons = dict(figures.get("reasons", {}))
+    run.quality = dict(figures["quality"]) if figures.get("quality") else None
     run.status = status
     run.message = message
     run.finished_at = utcnow()

@@ -18,6 +18,7 @@ from aggregator.errors import AggregatorError
 
 # verb -> module path; the module holds a click command named ``command``.
 COMMANDS: dict[str, str] = {
+    "alerts": "aggregator.cli.alerts",
     "articles": "aggregator.cli.articles",
     "config": "aggregator.cli.config",
     "crawl": "aggregator.cli.crawl",

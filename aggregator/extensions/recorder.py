@@ -5,6 +5,9 @@ crash or a kill leaves a visible trace; their ids arrive in ``AGGREGATOR_RUN_IDS
 spider closes, each is closed with the figures of :mod:`aggregator.source_stats`. A crawl
 stopped by SIGTERM/SIGINT closes with Scrapy's reason ``shutdown`` and is recorded as
 ``interrupted``.
+
+Closing a run is also when its extraction quality is compared with the source's history
+(:func:`storage.quality.raise_quality_alerts`): a drop raises or refreshes an alert.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from scrapy.exceptions import NotConfigured
 from aggregator.crawl_plan import RUN_IDS, planned_ids
 from aggregator.source_stats import source_figures
 from storage.db import session_scope
+from storage.quality import raise_quality_alerts
 from storage.runs import finish_run
 
 logger = logging.getLogger(__name__)
@@ -75,5 +79,19 @@ class RunRecorder:
                     run_id,
                     name,
                     status,
-                    {k: v for k, v in figures.items() if k not in {"errors"}},
+                    {k: v for k, v in figures.items() if k not in {"errors", "quality"}},
                 )
+        self.raise_alerts()
+
+    def raise_alerts(self) -> None:
+        """Compare each closed run with its source's history (after the runs are committed:
+        an alert that cannot be written must not lose the runs)."""
+        for name in self.run_ids:
+            try:
+                with session_scope(self.database_url) as session:
+                    drops = raise_quality_alerts(session, name)
+            except Exception:  # the crawl is over; an alert lost is logged, not fatal
+                logger.exception("could not raise the quality alerts of %s", name)
+                continue
+            for drop in drops:
+                logger.warning("extraction quality of %s: %s", name, drop.message())

@@ -20,7 +20,7 @@ from aggregator.config.sources import Source
 from aggregator.extraction import extract_article
 from aggregator.extraction.article import ExtractedArticle, rejection
 from aggregator.items import ArticleItem
-from aggregator.source_stats import fail
+from aggregator.source_stats import fail, observe
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ class ExtractPipeline:
             logger.warning("extraction failed for %s: %r", item.response_url, exc)
             fail(stats, item.source, item.response_url, "extraction_error", repr(exc))
             raise DropItem(f"extraction failed for {item.response_url}: {exc!r}") from None
+        observe(stats, item.source, item.response_url, article)
         reason = rejection(article)
         if reason is not None:
             fail(stats, item.source, item.response_url, reason, _describe(article))

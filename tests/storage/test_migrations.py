@@ -20,7 +20,7 @@ def _downgrade(url: str, revision: str) -> None:
 
 
 def test_head_creates_the_search_index(database_url: str) -> None:
-    assert current_revision(database_url) == head_revision() == "0003"
+    assert current_revision(database_url) == head_revision() == "0005"
     tables = inspect(get_engine(database_url)).get_table_names()
     assert "article_search" in tables
     indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("articles")}
@@ -35,7 +35,7 @@ def test_sessions_and_login_attempts_go_down_and_up(database_url: str) -> None:
     tables = set(inspect(get_engine(database_url)).get_table_names())
     assert not {"sessions", "login_attempts"} & tables
     upgrade_db(database_url)
-    assert current_revision(database_url) == "0003"
+    assert current_revision(database_url) == "0005"
     indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("sessions")}
     assert "ix_sessions_user_id" in indexes
 
