@@ -122,3 +122,16 @@ def test_an_unknown_source_is_one_clear_line(setup: list[str]) -> None:
     result = CliRunner().invoke(cli, [*setup, "nope"])
     assert result.exit_code == 1
     assert "no source named 'nope'" in result.output and "Traceback" not in result.output
+
+
+def test_quality_drop_is_a_warning(setup: list[str], tmp_path: Path) -> None:
+    from tests.quality_history import seed_drop
+
+    seed_drop(setup[1], "fresh", "date")
+    result = CliRunner().invoke(cli, [*setup, "--json", "fresh"])
+    assert result.exit_code == 0, result.output
+    (fresh,) = json.loads(result.output)["sources"]
+    (warning,) = fresh["warnings"]
+    assert warning["kind"] == "quality"
+    assert warning["message"].startswith("date fell from 100% to 0% of pages since ")
+    assert CliRunner().invoke(cli, [*setup, "--check", "fresh"]).exit_code == 2

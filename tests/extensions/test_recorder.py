@@ -69,3 +69,48 @@ def test_an_unprepared_crawl_records_nothing(database_url: str) -> None:
     crawler = get_crawler(Spider, {"AGGREGATOR_DATABASE_URL": database_url})
     with pytest.raises(NotConfigured, match="AGGREGATOR_RUN_IDS is not set"):
         RunRecorder.from_crawler(crawler)
+
+
+def test_quality_is_stored_and_a_drop_raises_one_alert(database_url: str) -> None:
+    from storage.alerts import list_alerts
+
+    def crawl_once(with_dates: bool) -> None:
+        plan = prepare_crawl(database_url, SOURCES[:1], "scheduled")
+        crawler = get_crawler(Spider, {"AGGREGATOR_DATABASE_URL": database_url, **plan.settings()})
+        recorder = RunRecorder.from_crawler(crawler)
+        crawler.stats.open_spider()
+        for n in range(10):
+            prefix = "aggregator/alpha/quality/"
+            crawler.stats.inc_value(prefix + "pages")
+            for name in (
+                "body",
+                "title",
+                "authors",
+                *(("date", "page_date") if with_dates else ()),
+            ):
+                crawler.stats.inc_value(f"{prefix}found/{name}")
+            if not with_dates and n < 3:
+                crawler.stats.set_value(
+                    f"{prefix}missing/date", [f"http://127.0.0.1:1/{i}" for i in range(n + 1)]
+                )
+        count(crawler.stats, "alpha", "found", 10)
+        count(crawler.stats, "alpha", "stored", 10)
+        recorder.spider_closed(Spider(name="news"), "finished")
+
+    crawl_once(with_dates=True)
+    with session_scope(database_url) as session:
+        (run,) = session.scalars(select(CrawlRun))
+        assert run.quality is not None and run.quality["pages"] == 10
+        assert list_alerts(session) == []
+    crawl_once(with_dates=False)
+    crawl_once(with_dates=False)  # the same ongoing drop: refreshed, not repeated
+    with session_scope(database_url) as session:
+        (alert,) = list_alerts(session)
+        assert (alert.kind, alert.source_name, alert.subject) == (
+            "extraction_quality",
+            "alpha",
+            "date",
+        )
+        assert alert.occurrences == 2
+        assert alert.details["before"] == 1.0 and alert.details["after"] == 0.0
+        assert alert.details["runs"] == 2 and len(alert.details["samples"]) == 3

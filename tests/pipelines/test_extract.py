@@ -84,3 +84,15 @@ def test_empty_page_is_dropped(pipeline: ExtractPipeline) -> None:
     with pytest.raises(DropItem, match=r"empty_extraction|too_short"):
         asyncio.run(pipeline.process_item(_item("<html><body><nav>Menu</nav></body></html>")))
     assert source_figures(pipeline.crawler.stats, "gazette")["failed"] == 1
+
+
+def test_quality_figures_count_every_extracted_page(pipeline: ExtractPipeline) -> None:
+    asyncio.run(pipeline.process_item(_item(ARTICLE)))
+    with pytest.raises(DropItem):
+        asyncio.run(pipeline.process_item(_item(CHALLENGE)))
+    quality = source_figures(pipeline.crawler.stats, "gazette")["quality"]
+    assert quality["pages"] == 2
+    assert quality["found"] == {"body": 1, "title": 2, "date": 1, "page_date": 1, "authors": 0}
+    assert quality["date_origins"] == {"meta": 1}
+    assert quality["missing"]["authors"] == [_item("").url] * 2
+    assert quality["median_words"] > 0

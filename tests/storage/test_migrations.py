@@ -65,3 +65,17 @@ def test_down_and_up_again_reindexes_existing_articles(
             select(Article.url).where(Article.id.in_(matching_ids("enquete")))
         ).all()
     assert found == ["https://daily.example/old"]
+
+
+def test_run_quality_and_alerts_go_down_and_up(database_url: str) -> None:
+    """0005 adds crawl_runs.quality and the alerts table, and removes them again."""
+    inspector = inspect(get_engine(database_url))
+    assert "quality" in {c["name"] for c in inspector.get_columns("crawl_runs")}
+    assert "alerts" in inspector.get_table_names()
+    _downgrade(database_url, "0003")
+    inspector = inspect(get_engine(database_url))
+    assert "quality" not in {c["name"] for c in inspector.get_columns("crawl_runs")}
+    assert "alerts" not in inspector.get_table_names()
+    upgrade_db(database_url)
+    indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("alerts")}
+    assert "ix_alerts_seen_created" in indexes

@@ -75,3 +75,18 @@ def test_chart_counts_articles_per_day(editor: Editor, seeded: tuple[str, dict[s
     titles = [r.findtext("title") for r in tree.get_element_by_id("source-lemonde").iter("rect")]
     assert titles[-1] == f"{today.date().isoformat()}: 2"
     assert titles[-3] == f"{(today - timedelta(days=2)).date().isoformat()}: 1"
+
+
+def test_sources_page_shows_a_quality_drop(
+    editor: Editor, seeded: tuple[str, dict[str, int]]
+) -> None:
+    from tests.quality_history import seed_drop
+
+    client, _ = editor
+    url, _ = seeded
+    seed_drop(url, "lemonde", "authors")
+    tree = lxml.html.fromstring(client.get("/sources").text)
+    lemonde = tree.get_element_by_id("source-lemonde")
+    assert "warn" in lemonde.get("class")
+    (warning,) = lemonde.find_class("warning-quality")
+    assert warning.text_content().startswith("authors fell from 100% to 0% of pages since ")
