@@ -1,7 +1,7 @@
 """GET /sources: every source's health and a chart of its articles per day.
 
 A broken or silent source must be seen at a glance. Health (last run, failures in a row,
-share of failed pages, quiet / failing / extraction warnings) comes from
+share of failed pages, quiet / failing / extraction / quality warnings) comes from
 ``storage.health``, the same report ``aggregator status`` prints; the chart adds articles
 first seen per day over the last four weeks.
 """
