@@ -15,6 +15,7 @@ from aggregator.extraction.article import ExtractedArticle, Hints
 from aggregator.extraction.authors import find_authors
 from aggregator.extraction.body import find_body, word_count
 from aggregator.extraction.dates import TextContext, find_dates
+from aggregator.extraction.dates.validity import stated_impossible_date
 from aggregator.extraction.language import detect_language
 from aggregator.extraction.metadata import read_metadata
 from aggregator.extraction.page import parse_page
@@ -59,6 +60,8 @@ def extract_article(
         fetched_at=fetched_at,
     )
     published, modified = find_dates(page, context, selectors.date, hints)
+    if impossible := stated_impossible_date(page):
+        notes.append(f"date: {impossible!r} is not a real calendar date; not used")
     return ExtractedArticle(
         url=url,
         canonical_url=meta.canonical_url,

@@ -21,6 +21,7 @@ from dateparser.date import DateDataParser
 
 from aggregator.extraction.article import DateOrigin, DateValue
 from aggregator.extraction.dates import arabic
+from aggregator.extraction.dates.validity import impossible_date
 from aggregator.extraction.dates.values import day_value, moment_value
 
 MAX_TEXT = 160  # a date line is short; longer text is a paragraph that merely mentions a date
@@ -135,6 +136,8 @@ def parse_human_date(text: str, context: TextContext, origin: DateOrigin) -> Dat
     A Gregorian date wins; a Hijri date is used when it is the only one in the text.
     """
     original = arabic.normalize(text)
+    if impossible_date(original):  # "31/02/2024" is no day; parsers would round it to one
+        return None
     hijri = arabic.hijri_to_gregorian(original)
     text = _PREFIX.sub("", arabic.strip_hijri(original)).strip(" ,.;|-–—")
     found = None
