@@ -49,6 +49,8 @@ def extract_article(
     notes = list(body.warnings)
     if page.truncated:
         notes.append("page over the size limit (5 MB or 25,000 elements) was truncated")
+    if page.flattened:
+        notes.append("page nested deeper than 255 elements: the deeper tags were flattened")
     if challenge:  # "Checking your browser" is not an article body
         body.text, words = "", 0
         notes.append("bot challenge page: body dropped")
