@@ -11,6 +11,7 @@ import asyncio
 import logging
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -82,6 +83,8 @@ class ExtractPipeline:
             logger.warning("extraction failed for %s: %r", item.response_url, exc)
             fail(stats, item.source, item.response_url, "extraction_error", repr(exc))
             raise DropItem(f"extraction failed for {item.response_url}: {exc!r}") from None
+        if item.fetch_warnings:  # a mislabelled charset, say: the stored article says so
+            article = replace(article, warnings=[*item.fetch_warnings, *article.warnings])
         reason = rejection(article)
         if reason is not None:
             fail(stats, item.source, item.response_url, reason, _describe(article))
@@ -93,4 +96,5 @@ class ExtractPipeline:
 
 def _describe(article: ExtractedArticle) -> str:
     details: dict[str, Any] = {"words": article.word_count, "title": (article.title or "")[:120]}
-    return ", ".join(f"{k}={v}" for k, v in details.items())
+    notes = [w for w in article.warnings if w.startswith("charset:")]
+    return ", ".join([*(f"{k}={v}" for k, v in details.items()), *notes])
