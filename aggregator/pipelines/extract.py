@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import replace
 from typing import Any
 
@@ -21,17 +20,10 @@ from aggregator.config.sources import Source
 from aggregator.extraction import extract_article
 from aggregator.extraction.article import ExtractedArticle, rejection
 from aggregator.items import ArticleItem
+from aggregator.pipelines.extract_pool import new_pool
 from aggregator.source_stats import fail
 
 logger = logging.getLogger(__name__)
-
-
-def _new_pool(workers: int) -> Executor:
-    # forkserver: forking a process that runs reactor threads can deadlock; spawning is slow.
-    # The server preloads extraction once so each worker starts warm.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["aggregator.extraction"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 class ExtractPipeline:
@@ -49,7 +41,7 @@ class ExtractPipeline:
         return cls(crawler, max(1, workers))
 
     def open_spider(self) -> None:
-        self.pool = _new_pool(self.workers)
+        self.pool = new_pool(self.workers)
 
     def close_spider(self) -> None:
         if self.pool is not None:
