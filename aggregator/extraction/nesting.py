@@ -4,7 +4,8 @@ libxml2 stops building the tree at 256 levels (``huge_tree`` only moves the wall
 a cost of seconds): everything after the 256th nested ``<div>`` is silently dropped, and a
 hostile or broken page of 10,000 nested elements extracts as empty. :func:`too_deep` tells
 from a parsed tree that the wall was hit; :func:`flatten` then removes the tags nested past
-:data:`FLAT_DEPTH` from the HTML text (their content stays, one level up) so it parses whole.
+:data:`FLAT_DEPTH` from the HTML text, wrappers (``div``, ``span``...) first, so it parses whole: the content
+stays, with its paragraphs, headings and ``<time>`` elements.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from lxml.html import HtmlElement
 
 PARSER_DEPTH = 255  # the deepest level libxml2 builds without huge_tree
 FLAT_DEPTH = 100  # real pages stay under 40 levels; below 100 trafilatura's walks stay cheap
+HARD_DEPTH = 200  # past this even structural tags go: the parser's wall is at 255
+# Tags that only wrap: past FLAT_DEPTH they are dropped and what they hold moves up a level.
+_WRAPPERS = frozenset(["div", "span", "section", "font", "center", "b", "i", "u", "small", "big"])
 _VOID = frozenset(
     [
         "area",
@@ -54,10 +58,15 @@ def too_deep(tree: HtmlElement) -> bool:
     return False
 
 
-def flatten(html: str, limit: int = FLAT_DEPTH) -> str:
-    """``html`` without the start and end tags nested deeper than ``limit``; text is kept."""
+def flatten(html: str, limit: int = FLAT_DEPTH, hard: int = HARD_DEPTH) -> str:
+    """``html`` without wrapper tags nested deeper than ``limit``, nor any tag past ``hard``.
+
+    Depth counts the tags kept, so the content under 10,000 dropped ``<div>`` keeps its own
+    structure a few levels below ``limit``. Text is never removed.
+    """
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # (tag name, dropped)
+    kept = 0  # open tags that stay: the depth the parser will see
     open_count: dict[str, int] = {}  # how many of each name are open: closing stays linear
     position = 0
     for match in _TOKEN.finditer(html):
@@ -71,14 +80,16 @@ def flatten(html: str, limit: int = FLAT_DEPTH) -> str:
                 while True:
                     open_name, dropped = stack.pop()
                     open_count[open_name] -= 1
+                    kept -= not dropped
                     if open_name == name:
                         keep = not dropped
                         break
         elif name not in _VOID and not match.group(0).endswith("/>"):
             if name in _SELF_CLOSING and stack and stack[-1][0] == name:
-                stack.pop()
+                kept -= not stack.pop()[1]
                 open_count[name] -= 1
-            dropped = len(stack) >= limit
+            dropped = kept >= hard or (kept >= limit and name in _WRAPPERS)
+            kept += not dropped
             stack.append((name, dropped))
             open_count[name] = open_count.get(name, 0) + 1
             keep = not dropped
