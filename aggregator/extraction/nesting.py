@@ -3,9 +3,9 @@
 libxml2 stops building the tree at 256 levels (``huge_tree`` only moves the wall to 2,048, at
 a cost of seconds): everything after the 256th nested ``<div>`` is silently dropped, and a
 hostile or broken page of 10,000 nested elements extracts as empty. :func:`too_deep` tells
-from a parsed tree that the wall was hit; :func:`flatten` then removes the tags nested past
-:data:`FLAT_DEPTH` from the HTML text, wrappers (``div``, ``span``...) first, so it parses whole: the content
-stays, with its paragraphs, headings and ``<time>`` elements.
+from a parsed tree that the wall was hit; :func:`flatten` then removes the wrapper
+tags (``div``, ``span``...) nested past :data:`FLAT_DEPTH` from the HTML text, so it parses
+whole: the content stays, with its paragraphs, headings and ``<time>`` elements.
 """
 
 from __future__ import annotations
