@@ -38,7 +38,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# SQLite errors that mean the file itself is unusable, whatever the query: (words, what to do).
+# SQLite errors that mean the file itself is unusable, whatever the query -> what is wrong.
 _UNUSABLE_SQLITE = {
     "file is not a database": "is not a valid SQLite file",
     "database disk image is malformed": "is corrupted",
@@ -80,7 +80,8 @@ def get_engine(url: str) -> Engine:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        path = str(Path(parsed.database).expanduser().resolve()) if parsed.database else ":memory:"
+        in_memory = parsed.database in (None, "", ":memory:")
+        path = ":memory:" if in_memory else str(Path(str(parsed.database)).expanduser().resolve())
         event.listen(engine, "handle_error", partial(_refuse_unusable_file, path))
     else:
         engine = create_engine(url, pool_pre_ping=True)
