@@ -29,6 +29,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from aggregator.errors import ConfigError
+from aggregator.network_policy import parse_allowance
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
@@ -65,6 +66,14 @@ def _check_url(value: str) -> str:
 
 
 HttpUrl = Annotated[str, BeforeValidator(_check_url)]
+
+
+def _check_allowance(value: Any) -> str:
+    parse_allowance(str(value))
+    return str(value).strip()
+
+
+Allowance = Annotated[str, BeforeValidator(_check_allowance)]
 
 
 class Strict(BaseModel):
@@ -151,6 +160,7 @@ class Source(Strict):
     max_age: Duration | None = None
     selectors: Selectors = Field(default_factory=Selectors)
     headers: dict[str, str] = Field(default_factory=dict)
+    allow_networks: list[Allowance] = Field(default_factory=list)
     enabled: bool = True
     label: str | None = None
 

@@ -36,6 +36,7 @@ from aggregator.extraction.charset import decode_page
 from aggregator.extraction.walls import page_problem
 from aggregator.items import ArticleItem
 from aggregator.middlewares.conditional import NotModified
+from aggregator.network_policy import BLOCKED_REASON
 from aggregator.source_stats import count, fail
 from aggregator.spiders import requests as build
 from aggregator.spiders.failures import classify_failure
@@ -238,4 +239,6 @@ class NewsSpider(scrapy.Spider):
             return
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = classify_failure(failure)
+        if reason == BLOCKED_REASON and request.meta.get("redirect_urls"):
+            detail += f"; redirected from {request.meta['redirect_urls'][0]}"
         fail(self._stats, request.meta.get("source", "?"), request.url, reason, detail)
