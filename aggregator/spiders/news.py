@@ -32,6 +32,7 @@ from aggregator.discovery.robots import sitemaps_from_robots
 from aggregator.discovery.sitemaps import newest_children, parse_sitemap
 from aggregator.errors import DiscoveryError
 from aggregator.extraction.article import Hints
+from aggregator.extraction.charset import decode_page
 from aggregator.extraction.walls import page_problem
 from aggregator.items import ArticleItem
 from aggregator.middlewares.conditional import NotModified
@@ -217,15 +218,17 @@ class NewsSpider(scrapy.Spider):
             if not looks_like_article(response.text):
                 return
         hints = meta.get("hints") or {}
+        page = decode_page(response.body, response.headers.get("Content-Type"))
         yield ArticleItem(
             source=source.name,
             url=meta.get("entry_url", response.url),
             response_url=response.url,
-            html=response.text,
+            html=page.text,
             fetched_at=utcnow(),
             status=response.status,
             hints=Hints(**hints),
             discovered_via=hints.get("origin", "feed"),
+            fetch_warnings=[page.warning] if page.warning else [],
         )
 
     # --- failures --------------------------------------------------------------------------
