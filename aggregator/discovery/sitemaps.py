@@ -59,11 +59,11 @@ def gunzip(body: bytes, limit: int = MAX_LISTING_BYTES) -> tuple[bytes, bool]:
         data = inflater.decompress(body, limit)
     except zlib.error as exc:
         raise SitemapInvalid(f"broken gzip data: {exc}") from None
-    return data, bool(inflater.unconsumed_tail)
+    return data, bool(inflater.unconsumed_tail) or not inflater.eof
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _child_text(node: etree._Element, name: str) -> str | None:
@@ -84,6 +84,8 @@ def _child(node: etree._Element, name: str) -> etree._Element | None:
 def _absolute(loc: str | None, base: str) -> str | None:
     if not loc:
         return None
+    if loc.startswith(("http://", "https://")):
+        return loc
     url = urljoin(base, loc.strip())
     return url if url.startswith(("http://", "https://")) else None
 
@@ -149,7 +151,8 @@ class _Reader:
         """``<url>`` entries of a urlset, ``<sitemap>`` children of an index, as they pass."""
         events = etree.iterparse(
             io.BytesIO(self.body),
-            events=("start", "end"),
+            events=("end",),
+            tag=("{*}url", "{*}sitemap", "url", "sitemap"),
             resolve_entities=False,
             no_network=True,
             recover=True,
@@ -157,27 +160,25 @@ class _Reader:
             remove_pis=True,
             huge_tree=False,
         )
-        depth = 0
+        root: etree._Element | None = None
         try:
-            for event, node in events:
-                if event == "start":
-                    if self.kind is None:
-                        self.kind = _local(node.tag)
-                    depth += 1
-                    continue
-                depth -= 1
-                if depth != 1:
+            for _, node in events:
+                if root is None:
+                    root = node.getroottree().getroot()
+                    self.kind = _local(root.tag)
+                if node.getparent() is not root:
                     continue
                 entry = self._entry(node)
                 if entry is not None:
                     yield entry
                 node.clear(keep_tail=True)
-                parent = node.getparent()
-                while parent is not None and node.getprevious() is not None:
-                    del parent[0]
+                while node.getprevious() is not None:
+                    del root[0]
         except etree.XMLSyntaxError as exc:
             # A body cut by the byte limit ends mid-element: keep what was read.
             self.problem = f": {str(exc)[:200]}"
+        if root is None and events.root is not None:
+            self.kind = _local(events.root.tag)
 
     def _entry(self, node: etree._Element) -> Entry | None:
         name = _local(node.tag)
