@@ -28,6 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from aggregator.discovery.limits import MAX_ARTICLES_PER_RUN
 from aggregator.errors import ConfigError
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -149,6 +150,8 @@ class Source(Strict):
     timezone: str = "UTC"
     schedule: Schedule | None = None
     max_age: Duration | None = None
+    # Article requests per run: the newest first, each listing in turn (see docs/discovery.md).
+    max_articles: int = Field(default=MAX_ARTICLES_PER_RUN, ge=1, le=100_000)
     selectors: Selectors = Field(default_factory=Selectors)
     headers: dict[str, str] = Field(default_factory=dict)
     enabled: bool = True
@@ -229,7 +232,15 @@ class SourcesFile(BaseModel):
 
 # --- loading -------------------------------------------------------------------------------
 
-_ALLOWED_DEFAULTS = {"schedule", "max_age", "timezone", "headers", "languages", "enabled"}
+_ALLOWED_DEFAULTS = {
+    "schedule",
+    "max_age",
+    "max_articles",
+    "timezone",
+    "headers",
+    "languages",
+    "enabled",
+}
 
 
 def _yaml() -> YAML:
