@@ -135,7 +135,8 @@ class NewsSpider(scrapy.Spider):
     def _release(self, source: Source, *, force: bool = False) -> Iterator[scrapy.Request]:
         """Article requests the budget hands out now (once the source's listings are in)."""
         budget = self._budget(source)
-        for candidate in budget.release(force=force):
+        first = budget.spent
+        for order, candidate in enumerate(budget.release(force=force), start=first):
             yield build.article_request(
                 self,
                 source,
@@ -143,6 +144,7 @@ class NewsSpider(scrapy.Spider):
                 candidate.entry.hints(candidate.origin),
                 via=candidate.via,
                 link_depth=candidate.link_depth,
+                priority=-order,
             )
         warning = budget.warning()
         if warning is not None:

@@ -102,8 +102,13 @@ def article_request(
     *,
     via: str,
     link_depth: int | None = None,
+    priority: int = 0,
 ) -> Request:
-    """A request for an article page, carrying the feed's hints."""
+    """A request for an article page, carrying the feed's hints.
+
+    ``priority`` keeps the order the source's budget hands articles out in (newest first):
+    Scrapy's scheduler would otherwise fetch the last one first.
+    """
     meta = _meta(source, "article", via=via, entry_url=url, hints=hints)
     if link_depth is not None:
         meta["link_depth"] = link_depth
@@ -113,5 +118,6 @@ def article_request(
         errback=spider.on_error,
         headers=source.headers or None,
         meta=meta,
+        priority=priority,
         dont_filter=True,
     )
