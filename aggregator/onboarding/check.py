@@ -30,6 +30,7 @@ from aggregator.discovery.limits import (
     MAX_LISTING_BYTES,
     TOO_DEEP,
     cut_message,
+    newest_key,
     too_deep,
 )
 from aggregator.discovery.links import extract_links, site_host
@@ -242,7 +243,8 @@ def check_source(
     robots = _Robots(fetch, user_agent)
     refused = 0
     for result, entries in listings:
-        for entry in entries:
+        # Newest first, as the crawl requests them (stable: equal dates keep listing order).
+        for entry in sorted(entries, key=newest_key, reverse=True):
             if len(chosen) >= samples:
                 break
             if entry.url in seen or too_old(entry.published_at, source.max_age, now):

@@ -90,3 +90,27 @@ def test_a_sitemap_over_50000_urls_keeps_the_newest(
     assert (cut["kept"], cut["total"]) == (MAX_SITEMAP_URLS, 60_000)
     [budget] = [w for w in outcome.run.warnings if w["kind"] == "budget"]
     assert budget["total"] == MAX_SITEMAP_URLS  # every kept URL is accounted for
+
+
+def test_sources_check_reads_a_large_listing_as_the_crawl_does(
+    tmp_path: Path, serve_outlet: Serve
+) -> None:
+    from click.testing import CliRunner
+
+    from aggregator.cli import cli
+    from tests.spiders.crawling import loopback_source
+
+    server = prepare(CASES["many"], tmp_path, serve_outlet)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        loopback_source("hostile", server.base_url, feeds=["/feeds/many.xml"], max_age="30d"),
+        encoding="utf-8",
+    )
+    database = f"sqlite:///{tmp_path / 'check.db'}"
+    args = ["--sources", str(sources), "--database-url", database, "sources", "check", "hostile"]
+    result = CliRunner().invoke(cli, args)
+    out = result.output
+    assert f"{server.base_url}/feeds/many.xml  5000 article URLs" in out, out
+    assert f"listing {server.base_url}/feeds/many.xml cut: kept 5,000 of 6,000 entries" in out
+    assert out.count("    title: ") == 3  # the newest: the real articles, last in the feed
+    assert result.exit_code == 0, out
