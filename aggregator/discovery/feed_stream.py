@@ -11,7 +11,6 @@ Like the sitemap reader, it never resolves entities nor uses the network.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from aggregator.discovery import xml
 from aggregator.discovery.dates import parse_w3c
 from aggregator.discovery.feeds import Entry, Feed, FeedInvalid, primary_language
 from aggregator.discovery.limits import MAX_FEED_ENTRIES, keep_newest
@@ -38,10 +38,6 @@ class _Channel:
     root: str | None = None
     title: str | None = None
     language: str | None = None
-
-
-def _local(tag: object) -> str:
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _text(node: etree._Element) -> str | None:
@@ -88,7 +84,7 @@ def _item(node: etree._Element) -> _Item | None:
     link = guid = title = language = None
     dates: dict[str, str] = {}
     for child in node:
-        name = _local(child.tag)
+        name = xml.local(child.tag)
         if name == "link":
             href = child.get("href") or child.text
             if link is None and child.get("rel", "alternate") == "alternate" and href:
@@ -112,10 +108,10 @@ def _item(node: etree._Element) -> _Item | None:
 
 def _channel(root: etree._Element) -> _Channel:
     """The feed's root, title and language, read from the elements before its first item."""
-    channel = _Channel(_local(root.tag), language=primary_language(root.get(XML_LANG)))
-    for node in [root, *(c for c in root if _local(c.tag) == "channel")]:
+    channel = _Channel(xml.local(root.tag), language=primary_language(root.get(XML_LANG)))
+    for node in [root, *(c for c in root if xml.local(c.tag) == "channel")]:
         for child in node:
-            name = _local(child.tag)
+            name = xml.local(child.tag)
             if name == "title" and channel.title is None:
                 channel.title = _text(child)
             elif name == "language":
@@ -124,38 +120,16 @@ def _channel(root: etree._Element) -> _Channel:
 
 
 def _items(body: bytes, found: list[_Channel]) -> Iterator[_Item]:
-    events = etree.iterparse(
-        io.BytesIO(body),
-        events=("end",),
-        tag=("{*}item", "{*}entry", "item", "entry"),
-        recover=True,
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    try:
-        for _, node in events:
-            if not found:
-                found.append(_channel(node.getroottree().getroot()))
-            item = _item(node)
-            if item is not None:
-                yield item
-            _free(node)
-    except etree.XMLSyntaxError:
-        pass  # the body was cut (by the byte limit) or breaks off: keep what was read
+    events = xml.iterparse(body, ("item", "entry"))
+    for node in xml.elements(events):  # a body cut by the byte limit: keep what was read
+        if not found:
+            found.append(_channel(node.getroottree().getroot()))
+        item = _item(node)
+        if item is not None:
+            yield item
+        xml.free(node)
     if not found and events.root is not None:
         found.append(_channel(events.root))
-
-
-def _free(node: etree._Element) -> None:
-    """Drop an item and the siblings before it: memory stays flat however long the feed."""
-    node.clear(keep_tail=True)
-    parent = node.getparent()
-    if parent is not None:
-        while node.getprevious() is not None:
-            del parent[0]
 
 
 def stream_feed(body: bytes, url: str, limit: int = MAX_FEED_ENTRIES) -> Feed:

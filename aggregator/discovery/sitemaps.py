@@ -14,7 +14,6 @@ was left out.
 
 from __future__ import annotations
 
-import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from aggregator.discovery import xml
 from aggregator.discovery.dates import parse_w3c, too_old
 from aggregator.discovery.feeds import Entry, parse_xml_feed, primary_language
 from aggregator.discovery.limits import MAX_LISTING_BYTES, MAX_SITEMAP_URLS, keep_newest
@@ -62,13 +62,9 @@ def gunzip(body: bytes, limit: int = MAX_LISTING_BYTES) -> tuple[bytes, bool]:
     return data, bool(inflater.unconsumed_tail) or not inflater.eof
 
 
-def _local(tag: object) -> str:
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
 def _child_text(node: etree._Element, name: str) -> str | None:
     for child in node:
-        if _local(child.tag) == name:
+        if xml.local(child.tag) == name:
             text = (child.text or "").strip()
             return text or None
     return None
@@ -76,7 +72,7 @@ def _child_text(node: etree._Element, name: str) -> str | None:
 
 def _child(node: etree._Element, name: str) -> etree._Element | None:
     for child in node:
-        if _local(child.tag) == name:
+        if xml.local(child.tag) == name:
             return child
     return None
 
@@ -118,7 +114,7 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
             raise SitemapInvalid(str(exc)) from None
         return Sitemap("urlset", entries=feed.entries, total=feed.total, truncated=truncated)
     if kind is None:
-        raise SitemapInvalid(f"{url}: not XML{reader.problem}")
+        raise SitemapInvalid(f"{url}: not XML")
     raise SitemapInvalid(f"{url}: <{kind}> is neither a urlset nor a sitemapindex")
 
 
@@ -145,43 +141,26 @@ class _Reader:
         self.body = body
         self.base = base
         self.kind: str | None = None
-        self.problem = ""
 
     def entries(self) -> Iterator[Entry]:
         """``<url>`` entries of a urlset, ``<sitemap>`` children of an index, as they pass."""
-        events = etree.iterparse(
-            io.BytesIO(self.body),
-            events=("end",),
-            tag=("{*}url", "{*}sitemap", "url", "sitemap"),
-            resolve_entities=False,
-            no_network=True,
-            recover=True,
-            remove_comments=True,
-            remove_pis=True,
-            huge_tree=False,
-        )
+        events = xml.iterparse(self.body, ("url", "sitemap"))
         root: etree._Element | None = None
-        try:
-            for _, node in events:
-                if root is None:
-                    root = node.getroottree().getroot()
-                    self.kind = _local(root.tag)
-                if node.getparent() is not root:
-                    continue
-                entry = self._entry(node)
-                if entry is not None:
-                    yield entry
-                node.clear(keep_tail=True)
-                while node.getprevious() is not None:
-                    del root[0]
-        except etree.XMLSyntaxError as exc:
-            # A body cut by the byte limit ends mid-element: keep what was read.
-            self.problem = f": {str(exc)[:200]}"
+        for node in xml.elements(events):  # a body cut by the byte limit: keep what was read
+            if root is None:
+                root = node.getroottree().getroot()
+                self.kind = xml.local(root.tag)
+            if node.getparent() is not root:
+                continue
+            entry = self._entry(node)
+            if entry is not None:
+                yield entry
+            xml.free(node)
         if root is None and events.root is not None:
-            self.kind = _local(events.root.tag)
+            self.kind = xml.local(events.root.tag)
 
     def _entry(self, node: etree._Element) -> Entry | None:
-        name = _local(node.tag)
+        name = xml.local(node.tag)
         if name != ITEM_TAGS.get(self.kind or ""):
             return None
         loc = _absolute(_child_text(node, "loc"), self.base)

@@ -25,6 +25,7 @@ Serve = Callable[[str | Path], OutletServer]
 
 
 def run(name: str, tmp_path: Path, serve_outlet: Serve, database_url: str) -> Outcome:
+    upgrade(database_url)
     case = CASES[name]
     server = prepare(case, tmp_path, serve_outlet)
     outcome = crawl_case(case, server, tmp_path, database_url)
@@ -44,7 +45,6 @@ def cut_of(outcome: Outcome, path: str) -> dict[str, object]:
 def test_fresh_junk_cannot_starve_the_real_articles(
     tmp_path: Path, serve_outlet: Serve, sqlite_url: str
 ) -> None:
-    upgrade(sqlite_url)
     outcome = run("junk", tmp_path, serve_outlet, sqlite_url)
     cut = cut_of(outcome, "/feeds/junk.xml")
     assert cut["kept"] == MAX_FEED_ENTRIES and cut["truncated"]  # 12 MB: the bytes were cut
@@ -63,7 +63,6 @@ def test_fresh_junk_cannot_starve_the_real_articles(
 def test_a_feed_of_14_7_mb_gives_its_entries_up_to_the_limit(
     tmp_path: Path, serve_outlet: Serve, sqlite_url: str
 ) -> None:
-    upgrade(sqlite_url)
     outcome = run("huge", tmp_path, serve_outlet, sqlite_url)
     cut = cut_of(outcome, "/feeds/huge.xml")
     assert cut["truncated"] and cut["bytes"] == MAX_LISTING_BYTES
@@ -74,7 +73,6 @@ def test_a_feed_of_14_7_mb_gives_its_entries_up_to_the_limit(
 def test_a_feed_over_5000_entries_keeps_the_newest(
     tmp_path: Path, serve_outlet: Serve, sqlite_url: str
 ) -> None:
-    upgrade(sqlite_url)
     outcome = run("many", tmp_path, serve_outlet, sqlite_url)
     cut = cut_of(outcome, "/feeds/many.xml")
     assert (cut["kept"], cut["total"], cut["truncated"]) == (MAX_FEED_ENTRIES, 6000, False)
@@ -84,7 +82,6 @@ def test_a_feed_over_5000_entries_keeps_the_newest(
 def test_a_sitemap_over_50000_urls_keeps_the_newest(
     tmp_path: Path, serve_outlet: Serve, sqlite_url: str
 ) -> None:
-    upgrade(sqlite_url)
     outcome = run("big-sitemap", tmp_path, serve_outlet, sqlite_url)
     cut = cut_of(outcome, "/sitemaps/big.xml")
     assert (cut["kept"], cut["total"]) == (MAX_SITEMAP_URLS, 60_000)
