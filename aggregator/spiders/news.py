@@ -7,8 +7,8 @@ as an :class:`~aggregator.items.ArticleItem`. Before anything is requested, entr
 than the source's ``max_age`` and URLs already stored are skipped (see
 :mod:`aggregator.spiders.frontier`); the rest are requested newest first, each listing in turn,
 within the source's article budget (:mod:`aggregator.spiders.budget`). A listing is read up to
-the listing limits (:mod:`aggregator.discovery.limits`); what a limit cut is a warning on the
-source's run, never silent. Every failure is recorded against its source with a reason
+the listing limits (:mod:`aggregator.spiders.listing_limits`); what a limit cut is a warning on
+the source's run, never silent. Every failure is recorded against its source with a reason
 (:mod:`aggregator.spiders.failures`); one broken source never stops the others.
 
 Run it through ``aggregator crawl`` or as ``scrapy crawl news [-a sources=name1,name2]``; the
@@ -24,20 +24,14 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, StopDownload
-from scrapy.http import Headers, Response, TextResponse
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from aggregator.config.sources import Source, load_sources
 from aggregator.crawl_plan import prepare_unless_done
 from aggregator.discovery.feeds import Entry, parse_feed
-from aggregator.discovery.limits import (
-    MAX_CHILD_SITEMAPS,
-    MAX_LISTING_BYTES,
-    TOO_DEEP,
-    cut_message,
-    too_deep,
-)
+from aggregator.discovery.limits import MAX_CHILD_SITEMAPS, TOO_DEEP, too_deep
 from aggregator.discovery.links import extract_links, looks_like_article, site_host
 from aggregator.discovery.robots import sitemaps_from_robots
 from aggregator.discovery.sitemaps import newest_children, parse_sitemap
@@ -47,10 +41,12 @@ from aggregator.extraction.walls import page_problem
 from aggregator.items import ArticleItem
 from aggregator.middlewares.conditional import NotModified
 from aggregator.source_stats import count, fail, warn
+from aggregator.spiders import listing_limits
 from aggregator.spiders import requests as build
 from aggregator.spiders.budget import ArticleBudget, Candidate
 from aggregator.spiders.failures import classify_failure
 from aggregator.spiders.frontier import Frontier
+from aggregator.spiders.listing_limits import cut_warning
 from storage.base import utcnow
 
 
@@ -82,8 +78,8 @@ class NewsSpider(scrapy.Spider):
         spider.max_child_sitemaps = settings.getint(
             "AGGREGATOR_MAX_CHILD_SITEMAPS", MAX_CHILD_SITEMAPS
         )
-        crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
-        crawler.signals.connect(spider.bytes_received, signal=signals.bytes_received)
+        crawler.signals.connect(listing_limits.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(listing_limits.bytes_received, signal=signals.bytes_received)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
@@ -162,43 +158,11 @@ class NewsSpider(scrapy.Spider):
         self, source: Source, response: Response, kept: int, total: int, truncated: bool
     ) -> None:
         """A warning on the source's run when a limit cut a listing (never a silent loss)."""
-        truncated = truncated or "download_stopped" in response.flags
-        declared = response.headers.get("Content-Length")
-        size = min(len(response.body), MAX_LISTING_BYTES)
-        message = cut_message(response.url, kept, total, size, truncated)
-        if message is None:
-            return
-        if truncated and declared and declared.isdigit():
-            message += f" of {int(declared):,} announced"
-        warn(
-            self._stats,
-            source.name,
-            f"listing {response.url}",
-            {
-                "kind": "listing_cut",
-                "listing": response.url,
-                "kept": kept,
-                "total": total,
-                "bytes": size,
-                "truncated": truncated,
-                "message": message,
-            },
-        )
+        warning = cut_warning(response, kept, total, truncated)
+        if warning is not None:
+            warn(self._stats, source.name, f"listing {response.url}", warning)
 
     # --- signals ---------------------------------------------------------------------------
-
-    def headers_received(self, headers: Headers, body_length: int, request: Any, **_: Any) -> None:
-        if request.meta.get("kind") in build.LISTING_KINDS:
-            request.meta["listing_bytes"] = 0  # a retry or redirect starts again
-
-    def bytes_received(self, data: bytes, request: Any, **_: Any) -> None:
-        """Stop reading a listing at the listing limit: the callback parses what arrived."""
-        if request.meta.get("kind") not in build.LISTING_KINDS:
-            return
-        received = request.meta.get("listing_bytes", 0) + len(data)
-        request.meta["listing_bytes"] = received
-        if received >= MAX_LISTING_BYTES:
-            raise StopDownload(fail=False)
 
     def spider_idle(self) -> None:
         """Hand out candidates still queued, in case a listing never answered (a callback
