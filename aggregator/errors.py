@@ -12,6 +12,7 @@ traceback::
     ├── ExtractionError        a page could not be turned into an article
     ├── DiscoveryError         a homepage, feed or sitemap could not be read
     ├── CrawlError             a crawl could not start or run
+    ├── BlockedAddress         the network policy refused to connect to an address
     └── SchedulerError         the scheduler cannot start (e.g. another one holds the lock)
 """
 
@@ -79,6 +80,24 @@ class DiscoveryError(AggregatorError):
 
 class CrawlError(AggregatorError):
     """A crawl could not start or run (its spider failed to open, ...)."""
+
+
+class BlockedAddress(AggregatorError):
+    """The network policy refused a connection: the host is, or resolves to, a non-public address.
+
+    ``reasons`` name each refused address (``10.0.0.1: private address``).
+    """
+
+    def __init__(self, host: str, reasons: list[str]) -> None:
+        self.host = host
+        self.reasons = reasons
+        refused = "; ".join(reasons)
+        where = (
+            refused
+            if reasons and reasons[0].startswith(host.strip("[]") + ":")
+            else (f"{host} resolves to {refused}")
+        )
+        super().__init__(f"{where} (refused: allow it with allow_networks)")
 
 
 class SchedulerError(AggregatorError):

@@ -41,6 +41,9 @@ COOKIES_ENABLED = False
 # Crawl-delay from robots.txt (Scrapy parses it but does not apply it) and conditional GET for
 # feeds/sitemaps. Conditional sits below RetryMiddleware (550) to see final outcomes only.
 DOWNLOADER_MIDDLEWARES = {
+    # robots.txt fetched for the source that needs it, so the network policy knows whose it is.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "aggregator.middlewares.robots.SourceRobotsTxtMiddleware": 100,
     "aggregator.middlewares.crawldelay.CrawlDelayMiddleware": 120,
     "aggregator.middlewares.conditional.ConditionalRequestMiddleware": 540,
 }
@@ -48,6 +51,13 @@ AGGREGATOR_MAX_CRAWL_DELAY = 60.0  # cap on a robots.txt Crawl-delay, in seconds
 AGGREGATOR_MAX_CHILD_SITEMAPS = MAX_CHILD_SITEMAPS  # newest children followed per sitemap index
 
 # --- safety -------------------------------------------------------------------------------
+# The network policy (aggregator/network_policy.py): only public addresses, checked on the
+# address connected to, unless allowed here (every source) or by a source's allow_networks.
+AGGREGATOR_ALLOW_NETWORKS = list(_options.allow_networks)
+DOWNLOAD_HANDLERS = {
+    "http": "aggregator.downloadhandlers.guarded_http.GuardedHTTPDownloadHandler",
+    "https": "aggregator.downloadhandlers.guarded_http.GuardedHTTPDownloadHandler",
+}
 # The telnet console and 2.19's RemoteControl both run Python sent to a port: never in
 # production, and a crawler has no use for them.
 TELNETCONSOLE_ENABLED = False

@@ -1,6 +1,6 @@
 """What editors and export readers narrow articles to: the filter as SQL, and the cursor.
 
-The editors' feed (:mod:`storage.article_query`) and the exports' query
+The editors' article list (:mod:`storage.article_query`) and the exports' query
 (:func:`storage.editorial.approved_articles`) take the same :class:`ArticleFilter` and page
 with the same keyset :class:`Cursor`.
 """
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.errors import StorageError
 from storage.articles import STATUSES
+from storage.base import MAX_ID
 from storage.search import Matches, find_matches
 from storage.sources import SourceRow
 
@@ -26,7 +27,7 @@ DEFAULT_PAGE = 50
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """What an editor (or an export reader) narrows the feed to; None means any."""
+    """What an editor (or an export reader) narrows the article list to; None means any."""
 
     source: str | None = None
     language: str | None = None
@@ -59,7 +60,8 @@ class Cursor:
         micros, _, ident = text.partition(".")
         try:
             at = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
-            return cls(at, int(ident))
+            article_id = int(ident)
+            return cls(at, article_id) if 0 <= article_id <= MAX_ID else None
         except (ValueError, OverflowError, OSError):
             return None
 

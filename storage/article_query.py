@@ -1,6 +1,6 @@
-"""The article list query: one page of the folded feed, counts per filter, one article in full.
+"""The article list query: one page of the folded list, counts per filter, one article in full.
 
-The feed is newest first by ``(Article.sort_at, Article.id)`` and pages with a keyset cursor,
+The list is newest first by ``(Article.sort_at, Article.id)`` and pages with a keyset cursor,
 so page 500 costs what page 1 costs. One row stands for a whole story: the newest article of
 the story that matches the filters; the story's other articles are "also in" that row.
 The filter and cursor are in :mod:`storage.article_filter`; the exports' query is
@@ -34,7 +34,7 @@ ALSO_IN_SHOWN = 6
 
 @dataclass(frozen=True)
 class Sibling:
-    """Another article of the same story, as listed under a feed row or an article."""
+    """Another article of the same story, as listed under a list row or an article."""
 
     id: int
     source: str
@@ -47,7 +47,7 @@ class Sibling:
 
 @dataclass
 class ArticleRow:
-    """One story in the feed: its representative article and where else it appeared."""
+    """One story in the article list: its representative article and where else it appeared."""
 
     article: Article
     also_in: list[Sibling] = field(default_factory=list)
@@ -82,7 +82,7 @@ class ArticleDetail:
 
 
 def _before(a: Any, at: Any, ident: Any) -> ColumnElement[bool]:
-    """``(at, ident)`` sorts before ``(a.sort_at, a.id)`` in the feed's order."""
+    """``(at, ident)`` sorts before ``(a.sort_at, a.id)`` in the list's order."""
     return or_(at < a.sort_at, and_(at == a.sort_at, ident < a.id))
 
 
@@ -94,7 +94,7 @@ def article_page(
     limit: int | None = None,
     found: Matches | None = None,
 ) -> ArticlePage:
-    """One page of the folded feed, newest first, starting after ``before``.
+    """One page of the folded article list, newest first, starting after ``before``.
 
     ``found``: the filter's :func:`query_matches`, when the caller has it already.
     """

@@ -1,5 +1,5 @@
 """Articles, the URLs that lead to them, and their revision history; queries on them that
-are not the editors' feed (that is :mod:`storage.article_query`) nor storing one
+are not the editors' article list (that is :mod:`storage.article_query`) nor storing one
 (:mod:`storage.ingest`).
 """
 
@@ -66,7 +66,7 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Newest-first order of the editors' feed: published time, else when we first saw it.
+    # Newest-first order of the editors' article list: published time, else when we first saw it.
     sort_at: Mapped[datetime] = mapped_column(default=utcnow)
     revision: Mapped[int] = mapped_column(default=1)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)

@@ -19,6 +19,10 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+# Ids are INTEGER columns: 32 bits on PostgreSQL. A larger one names no row (and would make
+# the query fail), so callers turn it into "not found" before asking.
+MAX_ID = 2**31 - 1
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A datetime that is always timezone-aware UTC in Python.

@@ -4,10 +4,12 @@ from storage.articles import STATUSES, Article, ArticleRevision, ArticleUrl
 from storage.base import Base, utcnow
 from storage.editorial import EditorialAction
 from storage.listing_states import ListingState
+from storage.login_attempts import LoginAttempt
 from storage.near_duplicates import LshBucket
 from storage.runs import RUN_STATUSES, CrawlRun
 from storage.scheduler_lock import SchedulerLock
 from storage.secrets import AppSecret
+from storage.sessions import LoginSession
 from storage.sources import SourceRow
 from storage.stories import Story
 from storage.users import User
@@ -23,6 +25,8 @@ __all__ = [
     "CrawlRun",
     "EditorialAction",
     "ListingState",
+    "LoginAttempt",
+    "LoginSession",
     "LshBucket",
     "SchedulerLock",
     "SourceRow",

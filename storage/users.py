@@ -18,7 +18,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from aggregator.errors import StorageError
 from storage.base import Base, utcnow
+from storage.sessions import end_user_sessions
 
+USERNAME_MAX = 64
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
@@ -82,10 +84,16 @@ def add_user(session: Session, username: str, password: str) -> Account:
 
 
 def set_password(session: Session, username: str, password: str) -> None:
-    """Replace an editor's password."""
+    """Replace an editor's password and end every session opened with the old one."""
     check_new_credentials(username, password)
     user = _get(session, username)
     user.password_hash = _hasher.hash(password)
+    end_user_sessions(session, user.id)
+
+
+def revoke_sessions(session: Session, username: str) -> int:
+    """End every session of an editor (they log in again); return how many there were."""
+    return end_user_sessions(session, _get(session, username).id)
 
 
 def list_users(session: Session) -> list[Account]:
@@ -94,13 +102,15 @@ def list_users(session: Session) -> list[Account]:
 
 
 def remove_user(session: Session, username: str) -> None:
-    """Delete an account; its past editorial actions keep the username they were made by."""
-    session.delete(_get(session, username))
+    """Delete an account and its sessions; its past editorial actions keep its username."""
+    user = _get(session, username)
+    end_user_sessions(session, user.id)
+    session.delete(user)
     session.flush()
 
 
 def get_account(session: Session, user_id: int) -> Account | None:
-    """The account with this id, or None when it was removed (which ends its sessions)."""
+    """The account with this id, or None when it was removed."""
     user = session.get(User, user_id)
     return _account(user) if user is not None else None
 

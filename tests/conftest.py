@@ -22,17 +22,23 @@ PG_ADMIN_URL = os.environ.get(
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REQUIRE_SERVICES = os.environ.get("AGGREGATOR_REQUIRE_SERVICES") == "1"
 FIXTURES = Path(__file__).parent / "fixtures"
+# Every test outlet serves on 127.0.0.1; the network policy refuses loopback unless allowed.
+# Tests allow it the way an operator would (AGGREGATOR_ALLOW_NETWORKS); 127.0.0.2 and the rest
+# of 127.0.0.0/8 stay refused, which tests/hostile/ relies on.
+TEST_ALLOW_NETWORKS = "127.0.0.1/32"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's own database or sources file by accident."""
+    """No test reads the developer's own database or sources file by accident; loopback outlets
+    at 127.0.0.1 are allowed."""
     for name in list(os.environ):
         if name.startswith("AGGREGATOR_") and name not in {
             "AGGREGATOR_REQUIRE_SERVICES",
             "AGGREGATOR_TEST_PG",
         }:
             monkeypatch.delenv(name)
+    monkeypatch.setenv("AGGREGATOR_ALLOW_NETWORKS", TEST_ALLOW_NETWORKS)
 
 
 def _reachable(host: str, port: int) -> bool:

@@ -55,3 +55,16 @@ def test_cli_options_reach_scrapy() -> None:
     assert settings.get("AGGREGATOR_DATABASE_URL") == "sqlite:///x.db"
     assert settings.getint("AGGREGATOR_EXTRACT_WORKERS") == 3
     assert settings.get("AGGREGATOR_TRIGGER") == "scheduled"
+
+
+def test_the_network_policy_guards_every_http_download() -> None:
+    settings = _settings()
+    guarded = "aggregator.downloadhandlers.guarded_http.GuardedHTTPDownloadHandler"
+    assert settings.getdict("DOWNLOAD_HANDLERS") == {"http": guarded, "https": guarded}
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
+    assert middlewares["aggregator.middlewares.robots.SourceRobotsTxtMiddleware"] == 100
+    assert settings.getlist("AGGREGATOR_ALLOW_NETWORKS") == []  # public addresses only
+    options = load_settings({"AGGREGATOR_ALLOW_NETWORKS": "10.0.0.0/8"})
+    allowed = scrapy_settings(options, trigger="manual", progress="off")
+    assert allowed.getlist("AGGREGATOR_ALLOW_NETWORKS") == ["10.0.0.0/8"]

@@ -29,6 +29,8 @@ def config_show(app: App) -> None:
             value = safe_url(value)
         elif option.name == "secret_key" and value:
             value = "(set)"
+        elif isinstance(value, tuple):
+            value = ",".join(value)
         rows.append(
             (
                 option.name,

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from aggregator.cli.context import App, pass_app
-from aggregator.errors import ExtractionError
+from aggregator.config.sources import Source
+from aggregator.errors import DiscoveryError, ExtractionError
 
 FETCH_TIMEOUT = 30
 MAX_BYTES = 5_000_000
@@ -54,7 +53,7 @@ def command(
 
     source = app.sources.get(source_name) if source_name else None
     if file_or_url.startswith(("http://", "https://")):
-        html = _fetch(file_or_url, source.headers if source else {})
+        html = _fetch(file_or_url, source, app.settings.allow_networks)
         url = page_url or file_or_url
     else:
         html = _read(Path(file_or_url))
@@ -76,15 +75,28 @@ def _read(path: Path) -> bytes:
     return data
 
 
-def _fetch(url: str, headers: dict[str, str]) -> bytes:
-    # Only http(s) reaches here (checked by the caller), never file: or custom schemes.
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **headers})  # noqa: S310
+def _fetch(url: str, source: Source | None, allowed: tuple[str, ...]) -> bytes:
+    """The page, fetched under the crawl's network policy (and the source's allowance)."""
+    from aggregator.network_policy import NetworkPolicy
+    from aggregator.onboarding.http import http_get
+
+    policy = NetworkPolicy.allowing(allowed, source.allow_networks if source else [])
+    headers = source.headers if source else {}
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
-            return bytes(response.read(MAX_BYTES))
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
+        answer = http_get(
+            url,
+            user_agent=USER_AGENT,
+            headers=headers,
+            timeout=FETCH_TIMEOUT,
+            max_bytes=MAX_BYTES,
+            policy=policy,
+        )
+    except DiscoveryError as exc:
+        reason = str(exc).removeprefix(f"cannot fetch {url}: ")
         raise ExtractionError(f"{url}: could not fetch the page ({reason})") from None
+    if answer.status >= 400:
+        raise ExtractionError(f"{url}: could not fetch the page (HTTP {answer.status})")
+    return answer.body
 
 
 def _when(text: str | None) -> datetime | None:

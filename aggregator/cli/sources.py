@@ -80,13 +80,18 @@ def add(
     The entry is appended to the sources file; its comments and layout are kept, and the file
     is only written when the result validates.
     """
+    from aggregator.network_policy import NetworkPolicy, host_allowance
     from aggregator.onboarding.autodiscover import autodiscover
     from aggregator.onboarding.entry import append_entry, build_entry, suggest_name
-    from aggregator.onboarding.http import fetcher
+    from aggregator.onboarding.http import fetcher, non_public_reason
 
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"expected an http(s) URL, got {url!r}")
-    found = autodiscover(url, fetcher(app.settings.user_agent))
+    # Naming a private address here is the operator's own choice: that host (only) is allowed.
+    private = non_public_reason(url)
+    allowance = [host_allowance(url)] if private else []
+    policy = NetworkPolicy.allowing(app.settings.allow_networks, allowance)
+    found = autodiscover(url, fetcher(app.settings.user_agent, policy=policy))
     codes = [c.strip().lower() for c in (languages or "").split(",") if c.strip()]
     codes = codes or ([found.language] if found.language else [])
     if not codes:
@@ -97,6 +102,7 @@ def add(
         languages=codes,
         timezone=timezone,
         label=label,
+        allow_networks=allowance,
     )
     result = append_entry(app.settings.sources, entry)
     added = result.get(str(entry["name"]))
@@ -104,6 +110,11 @@ def add(
         f"added source {added.name!r} to {result.path}: {_discovery(added)}; "
         f"languages {','.join(added.languages)}; time zone {added.timezone}"
     )
+    if allowance:
+        click.echo(
+            f"  note: {private}; allow_networks: [{allowance[0]}] written so the crawl may "
+            "reach it (only this source)"
+        )
     for note in found.notes:
         click.echo(f"  note: {note}")
     if added.start_pages:
@@ -131,11 +142,13 @@ def check(ctx: click.Context, app: App, name: str, samples: int) -> None:
     Nothing is stored. Exits with status 1 when a problem is found.
     """
     from aggregator.extraction import extract_article
+    from aggregator.network_policy import NetworkPolicy
     from aggregator.onboarding.check import check_source
     from aggregator.onboarding.http import fetcher
 
     source = app.sources.get(name)
-    fetch = fetcher(app.settings.user_agent, source.headers)
+    policy = NetworkPolicy.allowing(app.settings.allow_networks, source.allow_networks)
+    fetch = fetcher(app.settings.user_agent, source.headers, policy=policy)
     report = check_source(
         source, fetch, extract_article, samples=samples, user_agent=app.settings.user_agent
     )

@@ -8,35 +8,77 @@ import click
 
 from aggregator.cli.context import App, pass_app
 
+password_stdin = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input (for scripts) instead of prompting.",
+)
+
 
 @click.group()
 def command() -> None:
-    """Add, list and remove the editors who can log in to the review page.
+    """Add, list and remove the editors who can log in to the review page; change a
+    password; end an editor's sessions.
 
     Example: aggregator users add amira
+    Example: aggregator users revoke-sessions amira
     """
 
 
 @command.command("add")
 @click.argument("username")
-@click.option(
-    "--password-stdin",
-    is_flag=True,
-    help="Read the password from standard input (for scripts) instead of prompting.",
-)
+@password_stdin
 @pass_app
 def users_add(app: App, username: str, password_stdin: bool) -> None:
     """Create an account; the password is asked twice (or read from stdin)."""
     from storage.db import session_scope
     from storage.users import add_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     with session_scope(app.database()) as session:
         account = add_user(session, username, password)
     click.echo(f"added user {account.username!r}")
+
+
+@command.command("set-password")
+@click.argument("username")
+@password_stdin
+@pass_app
+def users_set_password(app: App, username: str, password_stdin: bool) -> None:
+    """Change an editor's password; every session of the editor ends.
+
+    Example: aggregator users set-password amira
+    """
+    from storage.db import session_scope
+    from storage.users import set_password
+
+    password = _read_password(password_stdin)
+    with session_scope(app.database()) as session:
+        set_password(session, username, password)
+    click.echo(f"changed the password of {username!r}; their sessions ended")
+
+
+@command.command("revoke-sessions")
+@click.argument("username")
+@pass_app
+def users_revoke_sessions(app: App, username: str) -> None:
+    """End every session of an editor: each browser logged in as them must log in again.
+
+    Example: aggregator users revoke-sessions amira
+    """
+    from storage.db import session_scope
+    from storage.users import revoke_sessions
+
+    with session_scope(app.database()) as session:
+        count = revoke_sessions(session, username)
+    click.echo(f"ended {count} session(s) of {username!r}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
 
 
 @command.command("list")

@@ -39,6 +39,15 @@ def _bool(text: str) -> bool:
     raise ValueError("expected true or false")
 
 
+def _allowances(text: str) -> tuple[str, ...]:
+    from aggregator.network_policy import parse_allowance
+
+    entries = tuple(e.strip() for e in text.split(",") if e.strip())
+    for entry in entries:
+        parse_allowance(entry)
+    return entries
+
+
 @dataclass(frozen=True)
 class Option:
     """One runtime option."""
@@ -101,6 +110,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("redis_url", "", "Redis URL of a shared crawl frontier (empty: none, crawl locally)."),
     Option("log_level", "INFO", "Log level of crawls and services."),
     Option("obey_robots", "true", "Obey robots.txt (leave on in production).", _bool),
+    Option(
+        "allow_networks",
+        "",
+        "Comma-separated networks or host names every source may reach although they are not "
+        "public (e.g. 10.0.0.0/8,intranet.example); empty: public addresses only.",
+        _allowances,
+    ),
 )
 
 _BY_NAME = {o.name: o for o in OPTIONS}

@@ -30,6 +30,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from aggregator.discovery.limits import MAX_ARTICLES_PER_RUN
 from aggregator.errors import ConfigError
+from aggregator.network_policy import parse_allowance
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
@@ -66,6 +67,14 @@ def _check_url(value: str) -> str:
 
 
 HttpUrl = Annotated[str, BeforeValidator(_check_url)]
+
+
+def _check_allowance(value: Any) -> str:
+    parse_allowance(str(value))
+    return str(value).strip()
+
+
+Allowance = Annotated[str, BeforeValidator(_check_allowance)]
 
 
 class Strict(BaseModel):
@@ -154,6 +163,7 @@ class Source(Strict):
     max_articles: int = Field(default=MAX_ARTICLES_PER_RUN, ge=1, le=100_000)
     selectors: Selectors = Field(default_factory=Selectors)
     headers: dict[str, str] = Field(default_factory=dict)
+    allow_networks: list[Allowance] = Field(default_factory=list)
     enabled: bool = True
     label: str | None = None
 

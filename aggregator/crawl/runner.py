@@ -37,6 +37,7 @@ def scrapy_settings(
         "AGGREGATOR_PROGRESS": progress,
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": settings.obey_robots,
+        "AGGREGATOR_ALLOW_NETWORKS": list(settings.allow_networks),
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrency_per_domain,
         "DOWNLOAD_DELAY": settings.download_delay,
         "AUTOTHROTTLE_START_DELAY": settings.download_delay,

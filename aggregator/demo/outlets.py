@@ -23,6 +23,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from aggregator.demo.server import OutletServer
+from aggregator.network_policy import host_allowance
 
 SITES = Path(__file__).parent / "sites"
 
@@ -86,6 +87,8 @@ class DemoOutlet:
             "languages": list(self.languages),
             "timezone": self.timezone,
             "schedule": {"interval": self.interval},
+            # Served on loopback: allowed for this outlet only (see docs/crawling.md).
+            "allow_networks": [host_allowance(base)],
         }
 
 

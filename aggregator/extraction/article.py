@@ -11,7 +11,7 @@ from typing import Any, Literal
 MIN_ARTICLE_WORDS = 40
 
 DateOrigin = Literal["jsonld", "meta", "time", "feed", "sitemap", "text", "url", "selector"]
-Precision = Literal["day", "minute"]
+Precision = Literal["day", "minute", "month"]
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,8 @@ class DateValue:
     """A date we trust: aware UTC, the offset it was written in, its origin and precision.
 
     ``value`` is UTC. For a day-precision date it is midnight UTC *of the local calendar day*
-    the page gave, so converting zones never moves the day (see shared/notes/dates.md).
+    the page gave, so converting zones never moves the day (see shared/notes/dates.md); a
+    month-precision one ("June 2020", only from ``parse_date_string``) is its first day.
     """
 
     value: datetime
@@ -34,11 +35,13 @@ class DateValue:
         """ISO 8601 in UTC; a day-precision date as ``YYYY-MM-DD``."""
         if self.precision == "day":
             return self.value.date().isoformat()
+        if self.precision == "month":
+            return self.value.strftime("%Y-%m")
         return self.value.isoformat().replace("+00:00", "Z")
 
     def local_date(self) -> date:
         """The calendar day as the page meant it (in its own offset), e.g. for scoring."""
-        if self.precision == "day" or not self.offset:
+        if self.precision in ("day", "month") or not self.offset:
             return self.value.date()
         sign = -1 if self.offset.startswith("-") else 1
         hours, minutes = self.offset[1:].split(":")

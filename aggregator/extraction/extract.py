@@ -7,7 +7,7 @@ and the tests call the very same function.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from aggregator.config.sources import Selectors, Source
@@ -15,6 +15,12 @@ from aggregator.extraction.article import ExtractedArticle, Hints
 from aggregator.extraction.authors import find_authors
 from aggregator.extraction.body import find_body, word_count
 from aggregator.extraction.dates import TextContext, find_dates
+from aggregator.extraction.dates.zones import (
+    country_of_language,
+    country_of_url,
+    zone_of_country,
+)
+from aggregator.extraction.jsonld import text_of
 from aggregator.extraction.language import detect_language
 from aggregator.extraction.metadata import read_metadata
 from aggregator.extraction.page import parse_page
@@ -42,7 +48,8 @@ def extract_article(
     selectors = source.selectors if source else Selectors()
     meta = read_metadata(page)
     title = find_title(page, selectors.title, meta.site_name) or (hints.title if hints else None)
-    body = find_body(page.tree, url, selectors.body, title)
+    article_body = text_of(page.article.get("articleBody")) if page.article else None
+    body = find_body(page.tree, url, selectors.body, title, article_body, meta.description)
     words = word_count(body.text)
     paywalled, challenge = detect_walls(page, html, words)
     notes = list(body.warnings)
@@ -53,9 +60,10 @@ def extract_article(
         notes.append("bot challenge page: body dropped")
     detected = detect_language(body.text) if body.text else None
     language = detected or meta.language or (source.languages[0] if source else None)
+    zone = ZoneInfo(source.timezone) if source else _page_zone(url, language, notes)
     context = TextContext(
         languages=_date_languages(source, language, meta.language, hints),
-        zone=ZoneInfo(source.timezone) if source else ZoneInfo("UTC"),
+        zone=zone,
         fetched_at=fetched_at,
     )
     published, modified = find_dates(page, context, selectors.date, hints)
@@ -83,14 +91,31 @@ def extract_article(
     )
 
 
+def _page_zone(url: str, language: str | None, notes: list[str]) -> tzinfo:
+    """Without a source: the zone of the site's country domain or of a one-zone language."""
+    country, reason = country_of_url(url), "domain"
+    if country is None:
+        country, reason = country_of_language(language), "language"
+    zone = zone_of_country(country) if country else None
+    if zone is None or country is None:
+        notes.append("no source: times without a zone were read as UTC (pass --source)")
+        return ZoneInfo("UTC")
+    where = f".{country.lower()} domain" if reason == "domain" else f"page's language, {language}"
+    notes.append(f"no source: times without a zone were read in {zone} (from the {where};"
+                 " pass --source)")  # fmt: skip
+    return zone
+
+
 def _date_languages(
     source: Source | None, language: str | None, declared: str | None, hints: Hints | None
 ) -> tuple[str, ...]:
-    """Languages to read dates in: the source's, else what the page and feed say, else English.
+    """Languages to read dates in: the source's, else the page's (detected first), then English.
 
-    Never "any language": dateparser then tries 200 locales (~0.2 s a call) and misreads more.
+    The first decides the order of numeric dates (``03.05.2013`` is 3 May in German), so the
+    page's own language comes before the English that many pages also print dates in. Never
+    "any language": dateparser then tries 200 locales (~0.2 s a call) and misreads more.
     """
     if source:
         return tuple(source.languages)
-    found = [lang for lang in (declared, language, hints.language if hints else None) if lang]
+    found = [lang for lang in (language, declared, hints.language if hints else None) if lang]
     return tuple(dict.fromkeys([*found, "en"]))

@@ -8,6 +8,7 @@ and pick the object that describes *this* article.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -25,6 +26,21 @@ ARTICLE_TYPES = frozenset(
 MAX_SCRIPTS = 20
 MAX_SCRIPT_CHARS = 500_000
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
+MAX_UNESCAPES = 3  # "&amp;quot;" (escaped twice) is common; more is a loop to stop
+
+
+def unescape(text: str) -> str:
+    """Text with HTML entities decoded, also when a CMS escaped them twice (``&amp;#8217;``).
+
+    JSON-LD is JSON, not HTML, so its ``&quot;`` reach us as written; meta contents are decoded
+    once by the parser, and some CMS escape before writing them.
+    """
+    for _ in range(MAX_UNESCAPES):
+        if "&" not in text or not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    return text
 
 
 def read_jsonld(tree: HtmlElement) -> list[dict[str, Any]]:
@@ -109,7 +125,7 @@ def _url_key(url: str) -> str:
 def text_of(value: Any) -> str | None:
     """A plain string from a JSON-LD value that may be a string, an object or a list."""
     if isinstance(value, str):
-        return value.strip() or None
+        return unescape(value).strip() or None
     if isinstance(value, dict):
         return text_of(value.get("name") or value.get("@value") or value.get("url"))
     if isinstance(value, list) and value:
@@ -125,5 +141,5 @@ def names_of(value: Any) -> list[str]:
         if isinstance(item, dict):
             item = item.get("name")
         if isinstance(item, str) and item.strip():
-            names.append(item.strip())
+            names.append(unescape(item).strip())
     return names

@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from aggregator.errors import ExtractionError
-from aggregator.extraction.jsonld import article_object, read_jsonld
+from aggregator.extraction.jsonld import article_object, read_jsonld, unescape
 
 MAX_HTML_BYTES = 5_000_000  # a news page is rarely over 1 MB; beyond 5 MB it is junk or an attack
 # Real article pages have a few thousand elements (6,000 at most in the dev set); trafilatura's
@@ -63,7 +63,12 @@ def parse_page(html: str | bytes, url: str) -> Page:
 
 
 def _bound_elements(tree: HtmlElement) -> bool:
-    """Drop every element past :data:`MAX_ELEMENTS`; True when some were dropped."""
+    """Drop every element past :data:`MAX_ELEMENTS`; True when some were dropped.
+
+    Counted in C by XPath first: a Python list of every element costs ~2 ms on a news page.
+    """
+    if tree.xpath("count(//*)") <= MAX_ELEMENTS:
+        return False
     elements = list(tree.iter())
     if len(elements) <= MAX_ELEMENTS:
         return False
@@ -83,5 +88,5 @@ def _read_meta(tree: HtmlElement) -> dict[str, list[str]]:
         for attribute in ("property", "name", "itemprop", "http-equiv"):
             key = element.get(attribute)
             if key:
-                meta.setdefault(key.strip().lower(), []).append(content[:2000])
+                meta.setdefault(key.strip().lower(), []).append(unescape(content[:2000]))
     return meta

@@ -57,7 +57,13 @@ def same_homepage(a: str, b: str) -> bool:
 
 
 def build_entry(
-    found: Discovery, *, name: str, languages: list[str], timezone: str, label: str | None = None
+    found: Discovery,
+    *,
+    name: str,
+    languages: list[str],
+    timezone: str,
+    label: str | None = None,
+    allow_networks: list[str] | None = None,
 ) -> CommentedMap:
     """The YAML mapping of a new source, fields in the order docs/sources.md lists them."""
     entry = CommentedMap()
@@ -76,6 +82,8 @@ def build_entry(
     flow.fa.set_flow_style()
     entry["languages"] = flow
     entry["timezone"] = timezone
+    if allow_networks:
+        entry["allow_networks"] = CommentedSeq(allow_networks)
     return entry
 
 

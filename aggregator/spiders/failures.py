@@ -2,7 +2,8 @@
 
 Reasons: ``timeout``, ``dns``, ``connection``, ``http_4xx``, ``http_5xx``, ``redirect_loop``,
 ``robots`` (refused by robots.txt), ``not_html``, ``challenge`` (a bot wall answering 200),
-``feed_invalid``, ``sitemap_invalid``, ``too_large`` and ``error`` for anything else. Whether
+``feed_invalid``, ``sitemap_invalid``, ``too_large``, ``blocked_address`` (the network policy
+refused the address the host is or resolves to) and ``error`` for anything else. Whether
 a page is HTML or a bot wall is decided by :mod:`aggregator.extraction.walls`.
 """
 
@@ -28,7 +29,9 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
+from aggregator.errors import BlockedAddress
 from aggregator.extraction.walls import answer_is_challenge
+from aggregator.network_policy import BLOCKED_REASON
 
 
 def http_reason(status: int) -> str:
@@ -48,6 +51,8 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         if answer_is_challenge(response.headers, response.body):
             return "challenge", f"HTTP {response.status} bot wall"
         return http_reason(response.status), f"HTTP {response.status}"
+    if failure.check(BlockedAddress):
+        return BLOCKED_REASON, str(error)
     # Scrapy 2.13+ wraps Twisted's errors in its own; both are listed for other handlers.
     if failure.check(CannotResolveHostError, DNSLookupError):
         return "dns", str(error)

@@ -40,6 +40,7 @@ from aggregator.extraction.article import Hints
 from aggregator.extraction.walls import page_problem
 from aggregator.items import ArticleItem
 from aggregator.middlewares.conditional import NotModified
+from aggregator.network_policy import BLOCKED_REASON
 from aggregator.source_stats import count, fail, warn
 from aggregator.spiders import listing_limits
 from aggregator.spiders import requests as build
@@ -320,6 +321,8 @@ class NewsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         if not failure.check(NotModified):
             reason, detail = classify_failure(failure)
+            if reason == BLOCKED_REASON and request.meta.get("redirect_urls"):
+                detail += f"; redirected from {request.meta['redirect_urls'][0]}"
             fail(self._stats, request.meta.get("source", "?"), request.url, reason, detail)
         source = self._by_name.get(request.meta.get("source", ""))
         if source is None:

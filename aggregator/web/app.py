@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -17,24 +20,28 @@ from aggregator.web.article_list import article_list
 from aggregator.web.article_show import article_show
 from aggregator.web.export_feed import export_feed
 from aggregator.web.export_tokens import export_list, export_rotate
+from aggregator.web.password_change import password_change, password_form
 from aggregator.web.session_login import login, login_form
 from aggregator.web.session_logout import logout
 from aggregator.web.source_list import source_list
 from aggregator.web.templating import HERE, make_templates
-from aggregator.web.throttle import LoginThrottle
 from storage.db import ensure_schema, session_scope
+from storage.login_attempts import LoginLimits
 from storage.secrets import session_key
+from storage.sessions import SessionPolicy
 
 SESSION_COOKIE = "aggregator_session"
-SESSION_AGE = 7 * 24 * 3600
 
 ROUTES = [
     Route("/", article_list),
     Route("/login", login_form, methods=["GET"]),
     Route("/login", login, methods=["POST"]),
     Route("/logout", logout, methods=["POST"]),
-    Route("/articles/{article_id:int}", article_show),
-    Route("/articles/{article_id:int}/{action:str}", article_act, methods=["POST"]),
+    Route("/password", password_form, methods=["GET"]),
+    Route("/password", password_change, methods=["POST"]),
+    # Ids are read by the handlers (article_show.article_id_of): out of range is a 404.
+    Route("/articles/{article_id:str}", article_show),
+    Route("/articles/{article_id:str}/{action:str}", article_act, methods=["POST"]),
     Route("/sources", source_list),
     Route("/exports", export_list),
     Route("/exports/{export:str}/rotate", export_rotate, methods=["POST"]),
@@ -58,15 +65,24 @@ async def http_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(database_url: str, *, secret_key: str = "", https_only: bool = False) -> Starlette:
+def create_app(
+    database_url: str,
+    *,
+    secret_key: str = "",
+    https_only: bool = False,
+    session_policy: SessionPolicy | None = None,
+    login_limits: LoginLimits | None = None,
+) -> Starlette:
     """The app serving the database at ``database_url`` (its schema brought up to date).
 
     Without ``secret_key`` the session key is generated once and kept in the database, so
-    every worker and restart signs cookies alike.
+    every worker and restart signs cookies alike. Sessions last as ``session_policy`` says
+    and logins are limited by ``login_limits`` (the defaults of storage).
     """
     from aggregator.web.security import SecurityHeadersMiddleware
 
     ensure_schema(database_url)
+    policy = session_policy or SessionPolicy()
     if not secret_key:
         with session_scope(database_url) as session:
             secret_key = session_key(session)
@@ -76,7 +92,7 @@ def create_app(database_url: str, *, secret_key: str = "", https_only: bool = Fa
             SessionMiddleware,
             secret_key=secret_key,
             session_cookie=SESSION_COOKIE,
-            max_age=SESSION_AGE,
+            max_age=int(policy.max_age.total_seconds()),
             same_site="lax",
             https_only=https_only,
         ),
@@ -86,5 +102,7 @@ def create_app(database_url: str, *, secret_key: str = "", https_only: bool = Fa
     )
     app.state.database_url = database_url
     app.state.templates = make_templates()
-    app.state.login_throttle = LoginThrottle()
+    app.state.session_policy = policy
+    app.state.login_limits = login_limits or LoginLimits()
+    app.state.csrf_key = hmac.new(secret_key.encode(), b"csrf", hashlib.sha256).digest()
     return app

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from aggregator.errors import StorageError
-from aggregator.web.article_show import render_article
+from aggregator.web.article_show import article_id_of, render_article
 from aggregator.web.auth import editor_of, editor_required
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form, local_path
@@ -26,8 +26,8 @@ from storage.editorial import ACTIONS, apply_action
 @editor_required
 async def article_act(request: Request) -> Response:
     """Apply one editorial action, then go back to where the editor was."""
+    article_id = article_id_of(request)
     form = await checked_form(request)
-    article_id: int = request.path_params["article_id"]
     action: str = request.path_params["action"]
     if action not in ACTIONS:
         raise HTTPException(404, f"unknown action {action!r}")

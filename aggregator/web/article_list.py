@@ -1,4 +1,4 @@
-"""GET /: the feed, one row per story, filtered, searched, counted, newest first."""
+"""GET /: the article list, one row per story, filtered, searched, counted, newest first."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from storage.sources import source_labels
 
 @editor_required
 async def article_list(request: Request) -> Response:
-    """The feed page."""
+    """The article list page."""
     parsed = parse_filter(request.query_params)
     before = Cursor.decode(request.query_params.get("before"))
     limit = bounded_int(request.query_params.get("limit"), 50)

@@ -10,12 +10,21 @@ from aggregator.web.auth import editor_required
 from aggregator.web.db import in_session
 from aggregator.web.security import local_path
 from storage.article_query import ArticleDetail, article_detail
+from storage.base import MAX_ID
+
+
+def article_id_of(request: Request) -> int:
+    """The article id of the path; 404 unless it is a number an article can have."""
+    text: str = request.path_params["article_id"]
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= MAX_ID):
+        raise HTTPException(404, f"no article with id {text[:40]!r}")
+    return int(text)
 
 
 @editor_required
 async def article_show(request: Request) -> Response:
     """The article page."""
-    article_id = request.path_params["article_id"]
+    article_id = article_id_of(request)
     detail = await in_session(request, lambda s: article_detail(s, article_id))
     if detail is None:
         raise HTTPException(404, f"no article with id {article_id}")

@@ -1,6 +1,7 @@
-"""Who is logged in: the session holds an account id, checked against the database each time.
+"""Who is logged in: the cookie holds a session id, checked against ``sessions`` each time.
 
-Removing an account with ``aggregator users remove`` therefore ends its sessions at once.
+Logging out, a password change, removing the account or ``aggregator users
+revoke-sessions`` delete the session rows, so a copied cookie stops working at once.
 """
 
 from __future__ import annotations
@@ -14,20 +15,40 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from aggregator.web.db import in_session
+from storage.db import Session
 from storage.editorial import Editor
+from storage.sessions import session_user
 from storage.users import Account, get_account
 
 Handler = Callable[[Request], Awaitable[Response]]
+SESSION_ID = "sid"
+
+
+def session_id(request: Request) -> str | None:
+    """The session id the cookie carries, if any."""
+    value = request.session.get(SESSION_ID)
+    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+
+
+def client_address(request: Request) -> str:
+    """The client's address (the forwarded one when ``--forwarded-allow-ips`` names the proxy)."""
+    return request.client.host if request.client else "unknown"
 
 
 async def current_account(request: Request) -> Account | None:
-    """The logged-in account, or None."""
-    user_id = request.session.get("uid")
-    if not isinstance(user_id, int):
+    """The logged-in account, or None (and the cookie forgotten) when its session ended."""
+    sid = session_id(request)
+    if sid is None:
         return None
-    account = await in_session(request, lambda s: get_account(s, user_id))
+    policy = request.app.state.session_policy
+
+    def load(session: Session) -> Account | None:
+        user_id = session_user(session, sid, policy=policy)
+        return get_account(session, user_id) if user_id is not None else None
+
+    account = await in_session(request, load)
     if account is None:
-        request.session.pop("uid", None)
+        request.session.clear()
     return account
 
 

@@ -1,4 +1,4 @@
-"""Reading feed filters from a query string, the same way for the page, the API and exports.
+"""Reading article-list filters from a query string, the same way for the page, the API and exports.
 
 A malformed value is dropped with a message rather than failing the page, so a stale
 bookmark still opens.

@@ -1,11 +1,14 @@
 """Response security headers and the CSRF token every POST form must carry.
 
-The CSRF token is bound to the session (a random value kept in the signed session cookie)
-and compared in constant time; a POST without it, or with another, gets 403.
+The CSRF token is bound to the session and compared in constant time; a POST without it, or
+with another, gets 403. Before login it is a random value kept in the signed cookie; once
+logged in it is derived from the session id (an HMAC under the app's key), so the cookie
+carries nothing but the session id.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from urllib.parse import urlsplit
@@ -14,6 +17,8 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from aggregator.web.auth import session_id
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -58,18 +63,27 @@ class SecurityHeadersMiddleware:
 
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use."""
-    token = request.session.get("csrf")
-    if not isinstance(token, str) or len(token) < 32:
+    token = _expected_token(request)
+    if token is None:
         token = secrets.token_urlsafe(32)
         request.session["csrf"] = token
     return token
+
+
+def _expected_token(request: Request) -> str | None:
+    sid = session_id(request)
+    if sid is not None:
+        key: bytes = request.app.state.csrf_key
+        return hmac.new(key, sid.encode(), hashlib.sha256).hexdigest()
+    token = request.session.get("csrf")
+    return token if isinstance(token, str) and len(token) >= 32 else None
 
 
 async def checked_form(request: Request) -> FormData:
     """The POSTed form, once its CSRF token matches the session's; else 403."""
     form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
     sent = form.get("csrf")
-    expected = request.session.get("csrf")
+    expected = _expected_token(request)
     if (
         not isinstance(sent, str)
         or not isinstance(expected, str)

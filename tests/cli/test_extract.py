@@ -91,3 +91,35 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert code == 1 and "no source named 'nope'" in output
     code, output = run("extract", "http://127.0.0.1:9/nothing-listens-here")
     assert code == 1 and "could not fetch the page" in output
+    code, output = run("extract", "http://10.0.0.1/admin/")  # the network policy: not fetched
+    assert code == 1 and "could not fetch the page (10.0.0.1: private address" in output
+
+
+def test_without_a_source_the_assumed_zone_is_said() -> None:
+    code, output = run(
+        "extract",
+        str(PAGES / "english-jsonld.html"),
+        "--url",
+        "https://gazette.example.com/story",
+        "--fetched-at",
+        "2021-06-01T00:00:00Z",
+    )
+    assert code == 0, output
+    data = json.loads(output)
+    assert "no source: times without a zone were read as UTC (pass --source)" in data["warnings"]
+    assert data["published_detail"]["offset"] == "+00:00"
+
+
+def test_without_a_source_the_zone_of_a_country_domain_is_used() -> None:
+    code, output = run(
+        "extract",
+        str(PAGES / "italian-utc-day.html"),
+        "--url",
+        "https://www.gazzettadelsud.it/articoli/dazi/",
+        "--fetched-at",
+        "2021-06-01T00:00:00Z",
+    )
+    assert code == 0, output
+    data = json.loads(output)
+    assert any("read in Europe/Rome (from the .it domain" in w for w in data["warnings"])
+    assert data["published_detail"]["offset"] == "+01:00"

@@ -4,28 +4,19 @@ client address a named reverse proxy forwards."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
+from tests.hostile.serving import free_port, wait_for_login_page
 from tests.web.client_helpers import csrf_of
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "AGGREGATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
@@ -42,7 +33,7 @@ def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
         ) as process,
     ):
         try:
-            body, headers = _wait_for_login_page(process, port)
+            body, headers = wait_for_login_page(process, port)
             assert b'name="csrf"' in body, log.read_text()
             assert "frame-ancestors 'none'" in headers["content-security-policy"]
         finally:
@@ -62,7 +53,7 @@ def test_login_lock_follows_the_forwarded_address_of_a_named_proxy(
     """Six wrong guesses for amira "from" one address behind the proxy on 127.0.0.1: the
     editor at another address still gets in when the proxy is named, and not otherwise
     (every request then comes from the proxy's own address)."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "AGGREGATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
@@ -84,7 +75,7 @@ def test_login_lock_follows_the_forwarded_address_of_a_named_proxy(
         stderr=subprocess.DEVNULL,
     ) as process:
         try:
-            assert _wait_for_login_page(process, port)[0], "serve did not start"
+            assert wait_for_login_page(process, port)[0], "serve did not start"
             guesses = [_log_in(port, GUESSER, "wrong guess!") for _ in range(6)]
             assert guesses == [401] * 5 + [429]
             assert _log_in(port, GUESSER, PASSWORD) == 429
@@ -101,16 +92,3 @@ def _log_in(port: int, address: str, password: str) -> int:
         token = csrf_of(client.get("/login").text)
         data = {"username": "amira", "password": password, "csrf": token}
         return client.post("/login", data=data).status_code
-
-
-def _wait_for_login_page(process: subprocess.Popen[bytes], port: int) -> tuple[bytes, Any]:
-    """The login page once the server answers (or nothing when the process died)."""
-    for _ in range(600):  # wait for the server, not for a time budget
-        if process.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login") as response:
-                return response.read(), response.headers
-        except OSError:
-            time.sleep(0.1)
-    return b"", {}

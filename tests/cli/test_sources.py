@@ -125,6 +125,20 @@ def test_add_writes_a_working_entry_and_keeps_the_file(
     assert "\n  - name: gulf-wire\n    label: Gulf Wire\n" in text
 
 
+def test_add_of_a_private_address_allows_that_host_only(
+    sources_file: Path, tmp_path: Path, serve_outlet: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AGGREGATOR_ALLOW_NETWORKS")  # no global allowance: the entry's own
+    wire = serve_outlet(materialize("wire", tmp_path))
+    result = run(sources_file, "add", wire.base_url + "/", "--name", "gulf-wire")
+    assert result.exit_code == 0, result.output
+    assert "127.0.0.1: loopback address; allow_networks: [127.0.0.1/32] written" in result.output
+    added = load_sources(sources_file).get("gulf-wire")
+    assert added.allow_networks == ["127.0.0.1/32"]
+    assert added.feeds  # discovery ran under that allowance
+    assert load_sources(sources_file).get("le-monde").allow_networks == []
+
+
 @pytest.mark.slow
 def test_a_following_crawl_uses_the_new_entry_and_a_second_downloads_no_article(
     tmp_path: Path, serve_outlet: Serve

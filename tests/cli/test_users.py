@@ -47,3 +47,33 @@ def test_mistakes_are_one_line_errors(tmp_path: Path) -> None:
         1,
         "Error: user 'x' already exists\n",
     )
+
+
+def test_set_password_and_revoke_sessions_end_sessions(tmp_path: Path) -> None:
+    from storage.sessions import live_sessions, start_session
+
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert _run(db, "add", "amira", "--password-stdin", stdin="correct horse battery\n")[0] == 0
+
+    def open_sessions(count: int) -> int:
+        with session_scope(db) as session:
+            account = authenticate(session, "amira", "a brand new password")
+            account = account or authenticate(session, "amira", "correct horse battery")
+            assert account is not None
+            for _ in range(count):
+                start_session(session, account.id, client_address="192.0.2.1", user_agent="t")
+            return len(live_sessions(session, account.id))
+
+    assert open_sessions(2) == 2
+    code, output = _run(db, "revoke-sessions", "amira")
+    assert (code, output) == (0, "ended 2 session(s) of 'amira'\n")
+    assert open_sessions(0) == 0
+    assert open_sessions(1) == 1
+    code, output = _run(
+        db, "set-password", "amira", "--password-stdin", stdin="a brand new password\n"
+    )
+    assert (code, output) == (0, "changed the password of 'amira'; their sessions ended\n")
+    assert open_sessions(0) == 0
+    with session_scope(db) as session:
+        assert authenticate(session, "amira", "correct horse battery") is None
+    assert _run(db, "revoke-sessions", "ghost") == (1, "Error: no user named 'ghost'\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from aggregator.config.settings import OPTIONS, load_settings
@@ -37,3 +39,11 @@ def test_every_option_is_documented() -> None:
     for option in OPTIONS:
         assert option.help
         assert option.env in doc, f"{option.env} missing from docs/configuration.md"
+
+
+def test_allow_networks_is_a_validated_list() -> None:
+    assert load_settings({}).allow_networks == ()
+    settings = load_settings({"AGGREGATOR_ALLOW_NETWORKS": "127.0.0.1/32, intranet.example"})
+    assert settings.allow_networks == ("127.0.0.1/32", "intranet.example")
+    with pytest.raises(ConfigError, match=re.escape("AGGREGATOR_ALLOW_NETWORKS='10.0.0.0/33'")):
+        load_settings({"AGGREGATOR_ALLOW_NETWORKS": "10.0.0.0/33"})

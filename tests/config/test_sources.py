@@ -137,3 +137,28 @@ def test_max_articles_has_a_default_and_can_be_a_default() -> None:
     text = text.replace("    max_age: 2d\n", "    max_age: 2d\n    max_articles: 2000\n")
     first, second = parse_sources(text).sources
     assert (first.max_articles, second.max_articles) == (40, 2000)
+
+
+def test_allow_networks_takes_networks_addresses_and_host_names() -> None:
+    text = GOOD.replace(
+        "    timezone: Asia/Dubai\n",
+        "    timezone: Asia/Dubai\n"
+        "    allow_networks: [127.0.0.1/32, 10.0.0.0/8, intranet.example]\n",
+        1,
+    )
+    first = parse_sources(text, "sources.yaml").sources[0]
+    assert first.allow_networks == ["127.0.0.1/32", "10.0.0.0/8", "intranet.example"]
+    assert parse_sources(GOOD, "sources.yaml").sources[1].allow_networks == []
+
+
+def test_a_bad_allowance_names_file_line_source_and_entry() -> None:
+    text = GOOD.replace(
+        "    timezone: Asia/Dubai\n",
+        "    timezone: Asia/Dubai\n    allow_networks:\n      - 127.0.0.1/32\n      - 10.0.0.1/8\n",
+        1,
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_sources(text, "sources.yaml")
+    message = str(caught.value)
+    assert message.startswith("sources.yaml:11, source 'emirates-leaks', field 'allow_networks.1'")
+    assert "host bits set" in message

@@ -65,6 +65,7 @@ def test_sources_yaml_is_a_valid_sources_file(bases: dict[str, str]) -> None:
         assert source.label == demo.label
         assert source.schedule is not None and source.schedule.describe() == "every 30m"
         assert source.enabled
+        assert source.allow_networks == ["127.0.0.1/32"]  # loopback, for this outlet only
 
 
 def test_sources_yaml_declares_only_the_outlets_given() -> None:

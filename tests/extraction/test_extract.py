@@ -204,3 +204,80 @@ def test_legacy_arabic_encoding_is_decoded() -> None:
     assert article.title == "ارتفاع أسعار المحروقات في بيروت للمرة الثالثة هذا الشهر"
     assert article.body.startswith("ارتفعت أسعار البنزين والمازوت")
     assert article.published is not None and article.published.iso() == "2021-02-04T09:30:00Z"
+
+
+LVZ_URL = "https://www.lvz-zeitung.de/kultur/neue-leipziger-schule-spinnerei-123456.html"
+
+
+def test_split_article_kicker_byline_and_numeric_date_of_a_german_page() -> None:
+    """Chunks between ads, a kicker, "Eingestellt von", related authors, and 03.05.2013."""
+    article = extract("german-split-article.html", LVZ_URL)
+    assert article.body.startswith("Zwanzig Jahre nach dem ersten Hype")
+    assert article.body.endswith("die derzeit noch umgebaut werden.")  # the second chunk too
+    assert article.body.count("\n\n") == 5
+    assert "Anzeige" not in article.body and "Gewandhaus" not in article.body
+    assert article.method == "fallback"
+    assert any("kept 87 words" in w for w in article.warnings)
+    assert article.title == "Die Maler aus der Spinnerei"  # kicker and " | LVZ ..." dropped
+    assert article.authors == ["Anna Schmidt"]  # not Peter Krause from the related box
+    assert article.language == "de"
+    # Day first in German: 3 May, not 5 March; the header's "today" date does not win.
+    assert article.published is not None
+    assert article.published.iso() == "2013-05-03"
+
+
+def test_an_ambiguous_date_is_swapped_when_the_url_says_so() -> None:
+    html = (PAGES / "german-split-article.html").read_bytes()
+    url = "https://www.lvz-zeitung.com/kultur/2013/03/05/spinnerei"
+    article = extract_article(html, url, fetched_at=FETCHED)
+    assert article.published is not None
+    assert article.published.iso() == "2013-03-05"
+    # No country domain: the German page is read in Berlin's zone, and the warning says why.
+    assert any("read in Europe/Berlin (from the page's language, de" in w for w in article.warnings)
+
+
+GDS_URL = "https://www.gazzettadelsud.it/articoli/economia/2020/12/06/dazi-acciaio-europa/"
+
+
+def test_a_utc_time_keeps_the_outlets_local_day() -> None:
+    """23:15Z on 5 December is 00:15 on the 6th in Rome, the day the outlet published."""
+    article = extract("italian-utc-day.html", GDS_URL)
+    assert article.published is not None
+    assert (article.published.iso(), article.published.offset) == ("2020-12-05T23:15:00Z", "+01:00")
+    assert article.published.local_date().isoformat() == "2020-12-06"
+    assert any("read in Europe/Rome" in w for w in article.warnings)
+
+
+def test_without_a_source_or_country_utc_is_assumed_and_said() -> None:
+    """An English page on a .com: no country to go by (English spans many zones)."""
+    article = extract("english-jsonld.html", "https://gazette.example.com/story")
+    assert article.published is not None
+    assert article.published.offset == "+00:00"
+    assert "no source: times without a zone were read as UTC (pass --source)" in article.warnings
+
+
+def test_a_one_zone_language_gives_the_zone_without_a_country_domain() -> None:
+    article = extract("italian-utc-day.html", "https://gazzetta.example.com/dazi")
+    assert article.published is not None
+    assert article.published.local_date().isoformat() == "2020-12-06"
+    assert any("Europe/Rome (from the page's language, it" in w for w in article.warnings)
+
+
+def test_entities_are_unescaped_in_metadata_even_twice_escaped() -> None:
+    article = extract("italian-utc-day.html", GDS_URL)
+    assert article.title == 'Il "no" dell’Europa ai dazi sull’acciaio'
+    assert (
+        article.description
+        == "Bruxelles respinge la proposta americana: «Serve un accordo globale»."
+    )
+    assert article.authors == ["Marco Rossi"]  # "Redazione" and the outlet are not authors
+
+
+def test_a_japanese_article_is_long_enough() -> None:
+    """Words are counted per character in Japanese: the article is not `too_short`."""
+    article = extract("japanese-article.html", "https://www.maiasa-news.jp/articles/sakura")
+    assert article.language == "ja"
+    assert article.word_count >= 100
+    assert article.authors == ["山田太郎"]
+    assert article.published is not None
+    assert (article.published.iso(), article.published.offset) == ("2021-02-03T05:05:00Z", "+09:00")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aggregator.errors import ExtractionError
+from aggregator.extraction.jsonld import unescape
 from aggregator.extraction.page import MAX_ELEMENTS, parse_page
 
 
@@ -47,3 +48,9 @@ def test_broken_jsonld_is_ignored() -> None:
 def test_empty_input_names_the_url() -> None:
     with pytest.raises(ExtractionError, match=r"https://x\.example/empty"):
         parse_page("", "https://x.example/empty")
+
+
+def test_entities_are_decoded_once_or_twice_escaped() -> None:
+    assert unescape("L&#8217;&eacute;t&eacute; &quot;br&ucirc;lant&quot;") == 'L’été "brûlant"'
+    assert unescape("Dell&amp;#8217;Europa &amp;amp; co") == "Dell’Europa & co"
+    assert unescape("AT&T and R&D stay") == "AT&T and R&D stay"

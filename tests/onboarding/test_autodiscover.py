@@ -10,10 +10,13 @@ import pytest
 from aggregator.demo.server import OutletServer
 from aggregator.discovery.homepage import feed_links, page_language, page_title
 from aggregator.errors import DiscoveryError
+from aggregator.network_policy import NetworkPolicy
 from aggregator.onboarding.autodiscover import autodiscover
 from aggregator.onboarding.http import fetcher, http_get
+from tests.conftest import TEST_ALLOW_NETWORKS
 
 OUTLETS = Path(__file__).parent.parent / "fixtures" / "outlets"
+LOOPBACK = NetworkPolicy.allowing([TEST_ALLOW_NETWORKS])  # the outlets serve on 127.0.0.1
 UA = "newsroom-aggregator-tests/1.0 (+https://example.org)"
 
 
@@ -47,7 +50,7 @@ def test_autodiscover_finds_announced_feeds_and_robots_sitemaps(
 ) -> None:
     server = serve_outlet(OUTLETS / "wire")
     base = server.base_url
-    found = autodiscover(base + "/", fetcher(UA))
+    found = autodiscover(base + "/", fetcher(UA, policy=LOOPBACK))
     assert found.feeds == [
         f"{base}/feeds/rss2.xml",
         f"{base}/feeds/atom.xml",
@@ -69,7 +72,7 @@ def test_autodiscover_falls_back_to_common_paths(
     (site / "rss.xml").write_text((OUTLETS / "wire" / "feeds" / "rss2.xml").read_text())
     (site / "sitemap.xml").write_text((OUTLETS / "wire" / "sitemaps" / "news.xml").read_text())
     server = serve_outlet(site)
-    found = autodiscover(server.base_url + "/", fetcher(UA))
+    found = autodiscover(server.base_url + "/", fetcher(UA, policy=LOOPBACK))
     assert found.feeds == [f"{server.base_url}/rss.xml"]
     assert found.sitemaps == [f"{server.base_url}/sitemap.xml"]
     assert found.language == "en"  # no lang on the page: the feed's <language>
@@ -80,7 +83,7 @@ def test_unreachable_homepage_is_one_clear_error(
 ) -> None:
     server = serve_outlet(OUTLETS / "wire")
     with pytest.raises(DiscoveryError, match=r"cannot fetch .*/nowhere/: HTTP 404"):
-        autodiscover(server.base_url + "/nowhere/", fetcher(UA))
+        autodiscover(server.base_url + "/nowhere/", fetcher(UA, policy=LOOPBACK))
     server.stop()
     with pytest.raises(DiscoveryError, match="connection refused"):
-        http_get(server.base_url + "/", user_agent=UA, timeout=2)
+        http_get(server.base_url + "/", user_agent=UA, policy=LOOPBACK, timeout=2)

@@ -97,7 +97,11 @@ def crawl(tmp_path: Path, sources_yaml: str, database_url: str, **settings: Any)
     sources = tmp_path / "sources.yaml"
     sources.write_text(sources_yaml, encoding="utf-8")
     out = tmp_path / "crawl.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGGREGATOR_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AGGREGATOR_") or k == "AGGREGATOR_ALLOW_NETWORKS"
+    }
     env["PYTHONPATH"] = str(REPO)
     done = subprocess.run(
         [

@@ -28,6 +28,19 @@ def test_head_creates_the_search_index(database_url: str) -> None:
     assert "ix_articles_status_language_sort" in indexes
 
 
+def test_sessions_and_login_attempts_go_down_and_up(database_url: str) -> None:
+    """0003 adds the server-side sessions and the login counters, and removes them again."""
+    tables = set(inspect(get_engine(database_url)).get_table_names())
+    assert {"sessions", "login_attempts"} <= tables
+    _downgrade(database_url, "0002")
+    tables = set(inspect(get_engine(database_url)).get_table_names())
+    assert not {"sessions", "login_attempts"} & tables
+    upgrade_db(database_url)
+    assert current_revision(database_url) == "0003"
+    indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("sessions")}
+    assert "ix_sessions_user_id" in indexes
+
+
 def test_down_and_up_again_reindexes_existing_articles(
     database_url: str, outlets: dict[str, int]
 ) -> None:

@@ -66,3 +66,15 @@ def test_unknown_article_is_404(editor: Editor) -> None:
     response = client.get("/articles/999999")
     assert response.status_code == 404
     assert "no article with id 999999" in response.text
+
+
+def test_ids_out_of_range_are_not_found(editor: Editor) -> None:
+    """Too large for the id column, negative, zero or not a number: 404, never 500."""
+    client, token = editor
+    for raw in ("99999999999999999999", "2147483648", "-1", "0", "abc", "1e3", "٣"):
+        assert client.get(f"/articles/{raw}").status_code == 404, raw
+        response = client.post(f"/articles/{raw}/approve", data={"csrf": token})
+        assert response.status_code == 404, raw
+    assert client.get("/articles/2147483647").status_code == 404
+    assert client.get("/api/articles?before=1.99999999999999999999").status_code == 200
+    assert client.get("/api/articles?before=99999999999999999999.1").status_code == 200

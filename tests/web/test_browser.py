@@ -271,3 +271,51 @@ def test_on_the_demo_crawl_pegasus_finds_the_nso_report_for_the_atom_feed(
     assert entry.rights.startswith("Originally published by Emirates Leaks (by ")
     assert entry.rights.endswith(f": {original_url}")
     assert entry.source.title == "Emirates Leaks"
+
+
+def _with_cookie(page: Any, base: str, cookie: dict[str, Any]) -> str:
+    """The URL a fresh browser context holding only ``cookie`` lands on when opening the feed."""
+    context = page.context.browser.new_context()
+    try:
+        context.add_cookies([cookie])
+        other = context.new_page()
+        other.goto(base + "/")
+        return str(other.url)
+    finally:
+        context.close()
+
+
+def test_logout_revokes_a_copied_cookie_and_so_does_a_password_change(
+    browser_page: Any, site: tuple[str, dict[str, int]], sqlite_url: str
+) -> None:
+    """Log in, copy the session cookie, log out: the copy opens the login page, not the feed.
+    Log in again: changing the password on the page logs the copy out and keeps this browser
+    in; `aggregator users revoke-sessions` then logs this browser out too."""
+    page, (base, _) = browser_page, site
+    _log_in(page, base)
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "aggregator_session"]
+    assert _with_cookie(page, base, cookie) == base + "/"  # the copy works while logged in
+    page.click("form.logout button[type=submit]")
+    page.wait_for_url(base + "/login")
+    assert "/login" in _with_cookie(page, base, cookie)
+    _log_in(page, base)
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "aggregator_session"]
+    page.goto(base + "/password")
+    page.fill("#current", PASSWORD)
+    page.fill("#new", "a brand new password")
+    page.fill("#again", "a brand new password")
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(base + "/")
+    assert "/login" in _with_cookie(page, base, cookie)
+    page.goto(base + "/sources")
+    assert page.url == base + "/sources"  # the browser that changed it stays in
+    done = subprocess.run(
+        [sys.executable, "-m", "aggregator", "users", "revoke-sessions", "amira"],
+        env={**os.environ, "AGGREGATOR_DATABASE_URL": sqlite_url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout == "ended 1 session(s) of 'amira'\n", done.stderr
+    page.goto(base + "/sources")
+    assert "/login" in page.url

@@ -131,3 +131,21 @@ def test_json_api_pages_with_a_cursor(editor: Editor, seeded: tuple[str, dict[st
     assert (
         client.get(f"/api/articles?token={api}&language=ar").json()["items"][0]["language"] == "ar"
     )
+
+
+def test_the_token_also_works_in_a_header(
+    client: TestClient, seeded: tuple[str, dict[str, int]]
+) -> None:
+    url, _ = seeded
+    atom, api = _token(url, "atom"), _token(url, "api")
+    bearer = {"Authorization": f"Bearer {atom}"}
+    assert client.get("/export/atom.xml", headers=bearer).status_code == 200
+    assert client.get("/export/atom.xml", headers={"X-Export-Token": atom}).status_code == 200
+    assert client.get("/export/atom.xml", headers={"Authorization": "Bearer no"}).status_code == 403
+    assert (
+        client.get("/export/atom.xml", headers={"Authorization": f"Basic {atom}"}).status_code
+        == 403
+    )
+    response = client.get("/api/articles", headers={"Authorization": f"Bearer {api}"})
+    assert response.status_code == 200
+    assert client.get("/api/articles", headers={"X-Export-Token": atom}).status_code == 403

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 from starlette.testclient import TestClient
 
 from aggregator.web.app import create_app
@@ -80,6 +83,27 @@ def test_logout_ends_the_session(editor: tuple[TestClient, str]) -> None:
     client, token = editor
     assert client.post("/logout", data={"csrf": token}, follow_redirects=False).status_code == 303
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_copy_of_the_cookie_stops_working_at_logout(
+    editor: tuple[TestClient, str], seeded: tuple[str, dict[str, int]]
+) -> None:
+    client, token = editor
+    copied = client.cookies["aggregator_session"]
+    client.post("/logout", data={"csrf": token})
+    with TestClient(create_app(seeded[0], secret_key="k" * 32)) as other:
+        other.cookies.set("aggregator_session", copied)
+        assert other.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_cookie_carries_only_the_session_id(editor: tuple[TestClient, str]) -> None:
+    client, token = editor
+    payload = client.cookies["aggregator_session"].split(".")[0]
+    data = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
+    assert list(data) == ["sid"]
+    assert token != data["sid"]  # the CSRF token is derived from it, not equal to it
+    response = client.post("/logout", data={"csrf": "x" + token[1:]})
+    assert response.status_code == 403  # CSRF still checked once logged in
 
 
 def test_removed_account_loses_its_session(

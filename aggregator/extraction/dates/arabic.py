@@ -68,6 +68,13 @@ _HIJRI = re.compile(
     + "|".join(sorted((re.escape(v) for v in _HIJRI_OF), key=len, reverse=True))
     + r")\s*(?P<y>1[34]\d\d)(?!\d)"
 )
+# "14-09-1432 هـ", "1432/09/14هـ": numeric Hijri dates. Without the "هـ" mark only a 14xx year is
+# taken as Hijri (13xx is also the Persian solar calendar's century, "هـ.ش").
+_HIJRI_NUMERIC = re.compile(
+    r"(?<!\d)(?:(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>1[34]\d\d)"
+    r"|(?P<y2>1[34]\d\d)[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2}))(?!\d)"
+    r"(?P<mark>\s*هـ?(?!\s*\.?\s*ش))?"
+)
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
@@ -88,12 +95,21 @@ def normalize(text: str) -> str:
 def hijri_to_gregorian(text: str) -> date | None:
     """The Gregorian day of the first Hijri date in normalized text (``20 جمادى الآخرة 1442``)."""
     match = _HIJRI.search(text)
-    if match is None:
+    if match is not None:
+        return _convert(int(match.group("y")), _HIJRI_OF[match.group("m")], int(match.group("d")))
+    numeric = _HIJRI_NUMERIC.search(text)
+    if numeric is None:
         return None
+    year = int(numeric.group("y") or numeric.group("y2"))
+    if not (numeric.group("mark") or "").strip() and year < 1400:
+        return None
+    month = int(numeric.group("m") or numeric.group("m2"))
+    return _convert(year, month, int(numeric.group("d") or numeric.group("d2")))
+
+
+def _convert(year: int, month: int, day: int) -> date | None:
     try:
-        month = _HIJRI_OF[match.group("m")]
-        hijri = Hijri(int(match.group("y")), month, int(match.group("d")))
-        gregorian = hijri.to_gregorian()
+        gregorian = Hijri(year, month, day).to_gregorian()
     except (ValueError, OverflowError):
         return None
     return date(gregorian.year, gregorian.month, gregorian.day)
@@ -101,4 +117,8 @@ def hijri_to_gregorian(text: str) -> date | None:
 
 def strip_hijri(text: str) -> str:
     """The text without its Hijri date, so a Gregorian date next to it parses alone."""
-    return _HIJRI.sub(" ", text)
+    text = _HIJRI.sub(" ", text)
+    return _HIJRI_NUMERIC.sub(
+        lambda m: " " if m.group("mark") or int(m.group("y") or m.group("y2")) >= 1400 else m[0],
+        text,
+    )

@@ -16,9 +16,10 @@ Precedence for the publication date, most trusted first:
 The first candidate that is plausible wins: not before 1995, not after the fetch time plus a
 small slack. Among the structured ones (1-4), a day-precise winner takes the time of a later
 candidate on the same local day, and a UTC ("Z") winner the offset of a later candidate for
-the same instant. Update dates come only from update fields and text ("Mis à jour le ..."),
-never from publication fields; an update earlier than the publication is dropped. Visible
-update text is only read when the page has no structured publication date.
+the same instant, else the source's (or inferred) zone's offset: the local day is the
+outlet's. Update dates come only from update fields and text ("Mis à jour le ..."), never from
+publication fields; an update earlier than the publication is dropped. Visible update text is
+only read when the page has no structured publication date.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from aggregator.extraction.dates.structured import (
     url_date,
 )
 from aggregator.extraction.dates.text import TextContext, TextDates, is_relative, read_text_dates
-from aggregator.extraction.dates.values import day_value, parse_machine_date
+from aggregator.extraction.dates.values import day_value, in_zone, parse_machine_date
 from aggregator.extraction.dates.visible import visible_dates
 from aggregator.extraction.page import Page
 
@@ -75,7 +76,7 @@ def find_dates(
     modified = next((m for m in modified_found if plausible(m, context.fetched_at)), None)
     if modified and published and modified.value < published.value:
         modified = None
-    return published, modified
+    return in_zone(published, context.zone), in_zone(modified, context.zone)
 
 
 def _structured_candidates(
@@ -90,9 +91,13 @@ def _structured_candidates(
     finders: list[Callable[[Page, TextContext], tuple[list[DateValue], list[DateValue]]]] = [
         jsonld_dates, meta_dates, time_dates,
     ]  # fmt: skip
+    seen: list[DateValue] = []
     for finder in finders:
+        if finder is time_dates and modified_found and _final(seen, context.fetched_at):
+            return  # <time> elements (a costly scan) could neither refine nor add anything
         published, modified = finder(page, context)
         modified_found.extend(modified)
+        seen.extend(published)
         yield from published
 
 
@@ -119,6 +124,12 @@ def _fallback_candidates(
         yield from_url
 
 
+def _final(candidates: list[DateValue], fetched_at: datetime) -> bool:
+    """The winner is known and precise: minute precision in the publisher's own offset."""
+    valid = next((value for value in candidates if plausible(value, fetched_at)), None)
+    return valid is not None and valid.precision == "minute" and valid.offset != "+00:00"
+
+
 def _refine(candidates: list[DateValue], fetched_at: datetime) -> DateValue | None:
     """The first plausible structured candidate, refined by later ones on the same moment.
 
@@ -134,7 +145,15 @@ def _refine(candidates: list[DateValue], fetched_at: datetime) -> DateValue | No
         if chosen.precision == "day":
             if value.precision == "minute" and value.local_date() == chosen.value.date():
                 chosen = value
-        elif value.value == chosen.value and chosen.offset == "+00:00" and value.offset:
+        elif (
+            value.value == chosen.value
+            and chosen.offset == "+00:00"
+            and value.offset
+            not in (
+                None,
+                "+00:00",
+            )
+        ):
             chosen = value
     return chosen
 

@@ -76,7 +76,7 @@ def time_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[
     published: list[DateValue] = []
     modified: list[DateValue] = []
     elements = page.tree.xpath(
-        '//*[@itemprop="datePublished" or @itemprop="dateModified"][not(self::meta)]'
+        '//*[@itemprop][@itemprop="datePublished" or @itemprop="dateModified"][not(self::meta)]'
         "|//time[@datetime]"
     )
     inside = [e for e in elements if e.xpath("ancestor::article|ancestor::main")]

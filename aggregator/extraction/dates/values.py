@@ -16,7 +16,7 @@ from aggregator.extraction.article import DateOrigin, DateValue
 # 2021-02-04, 2021-02-04T09:30, 2021-02-04 09:30:00.123+01:00, 2021-02-04T09:30:00Z, 2021/02/04
 _ISO = re.compile(
     r"^\s*(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"
-    r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+    r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{1,2})(?:[.,]\d+)?)?"
     r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?"
 )
 MAX_RAW = 200  # the raw text kept for provenance; pages can put anything in an attribute
@@ -47,6 +47,20 @@ def moment_value(moment: datetime, origin: DateOrigin, raw: str) -> DateValue:
     return DateValue(
         value=value, offset=offset, origin=origin, precision="minute", raw=raw[:MAX_RAW]
     )
+
+
+def in_zone(value: DateValue | None, zone: tzinfo) -> DateValue | None:
+    """A time the page wrote in UTC, shown in the publisher's zone (its local day is theirs).
+
+    CMS write ``Z`` for convenience; an editor in Dubai sees 22:00Z on the 3rd as 02:00 on the
+    4th, and that is the day the outlet published. Other offsets and day precision stay.
+    """
+    if value is None or value.precision != "minute" or value.offset != "+00:00":
+        return value
+    offset = format_offset(value.value.astimezone(zone).utcoffset())
+    if offset in (None, "+00:00"):
+        return value
+    return DateValue(value.value, offset, value.origin, value.precision, value.raw)
 
 
 def _offset_of(text: str) -> timedelta | None:

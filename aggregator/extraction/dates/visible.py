@@ -11,6 +11,9 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+from aggregator.extraction.article import DateValue
+from aggregator.extraction.dates.patterns import is_ambiguous_numeric
+from aggregator.extraction.dates.structured import url_date
 from aggregator.extraction.dates.text import (
     MAX_TEXT,
     TextContext,
@@ -19,6 +22,7 @@ from aggregator.extraction.dates.text import (
     looks_like_date,
     read_text_dates,
 )
+from aggregator.extraction.dates.values import day_value
 from aggregator.extraction.page import Page
 
 MAX_ELEMENTS = 8
@@ -31,20 +35,48 @@ def visible_dates(page: Page, context: TextContext) -> TextDates:
     """The first publication and update dates readable near the title.
 
     An absolute date beats a relative one ("3 hours ago" is often a sidebar widget); a
-    relative one is used when it is all the page gives.
+    relative one is used when it is all the page gives. A numeric date whose day and month
+    could be swapped ("03/05/2013") is read in the page's language order, unless another date
+    on the page (an unambiguous one nearby, or the URL's) agrees only with the other reading.
     """
-    published = modified = relative = None
+    published = modified = relative = ambiguous = None
+    others: list[DateValue] = []
     for text in _nearest_to_title(page.tree):
         if not looks_like_date(text):
             continue
         found = read_text_dates(text, context)
         modified = modified or found.modified
-        if found.published and is_relative(found.published.raw):
+        if found.published is None:
+            continue
+        if is_relative(found.published.raw):
             relative = relative or found.published
-        elif found.published:
+        elif is_ambiguous_numeric(found.published.raw):
+            ambiguous = ambiguous or found.published
+        elif ambiguous is not None:
+            others.append(found.published)  # only to settle the ambiguous one's reading
+        else:
             published = found.published
             break
+    if ambiguous is not None:
+        published = _settled(ambiguous, [*others, *filter(None, [url_date(page.url)])])
     return TextDates(published=published or relative, modified=modified)
+
+
+def _settled(value: DateValue, others: list[DateValue]) -> DateValue:
+    """A day/month-ambiguous date, swapped when the other dates agree only with the swap."""
+    day = value.local_date()
+    try:
+        swapped = day.replace(month=day.day, day=day.month)
+    except ValueError:
+        return value
+    days = {other.local_date() for other in others}
+    if day in days or swapped not in days:
+        return value
+    if value.precision == "day":
+        return day_value(swapped, value.origin, value.raw)
+    return DateValue(
+        value.value + (swapped - day), value.offset, value.origin, value.precision, value.raw
+    )
 
 
 def _nearest_to_title(tree: HtmlElement) -> list[str]:

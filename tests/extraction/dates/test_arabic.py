@@ -37,3 +37,17 @@ def test_hijri_dates() -> None:
     assert hijri_to_gregorian("40 رمضان 1441") is None  # impossible day
     assert "فبراير" in strip_hijri("20 جمادى الآخرة 1442 الموافق 2 فبراير 2021")
     assert "جمادى" not in strip_hijri("20 جمادى الآخرة 1442 الموافق 2 فبراير 2021")
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("14-09-1432 هـ", date(2011, 8, 14)),
+        ("1432/09/14هـ", date(2011, 8, 14)),
+        ("٢٠-٠٦-١٤٤٢", date(2021, 2, 2)),  # a 14xx year needs no "هـ"
+        ("12-04-1399 هـ.ش", None),  # Persian solar calendar: not lunar Hijri
+        ("03-05-2013", None),
+    ],
+)
+def test_numeric_hijri_dates(text: str, day: date | None) -> None:
+    assert hijri_to_gregorian(normalize(text)) == day

@@ -1,0 +1,1 @@
+"""Scrapy download handlers: HTTP(S) with the network policy (``DOWNLOAD_HANDLERS``)."""
