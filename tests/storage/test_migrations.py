@@ -8,6 +8,7 @@ from sqlalchemy import inspect, select, text
 from storage.articles import Article
 from storage.db import alembic_config, current_revision, get_engine, head_revision, session_scope
 from storage.db import upgrade as upgrade_db
+from storage.runs import CrawlRun
 from storage.search import matching_ids
 from tests.storage.conftest import SEEDS
 
@@ -20,7 +21,7 @@ def _downgrade(url: str, revision: str) -> None:
 
 
 def test_head_creates_the_search_index(database_url: str) -> None:
-    assert current_revision(database_url) == head_revision() == "0003"
+    assert current_revision(database_url) == head_revision() == "0004"
     tables = inspect(get_engine(database_url)).get_table_names()
     assert "article_search" in tables
     indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("articles")}
@@ -35,7 +36,7 @@ def test_sessions_and_login_attempts_go_down_and_up(database_url: str) -> None:
     tables = set(inspect(get_engine(database_url)).get_table_names())
     assert not {"sessions", "login_attempts"} & tables
     upgrade_db(database_url)
-    assert current_revision(database_url) == "0003"
+    assert current_revision(database_url) == head_revision()
     indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("sessions")}
     assert "ix_sessions_user_id" in indexes
 
@@ -65,3 +66,23 @@ def test_down_and_up_again_reindexes_existing_articles(
             select(Article.url).where(Article.id.in_(matching_ids("enquete")))
         ).all()
     assert found == ["https://daily.example/old"]
+
+
+def test_run_warnings_column_comes_and_goes_with_0004(database_url: str) -> None:
+    _downgrade(database_url, "0003")
+    columns = {c["name"] for c in inspect(get_engine(database_url)).get_columns("crawl_runs")}
+    assert "warnings" not in columns
+    with session_scope(database_url) as session:  # a run recorded before warnings existed
+        session.execute(
+            text(
+                "INSERT INTO crawl_runs (source_name, trigger, status, started_at, found, "
+                "fetched, stored, updated, duplicates, skipped, failed, not_modified, errors, "
+                "failure_reasons) VALUES ('old', 'manual', 'finished', :t, 0, 0, 0, 0, 0, 0, "
+                "0, 0, '[]', '{}')"
+            ),
+            {"t": "2026-01-01 00:00:00"},
+        )
+    upgrade_db(database_url)
+    with session_scope(database_url) as session:
+        run = session.scalars(select(CrawlRun)).one()
+        assert run.warnings == []
