@@ -29,6 +29,8 @@ class ArticleItem:
     status: int = 200
     hints: Hints = field(default_factory=Hints)
     discovered_via: str = "feed"  # feed | sitemap | links
+    # What the fetch found wrong with the page (a lying charset); joins the article's warnings.
+    fetch_warnings: list[str] = field(default_factory=list)
     article: ExtractedArticle | None = None
     canonical_url: str | None = None
     aliases: list[str] = field(default_factory=list)

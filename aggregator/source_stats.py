@@ -14,7 +14,7 @@ from scrapy.statscollectors import StatsCollector
 
 from aggregator.extraction.article import MIN_ARTICLE_WORDS, ExtractedArticle
 from storage.quality import FIELDS, SAMPLE_URLS
-from storage.runs import MAX_RECORDED_ERRORS, RUN_COUNTERS
+from storage.runs import MAX_RECORDED_ERRORS, MAX_RECORDED_WARNINGS, RUN_COUNTERS
 
 COUNTERS = RUN_COUNTERS
 DETAIL_LIMIT = 500
@@ -41,6 +41,16 @@ def fail(stats: StatsCollector, source: str, url: str, reason: str, detail: str 
         stats.set_value(key, errors)
 
 
+def warn(stats: StatsCollector, source: str, key: str, warning: dict[str, Any]) -> None:
+    """Record (or update) one warning of a source's run under ``key``: a listing a limit cut,
+    the article budget spent. Nothing is lost then, but nothing is silent either."""
+    name = f"aggregator/{source}/warnings"
+    warnings: dict[str, dict[str, Any]] = dict(stats.get_value(name) or {})
+    if key in warnings or len(warnings) < MAX_RECORDED_WARNINGS:
+        warnings[key] = warning
+        stats.set_value(name, warnings)
+
+
 def source_figures(stats: StatsCollector, source: str) -> dict[str, Any]:
     """Everything recorded for ``source``: counters, reasons and errors."""
     prefix = f"aggregator/{source}/"
@@ -52,6 +62,7 @@ def source_figures(stats: StatsCollector, source: str) -> dict[str, Any]:
         if key.startswith(prefix + "reason/")
     }
     figures["errors"] = list(data.get(prefix + "errors") or [])
+    figures["warnings"] = list((data.get(prefix + "warnings") or {}).values())
     figures["quality"] = source_quality(stats, source)
     return figures
 

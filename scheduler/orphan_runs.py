@@ -80,8 +80,10 @@ def record_unrecorded_run(
 def close_orphans(database_url: str) -> list[str]:
     """End ``running`` rows of crawls on this machine whose process is gone.
 
-    Called when the scheduler starts: a previous scheduler (or a manual crawl) that died
-    with the machine left them behind. Returns the affected source names.
+    Called by every command that opens the database for work (``App.database``) and when the
+    scheduler takes the lease: a crawl killed by SIGKILL, or one that died with the machine,
+    left them behind. Rows of other machines, and of live processes, are left alone. Returns
+    the affected source names.
     """
     host = socket.gethostname()[:255]
     closed: list[str] = []
@@ -91,7 +93,7 @@ def close_orphans(database_url: str) -> list[str]:
                 end_run(
                     row,
                     "interrupted",
-                    "the crawl process was gone when the scheduler started (killed or crashed)",
+                    "the crawl process was gone (killed or crashed); closed at the next start",
                 )
                 closed.append(row.source_name)
     return closed

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +38,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# SQLite errors that mean the file itself is unusable, whatever the query -> what is wrong.
+_UNUSABLE_SQLITE = {
+    "file is not a database": "is not a valid SQLite file",
+    "database disk image is malformed": "is corrupted",
+    "unable to open database file": "cannot be opened (check the file and folder permissions)",
+    "disk i/o error": "cannot be read",
+}
+
+
+def _refuse_unusable_file(path: str, context: ExceptionContext) -> None:
+    """Turn "file is not a database" and its kin into one StorageError naming the file.
+
+    Raised here, on the engine, so every command and every query says the same thing instead
+    of a traceback from wherever the file was first touched.
+    """
+    error = context.original_exception
+    if not isinstance(error, sqlite3.DatabaseError):
+        return
+    reason = str(error)
+    problem = _UNUSABLE_SQLITE.get(reason.lower())
+    if problem is None:
+        return
+    raise StorageError(
+        f"database {path} {problem} ({reason}): restore it from a backup or point "
+        "--database-url elsewhere"
+    )
+
+
 @cache
 def get_engine(url: str) -> Engine:
     """One engine per database URL per process."""
@@ -51,6 +80,9 @@ def get_engine(url: str) -> Engine:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        in_memory = parsed.database in (None, "", ":memory:")
+        path = ":memory:" if in_memory else str(Path(str(parsed.database)).expanduser().resolve())
+        event.listen(engine, "handle_error", partial(_refuse_unusable_file, path))
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine

@@ -2,10 +2,12 @@
 
 Read by ``aggregator status`` (and anything else that wants it) from ``crawl_runs`` and
 ``articles`` only. Two warnings catch what peers notice late: a source gone *quiet* for much
-longer than its usual rhythm (the feed moved, the site blocks us), *extraction failing*
+longer than its usual rhythm (the feed moved, the site blocks us), and *extraction failing*
 when the share of failed pages jumps (the site changed its template), and *quality* when a
 field extraction used to find (dates, authors, full bodies) drops against the source's own
-history (:mod:`storage.quality`; the same drops raise alerts).
+history (:mod:`storage.quality`; the same drops raise alerts). The warnings the last run
+recorded are shown too: a listing a size or entry limit cut (*listing_cut*, naming the listing,
+entries kept of those read and bytes read) and the article budget spent (*budget*).
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ MIN_ARTICLES_FOR_RHYTHM = 5
 MIN_PAGES = 5  # fewer pages than this say nothing about extraction
 EXTRACTION_ALARM = 0.5
 EXTRACTION_JUMP = 0.3
+RUN_WARNINGS_SHOWN = 3  # of the last run's warnings; the rest are summed up in one more
 
 
 @dataclass(frozen=True)
 class HealthWarning:
-    """One thing wrong with a source (never_crawled, failing, quiet, extraction, quality)."""
+    """One thing wrong with a source: ``kind`` is never_crawled, failing, quiet, extraction,
+    quality, or one the last run recorded (listing_cut, budget)."""
 
     kind: str
     message: str
@@ -196,6 +200,21 @@ def _fill_runs(session: Session, health: SourceHealth, now: datetime) -> None:
     health.warnings.extend(
         HealthWarning("quality", drop.message()) for drop in quality_drops(health.name, runs)
     )
+    health.warnings.extend(run_warnings(runs))
+
+
+def run_warnings(runs: Sequence[CrawlRun]) -> list[HealthWarning]:
+    """What the last closed run (newest first) left out on purpose, as warnings."""
+    last = next((r for r in runs if r.status != "running"), None)
+    recorded = [w for w in (last.warnings or []) if isinstance(w, dict)] if last else []
+    warnings = [
+        HealthWarning(str(w.get("kind") or "listing_cut"), str(w.get("message") or w))
+        for w in recorded[:RUN_WARNINGS_SHOWN]
+    ]
+    if len(recorded) > RUN_WARNINGS_SHOWN:
+        more = len(recorded) - RUN_WARNINGS_SHOWN
+        warnings.append(HealthWarning("listing_cut", f"and {more} more cut listing(s)"))
+    return warnings
 
 
 def _fill_rhythm(session: Session, health: SourceHealth, now: datetime) -> None:

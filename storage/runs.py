@@ -14,6 +14,7 @@ from storage.sources import source_id
 
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
 MAX_RECORDED_ERRORS = 200
+MAX_RECORDED_WARNINGS = 50
 MESSAGE_LIMIT = 2000
 # The figures a crawl counts per source; each is a column of CrawlRun.
 RUN_COUNTERS = (
@@ -51,6 +52,9 @@ class CrawlRun(Base):
     # Bounded list of {"url", "reason", "detail"}; reasons are counted in failure_reasons.
     errors: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     failure_reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What a run left out on purpose, named: {"kind", "listing", "kept", "total", "message"}
+    # for a listing cut by a limit or the article budget spent (see storage/health.py).
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     # What extraction found on the run's pages (see storage/quality.py); None before 0005.
     quality: Mapped[dict[str, Any] | None]
     message: Mapped[str | None] = mapped_column(Text)
@@ -104,6 +108,7 @@ def finish_run(
         setattr(run, counter, int(figures.get(counter, 0)))
     run.errors = list(figures.get("errors", []))[:MAX_RECORDED_ERRORS]
     run.failure_reasons = dict(figures.get("reasons", {}))
+    run.warnings = list(figures.get("warnings", []))[:MAX_RECORDED_WARNINGS]
     run.quality = dict(figures["quality"]) if figures.get("quality") else None
     run.status = status
     run.message = message

@@ -33,10 +33,23 @@ class App:
         return load_sources(self.settings.sources)
 
     def database(self) -> str:
-        """The database URL, with its schema brought up to date."""
+        """The database URL, with its schema brought up to date and dead crawls closed.
+
+        Runs left ``running`` by a crawl of this machine whose process is gone (kill -9, a
+        crash) are closed as ``interrupted`` here, so every command sees them ended.
+        """
+        from scheduler.orphan_runs import close_orphans
         from storage.db import ensure_schema
 
         ensure_schema(self.database_url)
+        closed = close_orphans(self.database_url)
+        if closed:
+            click.echo(
+                "Marked interrupted: runs left running by a dead crawl process ("
+                + ", ".join(closed)
+                + ")",
+                err=True,
+            )
         return self.database_url
 
 

@@ -41,12 +41,13 @@ def command(
     Example: aggregator crawl guardian le-monde
     """
     sources = app.sources.select(names)
+    database_url = app.database()  # schema current and dead crawls' runs closed, first
     if due:
         from datetime import UTC, datetime
 
         from scheduler.due import due_source_names
 
-        wanted = set(due_source_names(app.database(), app.sources, datetime.now(UTC)))
+        wanted = set(due_source_names(database_url, app.sources, datetime.now(UTC)))
         sources = [s for s in sources if s.name in wanted]
         trigger = trigger or "due"
     if not sources:

@@ -26,7 +26,8 @@ from storage.health import SourceHealth, source_health
 def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> None:
     """Show per source: last success, last status, articles in the last 24 h and 7 days,
     failed runs in a row, share of failed pages, and warnings (never crawled, failing, quiet
-    for much longer than usual, extraction failing, extraction quality dropped).
+    for much longer than usual, extraction failing, listings the last run cut at a limit,
+    article budget spent, extraction quality dropped).
 
     Example: aggregator status --json
     """

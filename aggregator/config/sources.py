@@ -28,6 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from aggregator.discovery.limits import MAX_ARTICLES_PER_RUN
 from aggregator.errors import ConfigError
 from aggregator.network_policy import parse_allowance
 
@@ -158,6 +159,8 @@ class Source(Strict):
     timezone: str = "UTC"
     schedule: Schedule | None = None
     max_age: Duration | None = None
+    # Article requests per run: the newest first, each listing in turn (see docs/discovery.md).
+    max_articles: int = Field(default=MAX_ARTICLES_PER_RUN, ge=1, le=100_000)
     selectors: Selectors = Field(default_factory=Selectors)
     headers: dict[str, str] = Field(default_factory=dict)
     allow_networks: list[Allowance] = Field(default_factory=list)
@@ -239,7 +242,15 @@ class SourcesFile(BaseModel):
 
 # --- loading -------------------------------------------------------------------------------
 
-_ALLOWED_DEFAULTS = {"schedule", "max_age", "timezone", "headers", "languages", "enabled"}
+_ALLOWED_DEFAULTS = {
+    "schedule",
+    "max_age",
+    "max_articles",
+    "timezone",
+    "headers",
+    "languages",
+    "enabled",
+}
 
 
 def _yaml() -> YAML:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ class OutletServer:
             raise FileNotFoundError(f"outlet folder not found: {self.root}")
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._httpd = _QuietServer((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
         routes = self.root / "_routes.json"
@@ -132,6 +133,15 @@ class OutletServer:
         if file.suffix in TEXT_TYPES:
             data = data.replace(b"{{BASE}}", self.base_url.encode())
         return data
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-answer (a crawler that read enough of a large listing) is
+    normal here, not a traceback on stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(server: OutletServer) -> type[BaseHTTPRequestHandler]:

@@ -3,13 +3,18 @@
 feedparser handles every XML dialect (and the broken ones outlets really serve); JSON Feed is
 read with :mod:`json`, since feedparser does not know it. Only what discovery needs is kept:
 the article URL and the hints a feed gives before the page is fetched (title, date, language).
+
+Feeds are bounded by :mod:`aggregator.discovery.limits`: the first ``MAX_LISTING_BYTES`` are
+read, large XML feeds by the streaming reader (:mod:`aggregator.discovery.feed_stream`), and
+the ``MAX_FEED_ENTRIES`` newest entries kept; ``Feed.total`` and ``Feed.truncated`` say what
+was left out.
 """
 
 from __future__ import annotations
 
 import calendar
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -17,9 +22,14 @@ from urllib.parse import urljoin
 import feedparser
 
 from aggregator.discovery.dates import parse_w3c
+from aggregator.discovery.limits import (
+    LARGE_FEED_BYTES,
+    MAX_FEED_ENTRIES,
+    MAX_LISTING_BYTES,
+    keep_newest,
+)
 from aggregator.errors import DiscoveryError
 
-MAX_ENTRIES = 5000
 MAX_TITLE = 1000
 
 
@@ -49,11 +59,17 @@ class Entry:
 
 @dataclass(frozen=True)
 class Feed:
-    """A parsed feed: its title and language, and its entries in document order."""
+    """A parsed feed: its title and language, and its newest entries in document order.
+
+    ``total`` counts the entries read (with a URL), kept or not; ``truncated`` is true when
+    the body was longer than ``MAX_LISTING_BYTES`` and only its beginning was read.
+    """
 
     title: str | None
     language: str | None
     entries: list[Entry]
+    total: int = 0
+    truncated: bool = False
 
 
 def primary_language(tag: Any) -> str | None:
@@ -71,9 +87,17 @@ def looks_like_json(body: bytes) -> bool:
 
 def parse_feed(body: bytes, url: str) -> Feed:
     """Parse any supported feed format; raise FeedInvalid naming ``url`` when it is none."""
-    if looks_like_json(body):
-        return parse_json_feed(body, url)
-    return parse_xml_feed(body, url)
+    truncated = len(body) > MAX_LISTING_BYTES
+    body = body[:MAX_LISTING_BYTES]
+    feed = parse_json_feed(body, url) if looks_like_json(body) else parse_xml_feed(body, url)
+    return replace(feed, truncated=True) if truncated else feed
+
+
+def is_large(body: bytes) -> bool:
+    """True for a feed feedparser would take too long on (by its size or its item count)."""
+    if len(body) > LARGE_FEED_BYTES:
+        return True
+    return body.count(b"<item") + body.count(b"<entry") + body.count(b":item") > MAX_FEED_ENTRIES
 
 
 def _clip(text: Any, limit: int = MAX_TITLE) -> str | None:
@@ -105,7 +129,15 @@ def _entry_link(entry: Any, base: str) -> str | None:
 
 
 def parse_xml_feed(body: bytes, url: str) -> Feed:
-    """RSS and Atom through feedparser; relative links are resolved against ``url``."""
+    """RSS and Atom; relative links are resolved against ``url``.
+
+    feedparser reads the usual feeds (it copes with the broken ones outlets serve); a large
+    one goes through the streaming reader, which keeps the crawl responsive.
+    """
+    if is_large(body):
+        from aggregator.discovery.feed_stream import stream_feed
+
+        return stream_feed(body, url)
     parsed = feedparser.parse(body, response_headers={"content-location": url})
     version = parsed.get("version") or ""
     if not version and (parsed.get("bozo") or not parsed.entries):
@@ -117,7 +149,7 @@ def parse_xml_feed(body: bytes, url: str) -> Feed:
     meta = parsed.get("feed", {})
     language = primary_language(meta.get("language"))
     entries: list[Entry] = []
-    for raw in parsed.entries[:MAX_ENTRIES]:
+    for raw in parsed.entries:
         link = _entry_link(raw, url)
         if link is None:
             continue
@@ -133,7 +165,8 @@ def parse_xml_feed(body: bytes, url: str) -> Feed:
                 language=primary_language(raw.get("language")) or language,
             )
         )
-    return Feed(title=_clip(meta.get("title")), language=language, entries=entries)
+    kept, total = keep_newest(entries, MAX_FEED_ENTRIES)
+    return Feed(_clip(meta.get("title")), language, kept, total)
 
 
 def parse_json_feed(body: bytes, url: str) -> Feed:
@@ -151,7 +184,7 @@ def parse_json_feed(body: bytes, url: str) -> Feed:
         raise FeedInvalid(f"{url}: JSON Feed without an 'items' list")
     language = primary_language(data.get("language"))
     entries: list[Entry] = []
-    for item in items[:MAX_ENTRIES]:
+    for item in items:
         if not isinstance(item, dict):
             continue
         link = item.get("url") or item.get("external_url")
@@ -171,4 +204,5 @@ def parse_json_feed(body: bytes, url: str) -> Feed:
                 language=primary_language(item.get("language")) or language,
             )
         )
-    return Feed(title=_clip(data.get("title")), language=language, entries=entries)
+    kept, total = keep_newest(entries, MAX_FEED_ENTRIES)
+    return Feed(_clip(data.get("title")), language, kept, total)

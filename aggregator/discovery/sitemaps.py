@@ -5,13 +5,17 @@ Scrapy's SitemapSpider flattens each ``<url>`` to its direct children, so the ne
 news sitemap's date drives the cut-off before any page is fetched, and its title and language
 travel with the request as hints.
 
-Sitemaps are hostile input: entities are never resolved, the network is never used, and a
-gzipped body may not inflate beyond the protocol's 50 MB limit.
+Sitemaps are hostile input: entities are never resolved, the network is never used, and the
+reader is bounded by :mod:`aggregator.discovery.limits`: one streaming pass (lxml's
+``iterparse``) over at most ``MAX_LISTING_BYTES`` (a gzipped body inflated no further), keeping
+the ``MAX_SITEMAP_URLS`` newest entries; ``Sitemap.total`` and ``Sitemap.truncated`` say what
+was left out.
 """
 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -19,12 +23,11 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from aggregator.discovery import xml
 from aggregator.discovery.dates import parse_w3c, too_old
 from aggregator.discovery.feeds import Entry, parse_xml_feed, primary_language
+from aggregator.discovery.limits import MAX_LISTING_BYTES, MAX_SITEMAP_URLS, keep_newest
 from aggregator.errors import DiscoveryError
-
-MAX_UNCOMPRESSED = 50 * 1024 * 1024  # the sitemap protocol's own limit
-MAX_URLS = 50_000
 
 
 class SitemapInvalid(DiscoveryError):
@@ -33,43 +36,35 @@ class SitemapInvalid(DiscoveryError):
 
 @dataclass(frozen=True)
 class Sitemap:
-    """A ``urlset`` (article entries) or a ``sitemapindex`` (child sitemaps with lastmod)."""
+    """A ``urlset`` (article entries) or a ``sitemapindex`` (child sitemaps with lastmod).
+
+    Its newest entries (or children) in document order; ``total`` counts those read, kept or
+    not; ``truncated`` is true when only the first ``MAX_LISTING_BYTES`` were read.
+    """
 
     kind: Literal["urlset", "index"]
     entries: list[Entry] = field(default_factory=list)
     children: list[Entry] = field(default_factory=list)
+    total: int = 0
+    truncated: bool = False
 
 
-def gunzip(body: bytes, limit: int = MAX_UNCOMPRESSED) -> bytes:
-    """Inflate a gzip body, refusing to produce more than ``limit`` bytes (no gzip bombs)."""
+def gunzip(body: bytes, limit: int = MAX_LISTING_BYTES) -> tuple[bytes, bool]:
+    """Inflate a gzip body to at most ``limit`` bytes (no gzip bombs); true when cut there.
+
+    A stream that breaks off (a download cut short) gives what it inflated so far.
+    """
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        data = inflater.decompress(body, limit + 1)
+        data = inflater.decompress(body, limit)
     except zlib.error as exc:
         raise SitemapInvalid(f"broken gzip data: {exc}") from None
-    if len(data) > limit or inflater.unconsumed_tail:
-        raise SitemapInvalid(f"gzipped sitemap inflates beyond {limit // (1024 * 1024)} MB")
-    return data
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        recover=True,
-        remove_comments=True,
-        remove_pis=True,
-        huge_tree=False,
-    )
-
-
-def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return data, bool(inflater.unconsumed_tail) or not inflater.eof
 
 
 def _child_text(node: etree._Element, name: str) -> str | None:
     for child in node:
-        if _local(child.tag) == name:
+        if xml.local(child.tag) == name:
             text = (child.text or "").strip()
             return text or None
     return None
@@ -77,7 +72,7 @@ def _child_text(node: etree._Element, name: str) -> str | None:
 
 def _child(node: etree._Element, name: str) -> etree._Element | None:
     for child in node:
-        if _local(child.tag) == name:
+        if xml.local(child.tag) == name:
             return child
     return None
 
@@ -85,6 +80,8 @@ def _child(node: etree._Element, name: str) -> etree._Element | None:
 def _absolute(loc: str | None, base: str) -> str | None:
     if not loc:
         return None
+    if loc.startswith(("http://", "https://")):
+        return loc
     url = urljoin(base, loc.strip())
     return url if url.startswith(("http://", "https://")) else None
 
@@ -92,29 +89,32 @@ def _absolute(loc: str | None, base: str) -> str | None:
 def parse_sitemap(body: bytes, url: str) -> Sitemap:
     """Parse a sitemap at ``url``: XML urlset or index (gzip detected by its magic bytes), and
     the other formats the sitemap protocol allows, RSS/Atom feeds and plain-text URL lists."""
+    truncated = len(body) > MAX_LISTING_BYTES
     if body[:2] == b"\x1f\x8b":
         try:
-            body = gunzip(body)
+            body, inflated_more = gunzip(body)
         except SitemapInvalid as exc:
             raise SitemapInvalid(f"{url}: {exc}") from None
+        truncated = truncated or inflated_more
+    body = body[:MAX_LISTING_BYTES]
     if _is_text_sitemap(body):
-        return Sitemap("urlset", entries=_text_entries(body))
-    try:
-        root = etree.fromstring(body, parser=_parser())
-    except etree.XMLSyntaxError as exc:
-        raise SitemapInvalid(f"{url}: not XML: {str(exc)[:200]}") from None
-    if root is None:
-        raise SitemapInvalid(f"{url}: empty document")
-    kind = _local(root.tag)
+        entries, total = keep_newest(_text_entries(body), MAX_SITEMAP_URLS)
+        return Sitemap("urlset", entries=entries, total=total, truncated=truncated)
+    reader = _Reader(body, url)
+    items, total = keep_newest(reader.entries(), MAX_SITEMAP_URLS)
+    kind = reader.kind
     if kind == "sitemapindex":
-        return Sitemap("index", children=_index_children(root, url))
+        return Sitemap("index", children=items, total=total, truncated=truncated)
     if kind == "urlset":
-        return Sitemap("urlset", entries=_url_entries(root, url))
+        return Sitemap("urlset", entries=items, total=total, truncated=truncated)
     if kind in ("rss", "feed", "RDF"):
         try:
-            return Sitemap("urlset", entries=parse_xml_feed(body, url).entries)
+            feed = parse_xml_feed(body, url)
         except DiscoveryError as exc:
             raise SitemapInvalid(str(exc)) from None
+        return Sitemap("urlset", entries=feed.entries, total=feed.total, truncated=truncated)
+    if kind is None:
+        raise SitemapInvalid(f"{url}: not XML")
     raise SitemapInvalid(f"{url}: <{kind}> is neither a urlset nor a sitemapindex")
 
 
@@ -123,45 +123,53 @@ def _is_text_sitemap(body: bytes) -> bool:
     return head.startswith((b"http://", b"https://"))
 
 
-def _text_entries(body: bytes) -> list[Entry]:
+def _text_entries(body: bytes) -> Iterator[Entry]:
     """A text sitemap: one absolute URL per line, UTF-8."""
-    entries: list[Entry] = []
     for line in body.decode("utf-8", errors="replace").splitlines():
         line = line.strip()
         if line.startswith(("http://", "https://")) and " " not in line:
-            entries.append(Entry(url=line))
-            if len(entries) >= MAX_URLS:
-                break
-    return entries
+            yield Entry(url=line)
 
 
-def _index_children(root: etree._Element, base: str) -> list[Entry]:
-    children: list[Entry] = []
-    for node in root:
-        if _local(node.tag) != "sitemap":
-            continue
-        loc = _absolute(_child_text(node, "loc"), base)
+ITEM_TAGS = {"urlset": "url", "sitemapindex": "sitemap"}
+
+
+class _Reader:
+    """One streaming pass over an XML sitemap: its root's name, then its entries."""
+
+    def __init__(self, body: bytes, base: str) -> None:
+        self.body = body
+        self.base = base
+        self.kind: str | None = None
+
+    def entries(self) -> Iterator[Entry]:
+        """``<url>`` entries of a urlset, ``<sitemap>`` children of an index, as they pass."""
+        events = xml.iterparse(self.body, ("url", "sitemap"))
+        root: etree._Element | None = None
+        for node in xml.elements(events):  # a body cut by the byte limit: keep what was read
+            if root is None:
+                root = node.getroottree().getroot()
+                self.kind = xml.local(root.tag)
+            if node.getparent() is not root:
+                continue
+            entry = self._entry(node)
+            if entry is not None:
+                yield entry
+            xml.free(node)
+        if root is None and events.root is not None:
+            self.kind = xml.local(events.root.tag)
+
+    def _entry(self, node: etree._Element) -> Entry | None:
+        name = xml.local(node.tag)
+        if name != ITEM_TAGS.get(self.kind or ""):
+            return None
+        loc = _absolute(_child_text(node, "loc"), self.base)
         if loc is None:
-            continue
-        lastmod = _child_text(node, "lastmod")
-        children.append(Entry(url=loc, published=lastmod, published_at=parse_w3c(lastmod)))
-        if len(children) >= MAX_URLS:
-            break
-    return children
-
-
-def _url_entries(root: etree._Element, base: str) -> list[Entry]:
-    entries: list[Entry] = []
-    for node in root:
-        if _local(node.tag) != "url":
-            continue
-        loc = _absolute(_child_text(node, "loc"), base)
-        if loc is None:
-            continue
-        entries.append(_entry(node, loc))
-        if len(entries) >= MAX_URLS:
-            break
-    return entries
+            return None
+        if name == "sitemap":
+            lastmod = _child_text(node, "lastmod")
+            return Entry(url=loc, published=lastmod, published_at=parse_w3c(lastmod))
+        return _entry(node, loc)
 
 
 def _entry(node: etree._Element, loc: str) -> Entry:

@@ -15,6 +15,7 @@ from aggregator.extraction.article import ExtractedArticle, Hints
 from aggregator.extraction.authors import find_authors
 from aggregator.extraction.body import find_body, word_count
 from aggregator.extraction.dates import TextContext, find_dates
+from aggregator.extraction.dates.validity import stated_impossible_date
 from aggregator.extraction.dates.zones import (
     country_of_language,
     country_of_url,
@@ -55,6 +56,8 @@ def extract_article(
     notes = list(body.warnings)
     if page.truncated:
         notes.append("page over the size limit (5 MB or 25,000 elements) was truncated")
+    if page.flattened:
+        notes.append("page nested deeper than 255 elements: the deeper tags were flattened")
     if challenge:  # "Checking your browser" is not an article body
         body.text, words = "", 0
         notes.append("bot challenge page: body dropped")
@@ -67,6 +70,8 @@ def extract_article(
         fetched_at=fetched_at,
     )
     published, modified = find_dates(page, context, selectors.date, hints)
+    if impossible := stated_impossible_date(page):
+        notes.append(f"date: {impossible!r} is not a real calendar date; not used")
     return ExtractedArticle(
         url=url,
         canonical_url=meta.canonical_url,

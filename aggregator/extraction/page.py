@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+from trafilatura.utils import decode_file, load_html
 
 from aggregator.errors import ExtractionError
 from aggregator.extraction.jsonld import article_object, read_jsonld, unescape
+from aggregator.extraction.nesting import flatten, too_deep
 
 MAX_HTML_BYTES = 5_000_000  # a news page is rarely over 1 MB; beyond 5 MB it is junk or an attack
 # Real article pages have a few thousand elements (6,000 at most in the dev set); trafilatura's
@@ -32,6 +33,7 @@ class Page:
     article: dict[str, Any] | None  # the JSON-LD object that describes this article
     meta: dict[str, list[str]] = field(default_factory=dict)
     truncated: bool = False
+    flattened: bool = False  # nested past libxml2's depth wall: tags below it were removed
 
     def meta_first(self, *names: str) -> str | None:
         """The first non-empty content among meta tags named (name/property/itemprop) ``names``."""
@@ -50,6 +52,10 @@ def parse_page(html: str | bytes, url: str) -> Page:
     tree = load_html(html) if html else None
     if tree is None:
         raise ExtractionError(f"{url}: not an HTML page (empty or unparsable)")
+    flattened = too_deep(tree)
+    if flattened:  # the parser dropped everything below its depth wall: parse it flat
+        flat = load_html(flatten(html if isinstance(html, str) else decode_file(html)))
+        tree = tree if flat is None else flat
     truncated = _bound_elements(tree) or truncated
     objects = read_jsonld(tree)
     return Page(
@@ -59,6 +65,7 @@ def parse_page(html: str | bytes, url: str) -> Page:
         article=article_object(objects, url),
         meta=_read_meta(tree),
         truncated=truncated,
+        flattened=flattened,
     )
 
 

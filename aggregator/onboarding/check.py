@@ -5,9 +5,11 @@ when a source's crawls go quiet. It stores nothing. It reports per method how ma
 URLs were found, extracts three of them with the crawler's own extraction, and names what is
 wrong in words an operator can act on: no feed, broken listings, bot walls, empty bodies.
 
-Its rules are the crawl's: sitemaps are walked by :mod:`aggregator.discovery.limits`, a
-download is judged by :func:`aggregator.extraction.walls.page_problem` and an extraction by
-:func:`aggregator.extraction.article.rejection`. Only the number of sampled articles differs.
+Its rules are the crawl's: listings are read and sitemaps walked by
+:mod:`aggregator.discovery.limits` (a listing cut by a limit is a note, as it is a warning on a
+crawl's run), a download is judged by :func:`aggregator.extraction.walls.page_problem` and an
+extraction by :func:`aggregator.extraction.article.rejection`. Only the number of sampled
+articles differs.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from protego import Protego
 from aggregator.config.sources import Source
 from aggregator.discovery.dates import too_old
 from aggregator.discovery.feeds import Entry, parse_feed
-from aggregator.discovery.limits import MAX_CHILD_SITEMAPS, TOO_DEEP, too_deep
+from aggregator.discovery.limits import (
+    MAX_CHILD_SITEMAPS,
+    MAX_LISTING_BYTES,
+    TOO_DEEP,
+    cut_message,
+    newest_key,
+    too_deep,
+)
 from aggregator.discovery.links import extract_links, site_host
 from aggregator.discovery.robots import is_robots_url, robots_url, sitemaps_from_robots
 from aggregator.discovery.sitemaps import newest_children, parse_sitemap
@@ -45,6 +54,7 @@ class MethodResult:
     url: str
     found: int = 0
     error: str | None = None
+    cuts: list[str] = field(default_factory=list)  # listings a limit cut (the crawl warns)
 
 
 @dataclass
@@ -77,10 +87,25 @@ def _get(fetch: Fetch, url: str) -> Fetched:
     return answer
 
 
+def _cut(cuts: list[str], url: str, kept: int, total: int, answer: Fetched, more: bool) -> None:
+    size = min(len(answer.body), MAX_LISTING_BYTES)
+    message = cut_message(url, kept, total, size, more or answer.truncated)
+    if message is not None:
+        cuts.append(message)
+
+
 def _sitemap_entries(
-    fetch: Fetch, url: str, max_age: timedelta | None, now: datetime, depth: int = 0
+    fetch: Fetch,
+    url: str,
+    max_age: timedelta | None,
+    now: datetime,
+    cuts: list[str],
+    depth: int = 0,
 ) -> list[Entry]:
-    sitemap = parse_sitemap(_get(fetch, url).body, url)
+    answer = _get(fetch, url)
+    sitemap = parse_sitemap(answer.body, url)
+    kept = len(sitemap.entries if sitemap.kind == "urlset" else sitemap.children)
+    _cut(cuts, url, kept, sitemap.total, answer, sitemap.truncated)
     if sitemap.kind == "urlset":
         return sitemap.entries
     if too_deep(depth + 1):
@@ -90,7 +115,7 @@ def _sitemap_entries(
     failed: list[str] = []
     for child in children:
         try:
-            entries.extend(_sitemap_entries(fetch, child.url, max_age, now, depth + 1))
+            entries.extend(_sitemap_entries(fetch, child.url, max_age, now, cuts, depth + 1))
         except AggregatorError as exc:
             failed.append(f"{child.url}: {exc}".replace(f"{child.url}: {child.url}", child.url))
     if failed and not entries:
@@ -98,25 +123,28 @@ def _sitemap_entries(
     return entries
 
 
-def _feed_entries(fetch: Fetch, url: str) -> list[Entry]:
-    return parse_feed(_get(fetch, url).body, url).entries
+def _feed_entries(fetch: Fetch, url: str, cuts: list[str]) -> list[Entry]:
+    answer = _get(fetch, url)
+    feed = parse_feed(answer.body, url)
+    _cut(cuts, url, len(feed.entries), feed.total, answer, feed.truncated)
+    return feed.entries
 
 
-def _link_entries(fetch: Fetch, url: str, source: Source) -> list[Entry]:
+def _link_entries(fetch: Fetch, url: str, source: Source, cuts: list[str]) -> list[Entry]:
     page = _get(fetch, url)
     links = extract_links(page.body, page.url, source.links, site_host(source.homepage))
     return [Entry(link) for link in links]
 
 
 def _read(
-    method: str, url: str, read: Callable[[], list[Entry]]
+    method: str, url: str, read: Callable[..., list[Entry]]
 ) -> tuple[MethodResult, list[Entry]]:
     """Run one listing reader; its failure becomes the method's error, not the command's."""
     result = MethodResult(method, url)
     entries: list[Entry] = []
     try:
         # Counted as the crawl counts them: one per canonical URL.
-        unique = {canonicalize_url(e.url): e for e in reversed(read())}
+        unique = {canonicalize_url(e.url): e for e in reversed(read(cuts=result.cuts))}
         entries = list(reversed(unique.values()))
     except AggregatorError as exc:
         result.error = str(exc).replace(f"cannot fetch {url}: ", "").replace(f"{url}: ", "")
@@ -215,7 +243,8 @@ def check_source(
     robots = _Robots(fetch, user_agent)
     refused = 0
     for result, entries in listings:
-        for entry in entries:
+        # Newest first, as the crawl requests them (stable: equal dates keep listing order).
+        for entry in sorted(entries, key=newest_key, reverse=True):
             if len(chosen) >= samples:
                 break
             if entry.url in seen or too_old(entry.published_at, source.max_age, now):
@@ -252,6 +281,7 @@ def diagnose(report: CheckReport) -> tuple[list[str], list[str]]:
     for method in report.methods:
         if method.error:
             problems.append(f"{method.method} {method.url}: {method.error}")
+        notes.extend(f"{cut}; the crawl reads it the same way" for cut in method.cuts)
     if not any(m.found for m in report.methods):
         problems.append("no article URLs found by any method")
     walls = [s for s in report.samples if s.problem == "bot wall"]

@@ -20,10 +20,11 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
+from aggregator.discovery.limits import MAX_LISTING_BYTES
 from aggregator.errors import BlockedAddress, DiscoveryError
 from aggregator.network_policy import NetworkPolicy, ip_literal
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = MAX_LISTING_BYTES  # pages and listings alike: a listing's rest is cut, as in a crawl
 TIMEOUT = 20.0
 
 
@@ -35,6 +36,7 @@ class Fetched:
     status: int
     body: bytes
     headers: Mapping[str, str] = field(default_factory=dict)
+    truncated: bool = False  # the answer was longer than the size limit; body is its start
 
     @property
     def content_type(self) -> str:
@@ -174,7 +176,11 @@ def http_get(
         with _opener(policy).open(request, timeout=timeout) as response:
             body = response.read(max_bytes + 1)
             return Fetched(
-                response.geturl(), response.status, body[:max_bytes], _headers(response.headers)
+                response.geturl(),
+                response.status,
+                body[:max_bytes],
+                _headers(response.headers),
+                truncated=len(body) > max_bytes,
             )
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:  # a redirect urllib refused (loop, or to file:/ftp:)

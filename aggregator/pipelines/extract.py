@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
+from dataclasses import replace
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -20,17 +20,10 @@ from aggregator.config.sources import Source
 from aggregator.extraction import extract_article
 from aggregator.extraction.article import ExtractedArticle, rejection
 from aggregator.items import ArticleItem
+from aggregator.pipelines.extract_pool import new_pool
 from aggregator.source_stats import fail, observe
 
 logger = logging.getLogger(__name__)
-
-
-def _new_pool(workers: int) -> Executor:
-    # forkserver: forking a process that runs reactor threads can deadlock; spawning is slow.
-    # The server preloads extraction once so each worker starts warm.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["aggregator.extraction"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 class ExtractPipeline:
@@ -48,7 +41,7 @@ class ExtractPipeline:
         return cls(crawler, max(1, workers))
 
     def open_spider(self) -> None:
-        self.pool = _new_pool(self.workers)
+        self.pool = new_pool(self.workers)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -82,6 +75,8 @@ class ExtractPipeline:
             logger.warning("extraction failed for %s: %r", item.response_url, exc)
             fail(stats, item.source, item.response_url, "extraction_error", repr(exc))
             raise DropItem(f"extraction failed for {item.response_url}: {exc!r}") from None
+        if item.fetch_warnings:  # a mislabelled charset, say: the stored article says so
+            article = replace(article, warnings=[*item.fetch_warnings, *article.warnings])
         observe(stats, item.source, item.response_url, article)
         reason = rejection(article)
         if reason is not None:
@@ -94,4 +89,5 @@ class ExtractPipeline:
 
 def _describe(article: ExtractedArticle) -> str:
     details: dict[str, Any] = {"words": article.word_count, "title": (article.title or "")[:120]}
-    return ", ".join(f"{k}={v}" for k, v in details.items())
+    notes = [w for w in article.warnings if w.startswith("charset:")]
+    return ", ".join([*(f"{k}={v}" for k, v in details.items()), *notes])

@@ -5,7 +5,10 @@ For each source it reads the listings the sources file declares (feeds, sitemaps
 article requests carrying the listing's hints, and hands each article page to the pipelines
 as an :class:`~aggregator.items.ArticleItem`. Before anything is requested, entries older
 than the source's ``max_age`` and URLs already stored are skipped (see
-:mod:`aggregator.spiders.frontier`). Every failure is recorded against its source with a reason
+:mod:`aggregator.spiders.frontier`); the rest are requested newest first, each listing in turn,
+within the source's article budget (:mod:`aggregator.spiders.budget`). A listing is read up to
+the listing limits (:mod:`aggregator.spiders.listing_limits`); what a limit cut is a warning on
+the source's run, never silent. Every failure is recorded against its source with a reason
 (:mod:`aggregator.spiders.failures`); one broken source never stops the others.
 
 Run it through ``aggregator crawl`` or as ``scrapy crawl news [-a sources=name1,name2]``; the
@@ -15,11 +18,13 @@ former.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -32,14 +37,18 @@ from aggregator.discovery.robots import sitemaps_from_robots
 from aggregator.discovery.sitemaps import newest_children, parse_sitemap
 from aggregator.errors import DiscoveryError
 from aggregator.extraction.article import Hints
+from aggregator.extraction.charset import decode_page
 from aggregator.extraction.walls import page_problem
 from aggregator.items import ArticleItem
 from aggregator.middlewares.conditional import NotModified
 from aggregator.network_policy import BLOCKED_REASON
-from aggregator.source_stats import count, fail
+from aggregator.source_stats import count, fail, warn
+from aggregator.spiders import listing_limits
 from aggregator.spiders import requests as build
+from aggregator.spiders.budget import ArticleBudget, Candidate
 from aggregator.spiders.failures import classify_failure
 from aggregator.spiders.frontier import Frontier
+from aggregator.spiders.listing_limits import cut_warning
 from storage.base import utcnow
 
 
@@ -56,6 +65,7 @@ class NewsSpider(scrapy.Spider):
         self.max_child_sitemaps = MAX_CHILD_SITEMAPS
         self._listings: set[tuple[str, str]] = set()  # (source, URL) of listings requested
         self._by_name: dict[str, Source] = {}
+        self.budgets: dict[str, ArticleBudget] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -70,6 +80,9 @@ class NewsSpider(scrapy.Spider):
         spider.max_child_sitemaps = settings.getint(
             "AGGREGATOR_MAX_CHILD_SITEMAPS", MAX_CHILD_SITEMAPS
         )
+        crawler.signals.connect(listing_limits.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(listing_limits.bytes_received, signal=signals.bytes_received)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     # --- helpers ---------------------------------------------------------------------------
@@ -91,7 +104,13 @@ class NewsSpider(scrapy.Spider):
         if key in self._listings:
             return False
         self._listings.add(key)
+        self._budget(source).listing_requested()
         return True
+
+    def _budget(self, source: Source) -> ArticleBudget:
+        if source.name not in self.budgets:
+            self.budgets[source.name] = ArticleBudget(source.max_articles)
+        return self.budgets[source.name]
 
     def _articles(
         self,
@@ -100,17 +119,68 @@ class NewsSpider(scrapy.Spider):
         origin: str,
         via: str,
         link_depth: int | None = None,
-    ) -> Iterator[scrapy.Request]:
-        """Requests for the entries worth fetching; the rest are counted, not requested."""
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        """Queue the entries worth fetching in the source's budget; the rest are counted."""
         selection = self.frontier.select(entries, source.max_age, utcnow())
         if selection.found:
             count(self._stats, source.name, "found", selection.found)
         if selection.skipped:
             count(self._stats, source.name, "skipped", selection.skipped)
-        for entry in selection.fresh:
+        candidates = [Candidate(e, origin, via, link_depth) for e in selection.fresh]
+        self._budget(source).add(via, candidates, meta)
+
+    def _release(self, source: Source, *, force: bool = False) -> Iterator[scrapy.Request]:
+        """Article requests the budget hands out now (once the source's listings are in)."""
+        budget = self._budget(source)
+        first = budget.spent
+        for order, candidate in enumerate(budget.release(force=force), start=first):
             yield build.article_request(
-                self, source, entry.url, entry.hints(origin), via=via, link_depth=link_depth
+                self,
+                source,
+                candidate.entry.url,
+                candidate.entry.hints(candidate.origin),
+                via=candidate.via,
+                link_depth=candidate.link_depth,
+                priority=-order,
             )
+        warning = budget.warning()
+        if warning is not None:
+            warn(self._stats, source.name, "budget", warning)
+
+    def _listing_answered(
+        self, source: Source, requests: Iterable[scrapy.Request] = ()
+    ) -> Iterator[scrapy.Request]:
+        """A listing's output: its own listings now, then the articles if it was the last."""
+        yield from requests
+        self._budget(source).listing_done()
+        yield from self._release(source)
+
+    def _record_cut(
+        self, source: Source, response: Response, kept: int, total: int, truncated: bool
+    ) -> None:
+        """A warning on the source's run when a limit cut a listing (never a silent loss)."""
+        warning = cut_warning(response, kept, total, truncated)
+        if warning is not None:
+            warn(self._stats, source.name, f"listing {response.url}", warning)
+
+    # --- signals ---------------------------------------------------------------------------
+
+    def spider_idle(self) -> None:
+        """Hand out candidates still queued, in case a listing never answered (a callback
+        that raised): the budget then stops waiting for it."""
+        assert self.crawler.engine is not None
+        scheduled = False
+        for source in self.sources:
+            budget = self.budgets.get(source.name)
+            if budget is None or not budget.waiting or budget.exhausted:
+                continue
+            budget.pending = 0
+            for request in self._release(source, force=True):
+                self.crawler.engine.crawl(request)
+                scheduled = True
+        if scheduled:
+            raise DontCloseSpider("article requests released")
 
     # --- listings --------------------------------------------------------------------------
 
@@ -129,11 +199,17 @@ class NewsSpider(scrapy.Spider):
         except DiscoveryError as exc:
             response.meta["conditional"] = False  # report it again next run, not a 304
             fail(self._stats, source.name, response.url, "feed_invalid", str(exc))
-            return
-        yield from self._articles(source, feed.entries, "feed", response.meta["listing_url"])
+        else:
+            self._record_cut(source, response, len(feed.entries), feed.total, feed.truncated)
+            listing = response.meta["listing_url"]
+            self._articles(source, feed.entries, "feed", listing, meta=response.meta)
+        yield from self._listing_answered(source)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         source = self.source_of(response)
+        yield from self._listing_answered(source, self._read_sitemap(source, response))
+
+    def _read_sitemap(self, source: Source, response: Response) -> Iterator[scrapy.Request]:
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except DiscoveryError as exc:
@@ -141,8 +217,10 @@ class NewsSpider(scrapy.Spider):
             fail(self._stats, source.name, response.url, "sitemap_invalid", str(exc))
             return
         listing = response.meta["listing_url"]
+        kept = len(sitemap.entries if sitemap.kind == "urlset" else sitemap.children)
+        self._record_cut(source, response, kept, sitemap.total, sitemap.truncated)
         if sitemap.kind == "urlset":
-            yield from self._articles(source, sitemap.entries, "sitemap", listing)
+            self._articles(source, sitemap.entries, "sitemap", listing, meta=response.meta)
             return
         # An unchanged index may still point at changed sitemaps: never keep its validators.
         response.meta["conditional"] = False
@@ -165,6 +243,9 @@ class NewsSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         source = self.source_of(response)
+        yield from self._listing_answered(source, self._read_robots(source, response))
+
+    def _read_robots(self, source: Source, response: Response) -> Iterator[scrapy.Request]:
         urls = sitemaps_from_robots(response.body, response.url)
         if not urls:
             fail(
@@ -183,19 +264,23 @@ class NewsSpider(scrapy.Spider):
         source = self.source_of(response)
         if not isinstance(response, TextResponse):
             fail(self._stats, source.name, response.url, "not_html", "start page is not HTML")
-            return
-        yield from self._follow(source, response, depth=0)
+        else:
+            self._follow(source, response, depth=0, meta=response.meta)
+        yield from self._listing_answered(source)
 
     def _follow(
-        self, source: Source, response: TextResponse, depth: int
-    ) -> Iterator[scrapy.Request]:
+        self,
+        source: Source,
+        response: TextResponse,
+        depth: int,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
         if depth >= source.links.depth:
             return
         links = extract_links(response.text, response.url, source.links, site_host(source.homepage))
         via = response.meta.get("listing_url") or response.meta.get("via") or response.url
-        yield from self._articles(
-            source, [Entry(url=u) for u in links], "links", via, link_depth=depth + 1
-        )
+        entries = [Entry(url=u) for u in links]
+        self._articles(source, entries, "links", via, link_depth=depth + 1, meta=meta)
 
     # --- articles --------------------------------------------------------------------------
 
@@ -213,29 +298,38 @@ class NewsSpider(scrapy.Spider):
         link_depth = meta.get("link_depth")
         if link_depth is not None and link_depth < source.links.depth:
             # An inner page of link following: scan it, and keep it only if it is an article.
-            yield from self._follow(source, response, link_depth)
+            self._follow(source, response, link_depth)
+            yield from self._release(source)
             if not looks_like_article(response.text):
                 return
         hints = meta.get("hints") or {}
+        page = decode_page(response.body, response.headers.get("Content-Type"))
         yield ArticleItem(
             source=source.name,
             url=meta.get("entry_url", response.url),
             response_url=response.url,
-            html=response.text,
+            html=page.text,
             fetched_at=utcnow(),
             status=response.status,
             hints=Hints(**hints),
             discovered_via=hints.get("origin", "feed"),
+            fetch_warnings=[page.warning] if page.warning else [],
         )
 
     # --- failures --------------------------------------------------------------------------
 
-    def on_error(self, failure: Failure) -> None:
-        """Record why a request failed against its source; a 304 is no failure."""
-        if failure.check(NotModified):
-            return
+    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """Record why a request failed against its source; a 304 is no failure. A listing
+        that answered so, or not at all, no longer holds back its source's articles."""
         request = failure.request  # type: ignore[attr-defined]
-        reason, detail = classify_failure(failure)
-        if reason == BLOCKED_REASON and request.meta.get("redirect_urls"):
-            detail += f"; redirected from {request.meta['redirect_urls'][0]}"
-        fail(self._stats, request.meta.get("source", "?"), request.url, reason, detail)
+        if not failure.check(NotModified):
+            reason, detail = classify_failure(failure)
+            if reason == BLOCKED_REASON and request.meta.get("redirect_urls"):
+                detail += f"; redirected from {request.meta['redirect_urls'][0]}"
+            fail(self._stats, request.meta.get("source", "?"), request.url, reason, detail)
+        source = self._by_name.get(request.meta.get("source", ""))
+        if source is None:
+            self._by_name = {s.name: s for s in self.sources}
+            source = self._by_name.get(request.meta.get("source", ""))
+        if source is not None and request.meta.get("kind") in build.LISTING_KINDS:
+            yield from self._listing_answered(source)

@@ -16,6 +16,9 @@ middlewares:
 ``hints``         what the feed or sitemap said: title, published, language, origin
 ``link_depth``    hops from a start page (link following only)
 ``sitemap_depth`` nesting of sitemap indexes
+``listing_bytes`` bytes of a listing received so far (the download stops at the listing limit)
+``download_maxsize`` Scrapy's: listings may be larger than pages, their reading is bounded by
+                  ``aggregator.discovery.limits.MAX_LISTING_BYTES`` instead
 """
 
 from __future__ import annotations
@@ -25,13 +28,20 @@ from typing import Any
 from scrapy import Request
 
 from aggregator.config.sources import Source
+from aggregator.discovery.limits import MAX_LISTING_DOWNLOAD
 from aggregator.discovery.robots import is_robots_url
 
 LISTING_PRIORITY = 10  # listings first: they decide what else to fetch
+LISTING_KINDS = frozenset({"feed", "sitemap", "robots", "page"})
 
 
 def _meta(source: Source, kind: str, **extra: Any) -> dict[str, Any]:
-    return {"source": source.name, "kind": kind, **extra}
+    meta = {"source": source.name, "kind": kind, **extra}
+    if kind in LISTING_KINDS:
+        # Not cancelled at the pages' DOWNLOAD_MAXSIZE: the spider stops reading a listing at
+        # its own limit and parses what it read (a Content-Encoding stays bounded by this).
+        meta["download_maxsize"] = MAX_LISTING_DOWNLOAD
+    return meta
 
 
 def listing_requests(spider: Any, source: Source) -> list[Request]:
@@ -92,8 +102,13 @@ def article_request(
     *,
     via: str,
     link_depth: int | None = None,
+    priority: int = 0,
 ) -> Request:
-    """A request for an article page, carrying the feed's hints."""
+    """A request for an article page, carrying the feed's hints.
+
+    ``priority`` keeps the order the source's budget hands articles out in (newest first):
+    Scrapy's scheduler would otherwise fetch the last one first.
+    """
     meta = _meta(source, "article", via=via, entry_url=url, hints=hints)
     if link_depth is not None:
         meta["link_depth"] = link_depth
@@ -103,5 +118,6 @@ def article_request(
         errback=spider.on_error,
         headers=source.headers or None,
         meta=meta,
+        priority=priority,
         dont_filter=True,
     )

@@ -61,6 +61,7 @@ def test_shipped_sources_file_is_valid() -> None:
         ),
         (("languages: [fr]", "languages: [french]"), 12, "la-gazette", "languages", "ISO 639-1"),
         (("max_age: 2d", "max_age: soon"), 15, "la-gazette", "max_age", "duration"),
+        (("max_age: 2d", "max_articles: 0"), 15, "la-gazette", "max_articles", "greater than"),
         (("    languages: ar\n", ""), 4, "emirates-leaks", "languages", "required"),
         (
             ("feeds: [https://example.org/feed.xml]", "feed: [https://example.org/feed.xml]"),
@@ -125,6 +126,17 @@ def test_unknown_source_lists_known_ones() -> None:
     sources = parse_sources(GOOD, "sources.yaml")
     with pytest.raises(SourceNotFound, match="known: emirates-leaks, la-gazette"):
         sources.select(["guardian"])
+
+
+def test_max_articles_has_a_default_and_can_be_a_default() -> None:
+    from aggregator.discovery.limits import MAX_ARTICLES_PER_RUN
+
+    first, second = parse_sources(GOOD).sources
+    assert first.max_articles == second.max_articles == MAX_ARTICLES_PER_RUN
+    text = GOOD.replace("defaults:\n", "defaults:\n  max_articles: 40\n")
+    text = text.replace("    max_age: 2d\n", "    max_age: 2d\n    max_articles: 2000\n")
+    first, second = parse_sources(text).sources
+    assert (first.max_articles, second.max_articles) == (40, 2000)
 
 
 def test_allow_networks_takes_networks_addresses_and_host_names() -> None:

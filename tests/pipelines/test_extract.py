@@ -96,3 +96,20 @@ def test_quality_figures_count_every_extracted_page(pipeline: ExtractPipeline) -
     assert quality["date_origins"] == {"meta": 1}
     assert quality["missing"]["authors"] == [_item("").url] * 2
     assert quality["median_words"] > 0
+
+
+def test_what_the_fetch_found_joins_the_article_warnings(pipeline: ExtractPipeline) -> None:
+    item = _item(ARTICLE)
+    item.fetch_warnings = ["charset: declared utf-8, read as windows-1256"]
+    extracted = asyncio.run(pipeline.process_item(item))
+    assert extracted.article is not None
+    assert extracted.article.warnings[0] == "charset: declared utf-8, read as windows-1256"
+
+
+def test_a_dropped_page_names_its_charset_problem(pipeline: ExtractPipeline) -> None:
+    item = _item("<html><body><p>Trop court.</p></body></html>")
+    item.fetch_warnings = ["charset: declared utf-8, read as windows-1256"]
+    with pytest.raises(DropItem, match=r"too_short|empty_extraction"):
+        asyncio.run(pipeline.process_item(item))
+    detail = source_figures(pipeline.crawler.stats, "gazette")["errors"][0]["detail"]
+    assert "charset: declared utf-8, read as windows-1256" in detail

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -31,10 +32,11 @@ FAST = {
 }
 
 
-def materialize(name: str, tmp_path: Path) -> Path:
-    """Copy outlet ``name`` into ``tmp_path`` with its recent dates set to one hour ago."""
+def materialize(name: str, tmp_path: Path, outlets: Path = OUTLETS) -> Path:
+    """Copy outlet ``name`` (a folder of ``outlets``) into ``tmp_path`` with its recent dates
+    set to one hour ago."""
     target = tmp_path / name
-    shutil.copytree(OUTLETS / name, target)
+    shutil.copytree(outlets / name, target)
     recent = datetime.now(UTC) - timedelta(hours=1)
     for file in target.rglob("*"):
         if file.is_file() and file.suffix in {".xml", ".rdf", ".json", ".html", ".txt"}:
@@ -43,6 +45,27 @@ def materialize(name: str, tmp_path: Path) -> Path:
             text = text.replace("{{RECENT_RFC822}}", format_datetime(recent))
             file.write_text(text, encoding="utf-8")
     return target
+
+
+def loopback_source(
+    name: str,
+    base: str,
+    *,
+    feeds: Sequence[str] = (),
+    sitemaps: Sequence[str] = (),
+    **options: str | int,
+) -> str:
+    """A sources file with one source on a loopback outlet: its feeds and sitemaps are paths
+    on ``base``; ``options`` are more fields of the source (``max_age="30d"``)."""
+    lines = [
+        f"  - name: {name}",
+        f"    homepage: {base}/",
+        "    languages: [en]",
+        f"    feeds: [{', '.join(base + f for f in feeds)}]",
+        f"    sitemaps: [{', '.join(base + s for s in sitemaps)}]",
+        *(f"    {key}: {value}" for key, value in options.items()),
+    ]
+    return "sources:\n" + "\n".join(lines) + "\n"
 
 
 def gzip_sitemap(server: OutletServer, source: str, target: str) -> None:

@@ -15,7 +15,7 @@ from storage.articles import Article, ArticleUrl
 from storage.db import session_scope, upgrade
 from storage.runs import CrawlRun
 from storage.sources import SourceRow
-from tests.spiders.crawling import crawl, gzip_sitemap, materialize
+from tests.spiders.crawling import crawl, gzip_sitemap, loopback_source, materialize
 
 pytestmark = pytest.mark.slow
 
@@ -38,16 +38,8 @@ def wire_source(
     max_age: str | None = "30d",
 ) -> str:
     """A sources file whose one source, "wire", reads the given feeds and sitemaps."""
-    lines = [
-        "  - name: wire",
-        f"    homepage: {base}/",
-        "    languages: [en]",
-        f"    feeds: [{', '.join(base + f for f in feeds)}]",
-        f"    sitemaps: [{', '.join(base + s for s in sitemaps)}]",
-    ]
-    if max_age:
-        lines.append(f"    max_age: {max_age}")
-    return "sources:\n" + "\n".join(lines) + "\n"
+    options = {"max_age": max_age} if max_age else {}
+    return loopback_source("wire", base, feeds=feeds, sitemaps=sitemaps, **options)
 
 
 ALL_FEEDS = [

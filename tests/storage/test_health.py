@@ -183,3 +183,35 @@ def test_a_slow_outlet_is_not_quiet_within_its_rhythm(database_url: str) -> None
     add_run(database_url, "weekly", timedelta(hours=1), stored=0)
     [health] = health_of(database_url, "weekly")
     assert health.usual_gap == timedelta(days=7) and health.warnings == []
+
+
+def test_the_last_run_s_cut_listings_warn_naming_the_listing(database_url: str) -> None:
+    cut = {
+        "kind": "listing_cut",
+        "listing": "http://big.test/feed.xml",
+        "kept": 5000,
+        "total": 75597,
+        "bytes": 10485760,
+        "truncated": True,
+        "message": "listing http://big.test/feed.xml cut: kept 5,000 of 75,597+ entries",
+    }
+    add_run(database_url, "big", timedelta(hours=3), stored=3, warnings=[cut, cut])
+    add_run(database_url, "big", timedelta(hours=1), stored=3, warnings=[cut])
+    add_run(database_url, "big", timedelta(minutes=1), status="running")
+    [health] = health_of(database_url, "big")
+    assert kinds(health) == ["listing_cut"]  # the last closed run's, once
+    assert "http://big.test/feed.xml" in health.warnings[0].message
+    assert "kept 5,000 of 75,597+" in health.warnings[0].message
+
+
+def test_a_clean_run_clears_the_cut_warning(database_url: str) -> None:
+    many = [{"kind": "listing_cut", "message": f"listing {n} cut"} for n in range(5)]
+    add_run(database_url, "big", timedelta(hours=3), stored=3, warnings=many)
+    [health] = health_of(database_url, "big")
+    assert [w.message for w in health.warnings][-2:] == [
+        "listing 2 cut",
+        "and 2 more cut listing(s)",
+    ]
+    add_run(database_url, "big", timedelta(hours=1), stored=3)
+    [health] = health_of(database_url, "big")
+    assert health.warnings == []

@@ -8,6 +8,7 @@ from sqlalchemy import inspect, select, text
 from storage.articles import Article
 from storage.db import alembic_config, current_revision, get_engine, head_revision, session_scope
 from storage.db import upgrade as upgrade_db
+from storage.runs import CrawlRun
 from storage.search import matching_ids
 from tests.storage.conftest import SEEDS
 
@@ -35,7 +36,7 @@ def test_sessions_and_login_attempts_go_down_and_up(database_url: str) -> None:
     tables = set(inspect(get_engine(database_url)).get_table_names())
     assert not {"sessions", "login_attempts"} & tables
     upgrade_db(database_url)
-    assert current_revision(database_url) == "0005"
+    assert current_revision(database_url) == head_revision()
     indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("sessions")}
     assert "ix_sessions_user_id" in indexes
 
@@ -72,10 +73,30 @@ def test_run_quality_and_alerts_go_down_and_up(database_url: str) -> None:
     inspector = inspect(get_engine(database_url))
     assert "quality" in {c["name"] for c in inspector.get_columns("crawl_runs")}
     assert "alerts" in inspector.get_table_names()
-    _downgrade(database_url, "0003")
+    _downgrade(database_url, "0004")
     inspector = inspect(get_engine(database_url))
     assert "quality" not in {c["name"] for c in inspector.get_columns("crawl_runs")}
     assert "alerts" not in inspector.get_table_names()
     upgrade_db(database_url)
     indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("alerts")}
     assert "ix_alerts_seen_created" in indexes
+
+
+def test_run_warnings_column_comes_and_goes_with_0004(database_url: str) -> None:
+    _downgrade(database_url, "0003")
+    columns = {c["name"] for c in inspect(get_engine(database_url)).get_columns("crawl_runs")}
+    assert "warnings" not in columns
+    with session_scope(database_url) as session:  # a run recorded before warnings existed
+        session.execute(
+            text(
+                "INSERT INTO crawl_runs (source_name, trigger, status, started_at, found, "
+                "fetched, stored, updated, duplicates, skipped, failed, not_modified, errors, "
+                "failure_reasons) VALUES ('old', 'manual', 'finished', :t, 0, 0, 0, 0, 0, 0, "
+                "0, 0, '[]', '{}')"
+            ),
+            {"t": "2026-01-01 00:00:00"},
+        )
+    upgrade_db(database_url)
+    with session_scope(database_url) as session:
+        run = session.scalars(select(CrawlRun)).one()
+        assert run.warnings == []

@@ -41,6 +41,7 @@ from aggregator.extraction.dates.structured import (
     url_date,
 )
 from aggregator.extraction.dates.text import TextContext, TextDates, is_relative, read_text_dates
+from aggregator.extraction.dates.validity import stated_impossible_date
 from aggregator.extraction.dates.values import day_value, in_zone, parse_machine_date
 from aggregator.extraction.dates.visible import visible_dates
 from aggregator.extraction.page import Page
@@ -187,7 +188,7 @@ def _htmldate(page: Page, context: TextContext) -> DateValue | None:
             )  # fmt: skip
         except (ValueError, TypeError):
             return None
-    if not found:
+    if not found or stated_impossible_date(page):  # htmldate reads "31/02/2024" as 1 Feb
         return None
     from_url = url_date(page.url)
     if re.match(r"^\d{4}-\d\d-\d\dT00:00:00$", found):  # htmldate only knew the day

@@ -29,6 +29,7 @@ from dateparser.date import DateDataParser
 
 from aggregator.extraction.article import DateOrigin, DateValue
 from aggregator.extraction.dates import arabic, patterns
+from aggregator.extraction.dates.validity import impossible_date
 from aggregator.extraction.dates.values import day_value, moment_value
 from aggregator.extraction.dates.zones import country_of_zone, date_order
 
@@ -99,6 +100,8 @@ def read_date(text: str, context: TextContext, origin: DateOrigin = "text") -> D
     """:func:`parse_date_string` with the languages, zone and "now" in one context."""
     text = " ".join(text.translate(_APOSTROPHES).split())
     if not text or len(text) > patterns.MAX_TEXT:
+        return None
+    if impossible_date(arabic.normalize(text)):  # "31/02/2024" is no day; parsers round it to one
         return None
     ours, whole = _ours(text, context, origin)
     if ours is not None and whole:

@@ -1,0 +1,108 @@
+"""Dates that name no real day ("31/02/2024", "Thu, 31 Feb 2024", "2024-02-30", day 32, month 13).
+
+Parsers are lenient: dateparser reads "Thu, 31 Feb 2024 10:00" as 1 February (the words around
+the year), htmldate turns "31/02/2024" into "02/2024", the 1st. An impossible date is a page
+error, not another day: :func:`impossible_date` finds one in a text so the caller can refuse
+the parse. It checks the numbers as written, before any parser rounds them.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+
+from aggregator.extraction.dates import arabic
+from aggregator.extraction.page import Page
+
+_TEXT_SCANNED = 20_000  # characters of page text: the date line sits near the headline
+
+# Month names of the languages our sources publish in (Arabic ones after arabic.normalize).
+_MONTH_NAMES: dict[int, str] = {
+    1: "january jan janvier janv enero januar jänner gennaio janeiro يناير",
+    2: "february feb février fevrier févr fevr febrero februar febbraio fevereiro فبراير",
+    3: "march mar mars marzo märz marz março marco مارس",
+    4: "april apr avril avr abril aprile أبريل ابريل إبريل",
+    5: "may mai mayo maggio maio مايو",
+    6: "june jun juin junio juni giugno junho يونيو يونيه",
+    7: "july jul juillet juil julio juli luglio julho يوليو يوليه",
+    8: "august aug août aout agosto أغسطس اغسطس",
+    9: "september sep sept septembre septiembre setiembre settembre setembro سبتمبر",
+    10: "october oct octobre octubre oktober ottobre outubro أكتوبر اكتوبر",
+    11: "november nov novembre noviembre novembro نوفمبر",
+    12: "december dec décembre decembre déc diciembre dezember dicembre dezembro ديسمبر",
+}
+_MONTH_OF = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
+_MONTH = "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True))
+_YEAR = r"(?:19|20)\d\d"
+# 31/02/2024, 31.02.2024, 31-02-24, 2024-02-30, 2024/13/01
+_NUMERIC = re.compile(r"(?<![\d.:/-])(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?![\d:/-]|\.\d)")
+# "31 Feb 2024", "31st of February, 2024", "31 de febrero de 2024", "31. Februar 2024"
+_DAY_MONTH = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?({_MONTH})\.?,?\s+(?:de\s+)?({_YEAR})(?!\d)",
+    re.IGNORECASE,
+)
+# "Feb 30, 2024", "February 30th 2024"
+_MONTH_DAY = re.compile(
+    rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({_YEAR})(?!\d)", re.IGNORECASE
+)
+
+
+def real_day(year: int, month: int, day: int) -> bool:
+    """True when ``day``/``month`` exist in ``year`` (29 February only in leap years)."""
+    return 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]
+
+
+def impossible_date(text: str) -> str | None:
+    """The first date written in ``text`` whose day and month form no real calendar day.
+
+    Numeric dates count as impossible only when neither reading (day/month, month/day) is a
+    real day; ISO order (year first) is read one way. Returns None when every date is real.
+    """
+    text = arabic.normalize(text)
+    for match in _NUMERIC.finditer(text):
+        first, second, third = match.group(1), int(match.group(3)), match.group(4)
+        if len(first) == 4 and len(third) <= 2:  # 2024-02-30: year, month, day
+            if _is_year(first) and not real_day(int(first), second, int(third)):
+                return match.group(0)
+        elif len(first) <= 2 and len(third) in (2, 4):  # 31/02/2024 or 02/31/24
+            year = int(third) if len(third) == 4 else 2000 + int(third)
+            if len(third) == 4 and not _is_year(third):
+                continue
+            a = int(first)
+            if not real_day(year, second, a) and not real_day(year, a, second):
+                return match.group(0)
+    for match in _DAY_MONTH.finditer(text):
+        day, month, year = int(match.group(1)), _month(match.group(2)), int(match.group(3))
+        if not real_day(year, month, day):
+            return match.group(0)
+    for match in _MONTH_DAY.finditer(text):
+        month, day, year = _month(match.group(1)), int(match.group(2)), int(match.group(3))
+        if not real_day(year, month, day):
+            return match.group(0)
+    return None
+
+
+def _is_year(text: str) -> bool:
+    return re.fullmatch(_YEAR, text) is not None
+
+
+def _month(name: str) -> int:
+    return _MONTH_OF[name.lower()]
+
+
+def stated_impossible_date(page: Page) -> str | None:
+    """An impossible date the page states in its date fields or its first text, if any.
+
+    Read for the article's warnings and before trusting htmldate, which would round it.
+    """
+    fields = [
+        value
+        for name, values in page.meta.items()
+        if "date" in name or "time" in name or "publish" in name
+        for value in values
+    ]
+    if page.article is not None:
+        fields += [str(page.article.get(key, "")) for key in ("datePublished", "dateCreated")]
+    fields += page.tree.xpath("//time/@datetime")[:20]
+    fields.append(page.tree.text_content()[:_TEXT_SCANNED])
+    return next(filter(None, map(impossible_date, fields)), None)

@@ -1,0 +1,54 @@
+"""Impossible dates are found as written, before any parser rounds them to another day."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.extraction.dates.validity import impossible_date, real_day
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("31/02/2024", "31/02/2024"),
+        ("Publié le 31.02.2024 à 10h00", "31.02.2024"),
+        ("Thu, 31 Feb 2024 10:00:00 +0000", "31 Feb 2024"),
+        ("2024-02-30", "2024-02-30"),
+        ("2024-02-30T10:00:00Z", "2024-02-30"),
+        ("32/01/2024", "32/01/2024"),
+        ("15/13/2024", "15/13/2024"),
+        ("Feb 30, 2024", "Feb 30, 2024"),
+        ("31 de febrero de 2024", "31 de febrero de 2024"),
+        ("30 février 2024", "30 février 2024"),
+        ("29/02/2023", "29/02/2023"),
+        ("٣١ فبراير ٢٠٢٤", "31 فبراير 2024"),
+        ("31 شباط 2024", "31 فبراير 2024"),
+    ],
+)
+def test_impossible_dates_are_found(text: str, found: str) -> None:
+    assert impossible_date(text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "29/02/2024",
+        "12/31/2024",  # month first: a real day
+        "31/12/2024",
+        "2024-02-29T10:00:00+04:00",
+        "Thu, 29 Feb 2024 10:00:00 +0000",
+        "publié le 3 février 2021 à 14h05",
+        "الأربعاء، 3 فبراير 2021 02:05 م",
+        "منذ ساعتين",
+        "Score 3-2-1, version 1.2.3, 10:45",
+        "20 جمادى الآخرة 1442 هـ",
+        "",
+    ],
+)
+def test_real_dates_pass(text: str) -> None:
+    assert impossible_date(text) is None
+
+
+def test_real_day_knows_leap_years() -> None:
+    assert real_day(2024, 2, 29) and not real_day(2023, 2, 29)
+    assert not real_day(2024, 13, 1) and not real_day(2024, 1, 0)
