@@ -1,8 +1,8 @@
 """How each source is doing: last runs, recent articles, and warnings worth an operator's eye.
 
 Read by ``aggregator status`` (and anything else that wants it) from ``crawl_runs`` and
-``articles`` only. Two warnings catch what peers notice late: a source gone *quiet* for much
-longer than its usual rhythm (the feed moved, the site blocks us), and *extraction failing*
+``articles`` only. Three warnings catch what peers notice late: a source gone *quiet* for much
+longer than its usual rhythm (the feed moved, the site blocks us), *extraction failing*
 when the share of failed pages jumps (the site changed its template), and *quality* when a
 field extraction used to find (dates, authors, full bodies) drops against the source's own
 history (:mod:`storage.quality`; the same drops raise alerts). The warnings the last run
