@@ -12,13 +12,14 @@ Usage: python bench/hostile.py [--write] [--only SUBSTRING]
 from __future__ import annotations
 
 import argparse
-import importlib
+import importlib.util
 import json
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
@@ -31,18 +32,30 @@ def modules() -> list[str]:
     return sorted(path.stem for path in HERE.glob("hostile_*.py"))
 
 
+def load(module: str) -> ModuleType:
+    """A probe module by file, whatever the modules loaded before it did to ``sys.path``."""
+    if module in sys.modules:
+        return sys.modules[module]
+    spec = importlib.util.spec_from_file_location(module, HERE / f"{module}.py")
+    assert spec is not None and spec.loader is not None
+    loaded = importlib.util.module_from_spec(spec)
+    sys.modules[module] = loaded
+    spec.loader.exec_module(loaded)
+    return loaded
+
+
 def probe_names() -> list[tuple[str, int, str]]:
     """Every probe as (module, index, name)."""
     found = []
     for module in modules():
-        for index, (name, _) in enumerate(importlib.import_module(module).probes()):
+        for index, (name, _) in enumerate(load(module).probes()):
             found.append((module, index, name))
     return found
 
 
 def run_child(module: str, index: int) -> None:
     """Run one probe in this process and print its figures as one JSON line."""
-    _, probe = importlib.import_module(module).probes()[index]
+    _, probe = load(module).probes()[index]
     started = time.perf_counter()
     error = None
     try:
@@ -79,7 +92,9 @@ def render(rows: list[tuple[str, str, dict[str, object]]]) -> str:
         "",
         "Each probe runs end to end (loopback outlets, real `aggregator serve` for the logins)",
         "in a child process of its own; peak memory is the largest resident set of that child",
-        "or of a process it waited for (the extraction pool's forkserver is one of them).",
+        "or of a process it waited for (`aggregator crawl` children are; the extraction pool's",
+        "forkserver, which no one waits for, is not counted). `held`: the probe's own check of",
+        "the outcome (good articles stored, refusal or warning recorded) passed.",
         "",
         "| area | probe | seconds | peak MB | result |",
         "|---|---|---|---|---|",

@@ -56,7 +56,9 @@ def loopback_source(
     **options: str | int,
 ) -> str:
     """A sources file with one source on a loopback outlet: its feeds and sitemaps are paths
-    on ``base``; ``options`` are more fields of the source (``max_age="30d"``)."""
+    on ``base``; ``options`` are more fields of the source (``max_age="30d"``). The outlet is
+    on loopback, so the source allows it, as an operator's entry for an intranet outlet would."""
+    options = {"allow_networks": "[127.0.0.1/32]", **options}
     lines = [
         f"  - name: {name}",
         f"    homepage: {base}/",
