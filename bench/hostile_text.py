@@ -66,7 +66,19 @@ def probes() -> list[tuple[str, Callable[[], None]]]:
     """(name, run) for every hostile text case; each ``run()`` raises if the case regressed."""
     found = [(f"page:{page.slug}", _page_probe(page)) for page in hostile_pages()]
     found.append(("database:not-sqlite", _corrupted_database))
+    found.append(("crawl killed with -9", _killed_crawl))
     return found
+
+
+def _killed_crawl() -> None:
+    """The crash test's own scenario: SIGKILL a crawl mid-page; no child survives, the next
+    command closes its run as interrupted (asserts inside)."""
+    from tests.hostile.test_crash import (
+        test_a_killed_crawl_leaves_no_process_and_the_next_command_closes_its_run as scenario,
+    )
+
+    with tempfile.TemporaryDirectory() as folder:
+        scenario(Path(folder))
 
 
 if __name__ == "__main__":
