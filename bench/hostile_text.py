@@ -4,8 +4,8 @@ A page probe decodes the bytes an outlet sends under its (lying) Content-Type he
 extracts the article, as the spider and the extract stage do: a windows-1256 page labelled
 utf-8, a utf-8 page labelled windows-1256, 10,000 nested ``<div>``, two impossible dates,
 and the good page of the same source as the baseline. The database probe runs ``aggregator
-status`` on a file that is not SQLite. Pages come from ``tests/fixtures/hostile/text/``
-(built by ``tests/hostile/pages.py``, the same corpus the hostile tests crawl).
+status`` on a file that is not SQLite. Pages are the demo outlets' own, made
+hostile by ``tests/hostile/pages.py`` (the same corpus the hostile tests crawl).
 
     from bench.hostile_text import probes
     for name, run in probes():
