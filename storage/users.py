@@ -9,6 +9,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,9 +27,14 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 
 _hasher = PasswordHasher()
-# Verifying against a throwaway hash when the user does not exist keeps the answer time
-# the same, so a login form does not tell which usernames exist.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """A throwaway hash to verify against when the user does not exist, so the answer takes
+    as long and a login form does not tell which usernames exist. Made on first use: every
+    command imports this module (through the models), and one hash costs ~0.15 s."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 class User(Base):
@@ -119,7 +125,7 @@ def authenticate(session: Session, username: str, password: str) -> Account | No
     """The account when the password is right, else None; rehashes outdated hashes."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or len(password) > MAX_PASSWORD:
-        _verify(_DUMMY_HASH, password[:MAX_PASSWORD])
+        _verify(_dummy_hash(), password[:MAX_PASSWORD])
         return None
     if not _verify(user.password_hash, password):
         return None
