@@ -46,18 +46,19 @@ def decode_page(body: bytes, content_type: str | bytes | None = None) -> Decoded
     meta = _codec(html_body_declared_encoding(body))
     declared = header or meta
     if bom and bom_bytes:  # a byte-order mark outranks any label (WHATWG)
-        return _read(body[len(bom_bytes) :], _codec(bom) or "utf-8", declared)
+        codec = _codec(bom) or "utf-8"
+        return _page(body[len(bom_bytes) :].decode(codec, errors="replace"), codec, declared)
     if body.isascii():
         return DecodedPage(body.decode("ascii"), label(declared or "utf-8"), _label(declared))
-    if _decodes(body, "utf-8"):
-        return _read(body, "utf-8", declared)
+    if (text := _decoded(body, "utf-8")) is not None:
+        return _page(text, "utf-8", declared)
     for candidate in (declared, meta):
-        if candidate and candidate != "utf-8" and _decodes(body, candidate):
-            return _read(body, candidate, declared)
+        if candidate and candidate != "utf-8" and (text := _decoded(body, candidate)) is not None:
+            return _page(text, candidate, declared)
     guess = from_bytes(body).best()
     detected = _codec(guess.encoding) if guess is not None else None
-    if detected is not None and _decodes(body, detected):
-        return _read(body, detected, declared)
+    if detected is not None and (text := _decoded(body, detected)) is not None:
+        return _page(text, detected, declared)
     fallback = declared or "utf-8"
     text = body.decode(fallback, errors="replace")
     warning = f"charset: the bytes are not {label(fallback)}; undecodable bytes were replaced"
@@ -72,8 +73,8 @@ def label(codec: str) -> str:
     return {"iso8859-1": "iso-8859-1", "iso8859-6": "iso-8859-6"}.get(name, name)
 
 
-def _read(body: bytes, codec: str, declared: str | None) -> DecodedPage:
-    text = body.decode(codec, errors="replace")
+def _page(text: str, codec: str, declared: str | None) -> DecodedPage:
+    """The page read as ``codec``, with a warning when that is not what it declared."""
     warning = None
     if declared is not None and codecs.lookup(declared).name != codecs.lookup(codec).name:
         warning = f"charset: declared {label(declared)}, read as {label(codec)}"
@@ -92,9 +93,9 @@ def _label(codec: str | None) -> str | None:
     return label(codec) if codec else None
 
 
-def _decodes(body: bytes, codec: str) -> bool:
+def _decoded(body: bytes, codec: str) -> str | None:
+    """``body`` decoded strictly as ``codec``; None when it is not (decoded once, kept)."""
     try:
-        body.decode(codec)
+        return body.decode(codec)
     except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+        return None
