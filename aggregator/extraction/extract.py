@@ -69,7 +69,9 @@ def extract_article(
         zone=zone,
         fetched_at=fetched_at,
     )
-    published, modified = find_dates(page, context, selectors.date, hints)
+    published, modified = find_dates(
+        page, context, selectors.date, hints, zone_known=source is not None
+    )
     if impossible := stated_impossible_date(page):
         notes.append(f"date: {impossible!r} is not a real calendar date; not used")
     return ExtractedArticle(

@@ -83,12 +83,19 @@ def has_arabic(text: str) -> bool:
     return bool(_ARABIC.search(text))
 
 
+_SAME_MONTH_TWICE = re.compile(
+    "(" + "|".join(map(re.escape, _EGYPTIAN)) + r")\s*[/\-–(]\s*\1(?:\s*\))?"
+)
+
+
 def normalize(text: str) -> str:
     """ASCII digits and Egyptian month names, so dateparser's Arabic locale can read it."""
     text = text.translate(_DIGITS)
     if not has_arabic(text):
         return text
     text = _MONTHS.sub(lambda m: _EGYPTIAN[_MONTH_OF[m.group(1)] - 1], text)
+    # Levantine outlets give both names, "24 نيسان / أبريل 2020": one month once normalized.
+    text = _SAME_MONTH_TWICE.sub(r"\1", text)
     return text.replace("،", " ").replace("ـ", "")
 
 

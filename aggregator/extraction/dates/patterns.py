@@ -22,7 +22,8 @@ MODIFIED = re.compile(
 PREFIX = re.compile(
     r"^\s*(?:first\s+)?(?:publié|publiée|posted|published|publicado|publicada|veröffentlicht|"
     r"erschienen|pubblicato|pubblicata|publicat|gepubliceerd|yayınlanma|yayınlandı|"
-    r"نشر|نُشر|تاريخ\s+النشر|بتاريخ|date|datum|fecha|data|tarih|le|on|am|el|il|في)(?!\w)"
+    r"تم\s+نشره|تم\s+النشر|نشر|نُشر|تاريخ\s+النشر|بتاريخ|"
+    r"date|datum|fecha|data|tarih|le|on|am|el|il|في)(?!\w)"
     r"(?:\s+(?:le|on|am|el|il|em|في|بتاريخ|at|à)(?!\w))?\s*[:\-|]?\s*|^\s*[:\-|]\s*",
     re.IGNORECASE,
 )
@@ -57,7 +58,7 @@ TIME_OF_DAY = re.compile(
 TIME_WORD = re.compile(
     r"^(?:at|à|a|um|u|alle|om|às|kl\.?|klo|o|saat|,|-|\||\d{1,2}(?:[:h.]\d{2}){1,2},?|am|pm|"
     r"a\.m\.|p\.m\.|uhr|h|"
-    r"(?-i:[A-Z]{2,4})|(?:gmt|utc)[+-]?\d{0,4}|[صم]|\d{1,2}(?:時|时|点|시)(?:\d{1,2}(?:分|분))?)$",
+    r"(?-i:[A-Z]{2,4})|(?:gmt|utc)[+-]?\d{0,4}|[صم]|مساء[ًا]?|صباح[ًا]?|\d{1,2}(?:時|时|点|시)(?:\d{1,2}(?:分|분))?)$",
     re.IGNORECASE,
 )
 # Words joining a date and its time that dateparser cannot read ("kl", "klo") or that only

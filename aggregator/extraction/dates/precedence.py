@@ -33,7 +33,9 @@ from htmldate import find_date
 
 from aggregator.extraction import selectors
 from aggregator.extraction.article import DateOrigin, DateValue, Hints
+from aggregator.extraction.dates.offsets import publisher_offset
 from aggregator.extraction.dates.structured import (
+    epoch_date,
     jsonld_dates,
     machine_or_human,
     meta_dates,
@@ -61,12 +63,18 @@ def plausible(value: DateValue, fetched_at: datetime) -> bool:
 
 
 def find_dates(
-    page: Page, context: TextContext, date_selector: str | None, hints: Hints | None
+    page: Page,
+    context: TextContext,
+    date_selector: str | None,
+    hints: Hints | None,
+    zone_known: bool = True,
 ) -> tuple[DateValue | None, DateValue | None]:
     """The page's (published, modified) dates following the precedence above.
 
     The structured finders are cheap and always run (they also give update dates); visible
     text, htmldate and the rest run only when those gave no plausible publication date.
+    ``zone_known`` is False when ``context.zone`` is only a guess (no source): a time written
+    in UTC then takes the offset the page itself suggests (:mod:`.offsets`).
     """
     modified_found: list[DateValue] = []
     structured = list(_structured_candidates(page, context, date_selector, modified_found))
@@ -77,7 +85,8 @@ def find_dates(
     modified = next((m for m in modified_found if plausible(m, context.fetched_at)), None)
     if modified and published and modified.value < published.value:
         modified = None
-    return in_zone(published, context.zone), in_zone(modified, context.zone)
+    published = publisher_offset(published, page, context, zone_known)
+    return published, in_zone(modified, context.zone)
 
 
 def _structured_candidates(
@@ -106,6 +115,8 @@ def _fallback_candidates(
     page: Page, context: TextContext, hints: Hints | None, modified_found: list[DateValue]
 ) -> Iterator[DateValue]:
     """The rest, computed lazily: costly finders run only when the cheaper ones failed."""
+    if from_epoch := epoch_date(page):
+        yield from_epoch  # exact, where the printed text may be in the reader's zone
     text = visible_dates(page, context)
     modified_found.extend(filter(None, [text.modified]))
     relative = text.published and is_relative(text.published.raw)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,6 +71,11 @@ class TextContext:
         """The languages dateparser knows among ours ([None] lets it detect)."""
         known = [lang for lang in self.languages or () if lang in _KNOWN_LANGUAGES]
         return list(known) or [None]
+
+
+_WRITTEN_OFFSET = re.compile(r"(?:gmt|utc)\s*([+-])\s*(\d{1,2})(?::?(\d\d))?(?!\d)", re.I)
+_DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+_ZONE_OFFSET = re.compile(r"(?:gmt|utc)\s*[+-]\s*\d{1,4}(?::\d\d)?|(?<=\s)[+-]\d\d:?\d\d\b", re.I)
 
 
 def parse_date_string(
@@ -194,9 +199,23 @@ def _value(
         return None
     if re.fullmatch(r"\s*\d{1,4}\s*", matched):
         return None
+    if patterns.YEAR.search(arabic.normalize(matched)) and not _has_day(matched):
+        return None  # "Jan 2020, 22:11": dateparser would put today's day in
     if patterns.TIME.search(matched):
-        return moment_value(moment, origin, matched)
+        return moment_value(_as_written(moment, matched), origin, matched)
     return day_value(moment.astimezone(context.zone).date(), origin, matched)
+
+
+def _as_written(moment: datetime, matched: str) -> datetime:
+    """The moment in the offset the text wrote ("22:11 GMT+10"): dateparser gives it in UTC."""
+    written = _WRITTEN_OFFSET.search(matched)
+    if written is None:
+        return moment
+    hours, minutes = int(written.group(2)), int(written.group(3) or 0)
+    delta = timedelta(hours=hours, minutes=minutes)
+    if delta > timedelta(hours=14) or minutes >= 60:
+        return moment
+    return moment.astimezone(timezone(-delta if written.group(1) == "-" else delta))
 
 
 def _names_a_day(text: str) -> bool:
@@ -257,6 +276,16 @@ def _parse_windows(text: str, context: TextContext) -> tuple[datetime, str, str 
             # Connectors ("kl", "um", "à") help no parser; the time after them does.
             words = [t for t in tokens[start:end] if not patterns.CONNECTOR.match(t)]
             window = " ".join(words).strip(" ,.;|-–—()")
-            if window != text and (found := _parse(window, context)):
+            found = _parse(window, context) if window != text else None
+            if found and (found[2] == "month" or _has_day(window)):
                 return found
     return None
+
+
+def _has_day(window: str) -> bool:
+    """Whether a window names its day: "Jan 2020, 22:11" does not (the line's "13" was cut).
+
+    dateparser fills a missing day with today's, so such a window would give a wrong day.
+    """
+    bare = _ZONE_OFFSET.sub(" ", patterns.TIME_OF_DAY.sub(" ", arabic.normalize(window)))
+    return bool(_DAY_NUMBER.search(bare) or patterns.RELATIVE_WORD.search(window))

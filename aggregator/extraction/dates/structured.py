@@ -7,7 +7,7 @@ Each finder returns candidates in its own order of trust. Modification fields fe
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date
 
 from aggregator.extraction.article import DateOrigin, DateValue
 from aggregator.extraction.dates.text import TextContext, parse_human_date
@@ -27,6 +27,10 @@ MODIFIED_META = (
     "dcterms.modified", "dc.date.modified", "last-modified", "modified_time",
 )  # fmt: skip
 _MODIFIED_CONTEXT = re.compile(r"updat|modif|edited|actualis|aktualis|تحديث", re.IGNORECASE)
+_EPOCH_ATTRIBUTES = ("data-time", "data-timestamp", "data-utime", "data-time-ms", "data-epoch")
+_EPOCH_XPATH = "|".join(f"//*[@{name}]" for name in _EPOCH_ATTRIBUTES)
+_EPOCH = re.compile(r"^(?:\d{10}|\d{13})$")  # seconds or milliseconds since 1970
+_EPOCH_ELEMENTS = 20
 _URL_DATE = re.compile(
     r"/((?:199[5-9]|20[0-4]\d))[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
 )
@@ -101,6 +105,23 @@ def time_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[
         )
         (modified if is_modified else published).append(value)
     return published, modified
+
+
+def epoch_date(page: Page) -> DateValue | None:
+    """The instant in a date element's Unix-time attribute (``data-time="1594448702"``).
+
+    Pages carry these so that a script can print the time in the reader's zone: the printed
+    text ("11:25 PM - 10 Jul 2020") is then the zone of whoever rendered the page, the
+    attribute the real instant. Those in the article come first.
+    """
+    elements = page.tree.xpath(_EPOCH_XPATH)
+    inside = [e for e in elements[:_EPOCH_ELEMENTS] if e.xpath("ancestor::article|ancestor::main")]
+    for element in inside or elements[:_EPOCH_ELEMENTS]:
+        for name in _EPOCH_ATTRIBUTES:
+            raw = (element.get(name) or "").strip()
+            if _EPOCH.match(raw):
+                return parse_machine_date(raw, UTC, "time")
+    return None
 
 
 def url_date(url: str) -> DateValue | None:

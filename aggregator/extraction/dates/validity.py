@@ -14,6 +14,7 @@ from calendar import monthrange
 from aggregator.extraction.dates import arabic
 from aggregator.extraction.page import Page
 
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
 _TEXT_SCANNED = 20_000  # characters of page text: the date line sits near the headline
 
 # Month names of the languages our sources publish in (Arabic ones after arabic.normalize).
@@ -61,6 +62,8 @@ def impossible_date(text: str) -> str | None:
     text = arabic.normalize(text)
     for match in _NUMERIC.finditer(text):
         first, second, third = match.group(1), int(match.group(3)), match.group(4)
+        if _version_like(int(first), second, int(third)):
+            continue
         if len(first) == 4 and len(third) <= 2:  # 2024-02-30: year, month, day
             if _is_year(first) and not real_day(int(first), second, int(third)):
                 return match.group(0)
@@ -80,6 +83,15 @@ def impossible_date(text: str) -> str | None:
         if not real_day(year, month, day):
             return match.group(0)
     return None
+
+
+def _version_like(first: int, second: int, third: int) -> bool:
+    """A zero field, or a middle one past 31 ("3.0.17", "2.0.13", "5.40.12"): a version.
+
+    Nobody writes day or month 0 for a date, and the middle field is always a day or a month;
+    software versions and scores do write these, and they are no impossible dates.
+    """
+    return 0 in (first, second, third) or second > 31
 
 
 def _is_year(text: str) -> bool:
@@ -104,5 +116,27 @@ def stated_impossible_date(page: Page) -> str | None:
     if page.article is not None:
         fields += [str(page.article.get(key, "")) for key in ("datePublished", "dateCreated")]
     fields += page.tree.xpath("//time/@datetime")[:20]
-    fields.append(page.tree.text_content()[:_TEXT_SCANNED])
+    fields.append(_readable_text(page, _TEXT_SCANNED))
     return next(filter(None, map(impossible_date, fields)), None)
+
+
+def _readable_text(page: Page, limit: int) -> str:
+    """The page's text without scripts and styles, up to ``limit`` characters.
+
+    Inline scripts carry version strings ("wordpress 3.0.17", "Font Face Observer v2.0.13")
+    that look like impossible dates and would wrongly disqualify htmldate's guess.
+    """
+    parts: list[str] = []
+    size = 0
+    for element in page.tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
+            text = None
+        else:
+            text = element.text
+        for piece in (text, element.tail):
+            if piece:
+                parts.append(piece)
+                size += len(piece)
+        if size >= limit:
+            break
+    return "".join(parts)[:limit]

@@ -27,6 +27,7 @@ from aggregator.extraction.page import Page
 
 MAX_ELEMENTS = 8
 MAX_EXAMINED = 40
+_LINES_UNDER = 2  # siblings after the headline read as a possible date line
 _MARKED = re.compile(r"date|time|publi|posted|byline|dateline|meta|info|tarikh", re.IGNORECASE)
 _SKIP = frozenset({"script", "style", "a", "meta", "link", "head", "title", "noscript", "svg"})
 
@@ -89,7 +90,7 @@ def _nearest_to_title(tree: HtmlElement) -> list[str]:
     headings: list[tuple[int, HtmlElement]] = []
     for index, element in enumerate(tree.iter(etree.Element)):
         tag = element.tag
-        if tag == "h1":
+        if tag in ("h1", "h2"):
             headings.append((index, element))
         if tag in _SKIP:
             continue
@@ -98,13 +99,15 @@ def _nearest_to_title(tree: HtmlElement) -> list[str]:
             marked.append((index, element))
     anchor = _headline_index(headings)
     if anchor is not None:
+        marked.extend(_date_lines_under(headings, anchor))
         # Before the headline sit the site header's "today is ..." and the menu: count double.
         marked.sort(
             key=lambda item: item[0] - anchor if item[0] > anchor else 2 * (anchor - item[0])
         )
     texts: list[str] = []
     for _, element in marked[:MAX_EXAMINED]:
-        text = " ".join(element.text_content().split())
+        # Pieces joined by a space: "News24<br>13 Jan 2020" is not "News2413 Jan 2020".
+        text = " ".join(" ".join(element.itertext()).split())
         if 0 < len(text) <= MAX_TEXT and text not in texts:
             texts.append(text)
             if len(texts) == MAX_ELEMENTS:
@@ -113,8 +116,30 @@ def _nearest_to_title(tree: HtmlElement) -> list[str]:
 
 
 def _headline_index(headings: list[tuple[int, HtmlElement]]) -> int | None:
-    """Position of the headline: the first ``<h1>`` of a few words (many logos are an h1)."""
-    for index, element in headings:
-        if len(element.text_content().split()) >= 3:
-            return index
-    return headings[0][0] if headings else None
+    """Position of the headline: the first ``<h1>`` of a few words (many logos are an h1).
+
+    A page without one often has its headline in an ``<h2>``: the first of a few words then.
+    """
+    for wanted in ("h1", "h2"):
+        for index, element in headings:
+            if element.tag == wanted and len(element.text_content().split()) >= 3:
+                return index
+    return next((index for index, element in headings if element.tag == "h1"), None)
+
+
+def _date_lines_under(
+    headings: list[tuple[int, HtmlElement]], anchor: int
+) -> list[tuple[int, HtmlElement]]:
+    """The short unmarked elements right after the headline: where a date line sits.
+
+    Many templates put "Agency<br>13 Jan 2020, 22:11 GMT+10" in a bare ``<p>`` under the
+    headline; given the headline's position plus one, it comes before any marked element.
+    """
+    headline = next(element for index, element in headings if index == anchor)
+    lines: list[tuple[int, HtmlElement]] = []
+    sibling = headline.getnext()
+    while sibling is not None and len(lines) < _LINES_UNDER:
+        if isinstance(sibling.tag, str) and sibling.tag not in _SKIP:
+            lines.append((anchor + 1, sibling))
+        sibling = sibling.getnext()
+    return lines
