@@ -90,9 +90,9 @@ _SAME_MONTH_TWICE = re.compile(
 
 def normalize(text: str) -> str:
     """ASCII digits and Egyptian month names, so dateparser's Arabic locale can read it."""
-    text = text.translate(_DIGITS)
-    if not has_arabic(text):
+    if not has_arabic(text):  # Arabic-Indic and Persian digits are in the Arabic block too
         return text
+    text = text.translate(_DIGITS)
     text = _MONTHS.sub(lambda m: _EGYPTIAN[_MONTH_OF[m.group(1)] - 1], text)
     # Levantine outlets give both names, "24 نيسان / أبريل 2020": one month once normalized.
     text = _SAME_MONTH_TWICE.sub(r"\1", text)

@@ -42,7 +42,7 @@ def visible_dates(page: Page, context: TextContext) -> TextDates:
     """
     published = modified = relative = ambiguous = None
     others: list[DateValue] = []
-    for text in _nearest_to_title(page.tree):
+    for text in nearest_to_title(page.tree):
         if not looks_like_date(text):
             continue
         found = read_text_dates(text, context)
@@ -80,7 +80,7 @@ def _settled(value: DateValue, others: list[DateValue]) -> DateValue:
     )
 
 
-def _nearest_to_title(tree: HtmlElement) -> list[str]:
+def nearest_to_title(tree: HtmlElement) -> list[str]:
     """Texts of short date-like elements, nearest to the first ``<h1>`` first.
 
     One pass over the tree in Python: an XPath testing class and id with translate() and
