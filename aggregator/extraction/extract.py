@@ -70,7 +70,7 @@ def extract_article(
         fetched_at=fetched_at,
     )
     published, modified = find_dates(
-        page, context, selectors.date, hints, zone_known=source is not None
+        page, context, selectors.date, hints, zone_known=source is not None, notes=notes
     )
     if impossible := stated_impossible_date(page):
         notes.append(f"date: {impossible!r} is not a real calendar date; not used")

@@ -42,32 +42,53 @@ _LARGEST = timedelta(hours=14)
 
 
 def publisher_offset(
-    value: DateValue | None, page: Page, context: TextContext, zone_known: bool
+    value: DateValue | None,
+    page: Page,
+    context: TextContext,
+    zone_known: bool,
+    notes: list[str] | None = None,
 ) -> DateValue | None:
-    """``value`` shown in the publisher's offset when it was written in UTC (see module doc)."""
+    """``value`` shown in the publisher's offset when it was written in UTC (see module doc).
+
+    When the offset comes from the page rather than a zone, ``notes`` (the article's
+    warnings) says so: the day shown is then our inference.
+    """
     zoned = in_zone(value, context.zone)
     if value is None or value.precision != "minute" or value.offset != "+00:00" or zone_known:
         return zoned
     from_url = url_date(page.url)
     url_day = from_url.value.date() if from_url else None
-    for offset in _candidates(page, context, zoned):
+    for offset, reason in _candidates(page, context, zoned):
         if url_day is None or _local_day(value.value, _delta(offset)) == url_day:
+            if reason:
+                _note(notes, value, offset, reason)
             return _with_offset(value, offset)
     if url_day is None or url_day == value.value.date() or not _prints_day(page, url_day):
         return value  # a URL's day alone may be the draft's: the page must show it too
     reaching = _offset_reaching(value.value, url_day)
-    return _with_offset(value, reaching) if reaching else value
+    if reaching is None:
+        return value
+    _note(notes, value, reaching, "nearest offset giving the day its URL and date line show")
+    return _with_offset(value, reaching)
 
 
-def _candidates(page: Page, context: TextContext, zoned: DateValue | None) -> Iterator[str]:
-    """Offsets to try, lazily: a zone inferred from the country or language before the page's
-    own timestamps (scripts may embed a third party's), those before plain UTC."""
+def _note(notes: list[str] | None, value: DateValue, offset: str, reason: str) -> None:
+    if notes is not None:
+        notes.append(f"no source: publication time {value.raw!r} (UTC) shown at {offset}, the "
+                     f"{reason} (pass --source)")  # fmt: skip
+
+
+def _candidates(
+    page: Page, context: TextContext, zoned: DateValue | None
+) -> Iterator[tuple[str, str]]:
+    """(offset, reason to say so) to try, lazily: a zone inferred from the country or language
+    before the page's own timestamps (scripts may embed a third party's), those before UTC."""
     inferred = str(context.zone) not in ("UTC", "Etc/UTC")
     if inferred and zoned is not None and zoned.offset:
-        yield zoned.offset
+        yield zoned.offset, ""  # the zone's own warning already names it
     if found := page_offset(page):
-        yield found
-    yield "+00:00"
+        yield found, "offset of the page's own timestamps"
+    yield "+00:00", ""
 
 
 def _prints_day(page: Page, day: date) -> bool:

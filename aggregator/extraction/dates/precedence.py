@@ -68,13 +68,14 @@ def find_dates(
     date_selector: str | None,
     hints: Hints | None,
     zone_known: bool = True,
+    notes: list[str] | None = None,
 ) -> tuple[DateValue | None, DateValue | None]:
     """The page's (published, modified) dates following the precedence above.
 
     The structured finders are cheap and always run (they also give update dates); visible
     text, htmldate and the rest run only when those gave no plausible publication date.
     ``zone_known`` is False when ``context.zone`` is only a guess (no source): a time written
-    in UTC then takes the offset the page itself suggests (:mod:`.offsets`).
+    in UTC then takes the offset the page itself suggests (:mod:`.offsets`), said in ``notes``.
     """
     modified_found: list[DateValue] = []
     structured = list(_structured_candidates(page, context, date_selector, modified_found))
@@ -85,7 +86,7 @@ def find_dates(
     modified = next((m for m in modified_found if plausible(m, context.fetched_at)), None)
     if modified and published and modified.value < published.value:
         modified = None
-    published = publisher_offset(published, page, context, zone_known)
+    published = publisher_offset(published, page, context, zone_known, notes)
     return published, in_zone(modified, context.zone)
 
 

@@ -61,6 +61,7 @@ def test_a_utc_time_takes_the_offset_of_the_pages_own_timestamps() -> None:
         "-04:00",
     )
     assert published_day(article) == "2020-05-01"
+    assert any("-04:00, the offset of the page's own timestamps" in w for w in article.warnings)
 
 
 def test_a_sources_zone_decides_over_what_the_page_suggests() -> None:
@@ -82,6 +83,7 @@ def test_a_utc_time_a_day_after_the_day_the_url_and_the_date_line_give() -> None
     assert article.published.iso() == "2020-02-18T02:18:11Z"  # the instant is kept
     assert article.published.offset is not None and article.published.offset.startswith("-")
     assert published_day(article) == "2020-02-17"
+    assert any("the day its URL and date line show" in w for w in article.warnings)
 
 
 def test_a_url_day_alone_does_not_move_a_utc_time() -> None:
@@ -89,6 +91,7 @@ def test_a_url_day_alone_does_not_move_a_utc_time() -> None:
     article = extract("washingtonpost-federal-workers")
     assert article.published is not None
     assert (article.published.iso(), article.published.offset) == ("2020-07-09T10:04:04Z", "+00:00")
+    assert not any("shown at" in w for w in article.warnings)
 
 
 def test_an_epoch_attribute_beats_the_date_line_printed_in_the_readers_zone() -> None:
