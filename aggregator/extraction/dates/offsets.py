@@ -26,10 +26,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from aggregator.extraction.article import DateValue
-from aggregator.extraction.dates import arabic
 from aggregator.extraction.dates.structured import url_date
 from aggregator.extraction.dates.text import TextContext
-from aggregator.extraction.dates.validity import month_number
+from aggregator.extraction.dates.validity import spells_day
 from aggregator.extraction.dates.values import format_offset, in_zone
 from aggregator.extraction.dates.visible import nearest_to_title
 from aggregator.extraction.page import Page
@@ -94,18 +93,10 @@ def _candidates(
 def _prints_day(page: Page, day: date) -> bool:
     """Whether a date line near the headline spells ``day`` ("| 17 de Febrero 2020").
 
-    A cheap check of the numbers and month names, without dateparser: it only has to confirm
-    a day we already have, on the few pages where a URL and a UTC time disagree.
+    A cheap check without dateparser: it only has to confirm a day we already have, on the few
+    pages where a URL and a UTC time disagree.
     """
-    for text in nearest_to_title(page.tree):
-        text = arabic.normalize(text)
-        if str(day.year) not in text:
-            continue
-        numbers = {int(n) for n in re.findall(r"(?<!\d)\d{1,2}(?!\d)", text)}
-        months = {month_number(word) for word in re.findall(r"[^\W\d_]+", text)}
-        if day.day in numbers and (day.month in months or day.month in numbers - {day.day}):
-            return True
-    return False
+    return any(spells_day(text, day) for text in nearest_to_title(page.tree))
 
 
 def page_offset(page: Page) -> str | None:

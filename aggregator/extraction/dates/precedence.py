@@ -6,18 +6,21 @@ Precedence for the publication date, most trusted first:
 2. JSON-LD ``datePublished`` (then ``dateCreated``) of the article object,
 3. meta tags (``article:published_time``, ``og:published_time``, Dublin Core, ...),
 4. ``<time datetime>`` / ``itemprop=datePublished`` in the article,
-5. an absolute date in visible text near the headline, read in the source's languages and zone,
-6. the feed or sitemap date we were given (``Hints``),
-7. htmldate's search (text, then URL patterns), recorded as ``text`` or ``url``,
-8. a relative date near the headline ("2 hours ago": often a sidebar widget, so it only
+5. a Unix time in a date element's attribute (``data-time``: the printed text next to it may be
+   in the reader's zone),
+6. an absolute date in visible text near the headline, read in the source's languages and zone,
+7. the feed or sitemap date we were given (``Hints``),
+8. htmldate's search (text, then URL patterns), recorded as ``text`` or ``url``,
+9. a relative date near the headline ("2 hours ago": often a sidebar widget, so it only
    counts when nothing better exists),
-9. the date in the URL.
+10. the date in the URL.
 
 The first candidate that is plausible wins: not before 1995, not after the fetch time plus a
 small slack. Among the structured ones (1-4), a day-precise winner takes the time of a later
 candidate on the same local day, and a UTC ("Z") winner the offset of a later candidate for
 the same instant, else the source's (or inferred) zone's offset: the local day is the
-outlet's. Update dates come only from update fields and text ("Mis à jour le ..."), never from
+outlet's. Without a source, the page's own offsets and its URL's day help (:mod:`.offsets`).
+Update dates come only from update fields and text ("Mis à jour le ..."), never from
 publication fields; an update earlier than the publication is dropped. Visible update text is
 only read when the page has no structured publication date.
 """
@@ -43,7 +46,7 @@ from aggregator.extraction.dates.structured import (
     url_date,
 )
 from aggregator.extraction.dates.text import TextContext, TextDates, is_relative, read_text_dates
-from aggregator.extraction.dates.validity import stated_impossible_date
+from aggregator.extraction.dates.validity import readable_text, spells_day, stated_impossible_date
 from aggregator.extraction.dates.values import day_value, in_zone, parse_machine_date
 from aggregator.extraction.dates.visible import visible_dates
 from aggregator.extraction.page import Page
@@ -171,6 +174,12 @@ def _refine(candidates: list[DateValue], fetched_at: datetime) -> DateValue | No
     return chosen
 
 
+def _only_a_year(page: Page, day: date) -> bool:
+    """htmldate's 1 January that the page never writes: a year alone ("© 1998", a script's
+    digits) read as a day. No date is better than that one."""
+    return (day.month, day.day) == (1, 1) and not spells_day(readable_text(page), day)
+
+
 def _same(a: DateValue, b: DateValue) -> bool:
     if a.precision == "day" or b.precision == "day":
         return a.local_date() == b.local_date()
@@ -206,5 +215,7 @@ def _htmldate(page: Page, context: TextContext) -> DateValue | None:
     if re.match(r"^\d{4}-\d\d-\d\dT00:00:00$", found):  # htmldate only knew the day
         day = date.fromisoformat(found[:10])
         origin: DateOrigin = "url" if from_url and from_url.value.date() == day else "text"
+        if origin == "text" and _only_a_year(page, day):
+            return None
         return day_value(day, origin, found)
     return parse_machine_date(found, context.zone, "text")

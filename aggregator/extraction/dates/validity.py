@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from datetime import date
+from functools import lru_cache
 
 from aggregator.extraction.dates import arabic
 from aggregator.extraction.page import Page
@@ -119,11 +121,11 @@ def stated_impossible_date(page: Page) -> str | None:
     if page.article is not None:
         fields += [str(page.article.get(key, "")) for key in ("datePublished", "dateCreated")]
     fields += page.tree.xpath("//time/@datetime")[:20]
-    fields.append(_readable_text(page, _TEXT_SCANNED))
+    fields.append(readable_text(page))
     return next(filter(None, map(impossible_date, fields)), None)
 
 
-def _readable_text(page: Page, limit: int) -> str:
+def readable_text(page: Page, limit: int = _TEXT_SCANNED) -> str:
     """The page's text without scripts and styles, up to ``limit`` characters.
 
     Inline scripts carry version strings ("wordpress 3.0.17", "Font Face Observer v2.0.13")
@@ -143,3 +145,32 @@ def _readable_text(page: Page, limit: int) -> str:
         if size >= limit:
             break
     return "".join(parts)[:limit]
+
+
+def spells_day(text: str, day: date) -> bool:
+    """Whether ``text`` writes ``day`` as a date ("1 January 2020", "Jan. 1, 2020", "01.01.2020",
+    "2020-01-01", "2020年1月1日"), day, month and year together.
+
+    A cheap confirmation of a day found elsewhere (a URL, htmldate's guess), without dateparser.
+    """
+    return _day_pattern(day).search(arabic.normalize(text)) is not None
+
+
+@lru_cache(maxsize=256)
+def _day_pattern(day: date) -> re.Pattern[str]:
+    d, m, y = rf"0?{day.day}", rf"0?{day.month}", str(day.year)
+    names = "|".join(
+        sorted((re.escape(n) for n, number in _MONTH_OF.items() if number == day.month), key=len)[
+            ::-1
+        ]
+    )
+    short = rf"(?:{y}|{y[2:]})"
+    forms = [
+        rf"(?<!\d){d}[./-]{m}[./-]{short}(?!\d)",  # 01.01.2020, 1/1/20
+        rf"(?<!\d){m}[./-]{d}[./-]{short}(?!\d)",  # 1/31/2020
+        rf"(?<!\d){y}[./-]{m}[./-]{d}(?!\d)",  # 2020-01-01
+        rf"(?<!\d){d}(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?(?:{names})\.?,?\s+(?:de\s+)?{y}",
+        rf"(?<!\w)(?:{names})\.?\s+{d}(?:st|nd|rd|th)?,?\s+{y}(?!\d)",
+        rf"{y}\s*年\s*{m}\s*月\s*{d}\s*日",
+    ]
+    return re.compile("|".join(forms), re.IGNORECASE)

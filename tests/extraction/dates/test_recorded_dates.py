@@ -24,6 +24,7 @@ URLS = {
     "washingtonpost-federal-workers": "https://www.washingtonpost.com/politics/federal-workers-are-returning-to-the-office-some-members-of-congress-say-they-shouldnt-be/2020/07/08/c3d22ec8-c151-11ea-b4f6-cb39cd8940fb_story.html",
     "twitter-reuters-status": "https://twitter.com/Reuters/status/1281836879789404160/photo/1",
     "asiapacificstar-megablaze": "http://www.asiapacificstar.com/news/263700449/australian-megablaze-brought-under-control",
+    "ttblogs-no-date": "http://auto-door16814.ttblogs.com/2028064/%E0%B8%9C-%E0%B8%9C%E0%B8%A5-%E0%B8%95-%E0%B9%81",
 }  # fmt: skip
 
 
@@ -107,3 +108,16 @@ def test_the_date_line_under_an_h2_headline_beats_the_headers_today() -> None:
     assert published is not None
     assert (published.iso(), published.offset) == ("2020-01-13T12:11:00Z", "+10:00")
     assert published_day(extract("asiapacificstar-megablaze")) == "2020-01-13"
+
+
+def test_a_year_alone_is_no_first_of_january() -> None:
+    # The page writes no date; htmldate's guess is "2020-01-01" from a bare year.
+    assert extract("ttblogs-no-date").published is None
+
+
+def test_a_first_of_january_the_page_writes_is_kept() -> None:
+    html = gzip.decompress((PAGES / "ttblogs-no-date.html.gz").read_bytes()).decode("utf-8")
+    stated = html.replace("</body>", "<p>Posted on 1 January 2020</p></body>", 1)
+    assert published_day(extract_article(stated, URLS["ttblogs-no-date"], fetched_at=FETCHED)) == (
+        "2020-01-01"
+    )

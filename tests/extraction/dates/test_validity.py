@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from aggregator.extraction.dates.validity import impossible_date, real_day
+from aggregator.extraction.dates.validity import impossible_date, real_day, spells_day
 
 
 @pytest.mark.parametrize(
@@ -41,6 +43,9 @@ def test_impossible_dates_are_found(text: str, found: str) -> None:
         "الأربعاء، 3 فبراير 2021 02:05 م",
         "منذ ساعتين",
         "Score 3-2-1, version 1.2.3, 10:45",
+        '{"disqusConfig":{"integration":"wordpress 3.0.17"}}',  # versions, not dates
+        "/* Font Face Observer v2.0.13 - © Bram Stein */",
+        "build 5.40.12",
         "20 جمادى الآخرة 1442 هـ",
         "",
     ],
@@ -52,3 +57,22 @@ def test_real_dates_pass(text: str) -> None:
 def test_real_day_knows_leap_years() -> None:
     assert real_day(2024, 2, 29) and not real_day(2023, 2, 29)
     assert not real_day(2024, 13, 1) and not real_day(2024, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "spelled"),
+    [
+        ("| 17 de Febrero 2020", True),
+        ("Feb. 17, 2020", True),
+        ("17.02.2020", True),
+        ("2/17/20", True),
+        ("2020-02-17T10:00", True),
+        ("2020年2月17日", True),
+        ("١٧ شباط ٢٠٢٠", True),
+        ("© 2020 The Site, 17 readers in February", False),
+        ("Febrero 2020, 17 comentarios", False),
+        ("2020-02-18", False),
+    ],
+)
+def test_spells_day(text: str, spelled: bool) -> None:
+    assert spells_day(text, date(2020, 2, 17)) is spelled
