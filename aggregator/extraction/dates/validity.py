@@ -36,6 +36,8 @@ _MONTH_NAMES: dict[int, str] = {
 }
 _MONTH_OF = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
 _YEAR = r"(?:19|20)\d\d"
+_YEAR_ONLY = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
+_BEFORE_YEAR = 40  # characters: "31st of February, 2024", "31 de febrero de 2024"
 # 31/02/2024, 31.02.2024, 31-02-24, 2024-02-30, 2024/13/01
 _NUMERIC = re.compile(r"(?<![\d.:/-])(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?![\d:/-]|\.\d)")
 # "31 Feb 2024", "31st of February, 2024", "31 de febrero de 2024", "31. Februar 2024".
@@ -78,15 +80,32 @@ def impossible_date(text: str) -> str | None:
             a = int(first)
             if not real_day(year, second, a) and not real_day(year, a, second):
                 return match.group(0)
-    for match in _DAY_MONTH.finditer(text):
+    near = _before_years(text)
+    for match in _DAY_MONTH.finditer(near):
         day, month, year = int(match.group(1)), month_number(match.group(2)), int(match.group(3))
         if month and not real_day(year, month, day):
             return match.group(0)
-    for match in _MONTH_DAY.finditer(text):
+    for match in _MONTH_DAY.finditer(near):
         month, day, year = month_number(match.group(1)), int(match.group(2)), int(match.group(3))
         if month and not real_day(year, month, day):
             return match.group(0)
     return None
+
+
+def _before_years(text: str) -> str:
+    """The words just before each year in ``text``, one line each: where a named date ends.
+
+    Dates with month names end with their year, and a page's text has few years: matching
+    these lines instead of the whole text (20,000 characters) costs a fraction.
+    """
+    lines = []
+    for match in _YEAR_ONLY.finditer(text):
+        start = max(match.start() - _BEFORE_YEAR, 0)
+        line = text[start : match.end()]
+        if start > 0:  # drop the word the cut went through ("131 Feb" is not "31 Feb")
+            line = line.split(None, 1)[-1] if re.match(r"\S", line) else line
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _version_like(first: int, second: int, third: int) -> bool:
