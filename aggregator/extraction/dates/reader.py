@@ -28,7 +28,7 @@ from dateparser.data.languages_info import language_order
 from dateparser.date import DateDataParser
 
 from aggregator.extraction.article import DateOrigin, DateValue
-from aggregator.extraction.dates import arabic, patterns
+from aggregator.extraction.dates import arabic, patterns, persian
 from aggregator.extraction.dates.validity import impossible_date
 from aggregator.extraction.dates.values import day_value, moment_value
 from aggregator.extraction.dates.zones import country_of_zone, date_order
@@ -120,6 +120,7 @@ def read_date(text: str, context: TextContext, origin: DateOrigin = "text") -> D
 def _ours(text: str, context: TextContext, origin: DateOrigin) -> tuple[DateValue | None, bool]:
     """Our reading, and whether it used the whole line (not a window of it)."""
     original = _common_era(arabic.normalize(text), context)
+    original = persian.to_gregorian(original, (context.languages or ("",))[0] == "fa")
     hijri = arabic.hijri_to_gregorian(original)
     line = patterns.PREFIX.sub("", arabic.strip_hijri(original)).strip(" ,.;|-–—")
     line = _own_zone_names(context).sub("", line).strip(" ,.;|-–—") if line else line

@@ -12,18 +12,21 @@ import re
 from dataclasses import dataclass
 
 from aggregator.extraction.article import DateOrigin, DateValue
-from aggregator.extraction.dates import arabic, patterns
+from aggregator.extraction.dates import arabic, patterns, persian
 from aggregator.extraction.dates.reader import TextContext, read_date
 
 MAX_TEXT = patterns.MAX_TEXT
 
 
 def looks_like_date(text: str) -> bool:
-    """Cheap test before dateparser: a year, a numeric date, a relative phrase, a Hijri date."""
+    """Cheap test before dateparser: a year, a numeric date, a relative phrase, a Hijri or
+    Jalali date."""
     text = arabic.normalize(text).replace("’", "'")
     if patterns.DATEISH.search(text) or patterns.RELATIVE_WORD.search(text):
         return True
-    return arabic.has_arabic(text) and arabic.hijri_to_gregorian(text) is not None
+    if not arabic.has_arabic(text):
+        return False
+    return arabic.hijri_to_gregorian(text) is not None or persian.to_gregorian(text) != text
 
 
 def is_relative(text: str) -> bool:

@@ -24,6 +24,7 @@ URLS = {
     "washingtonpost-federal-workers": "https://www.washingtonpost.com/politics/federal-workers-are-returning-to-the-office-some-members-of-congress-say-they-shouldnt-be/2020/07/08/c3d22ec8-c151-11ea-b4f6-cb39cd8940fb_story.html",
     "twitter-reuters-status": "https://twitter.com/Reuters/status/1281836879789404160/photo/1",
     "asiapacificstar-megablaze": "http://www.asiapacificstar.com/news/263700449/australian-megablaze-brought-under-control",
+    "aryanews-bourse": "http://www.aryanews.com/News/120200622120908039/ورود-50-هزار-میلیارد-تومان-نقدینگی-به-بورس-در-3-ماه",
     "ttblogs-no-date": "http://auto-door16814.ttblogs.com/2028064/%E0%B8%9C-%E0%B8%9C%E0%B8%A5-%E0%B8%95-%E0%B9%81",
 }  # fmt: skip
 
@@ -121,3 +122,10 @@ def test_a_first_of_january_the_page_writes_is_kept() -> None:
     assert published_day(extract_article(stated, URLS["ttblogs-no-date"], fetched_at=FETCHED)) == (
         "2020-01-01"
     )
+
+
+def test_a_persian_solar_date_line() -> None:
+    # "2 تير 1399 - 12:09:08 ب.ظ": 22 June 2020 at 12:09 in Tehran (+04:30 then), as the URL says.
+    published = extract("aryanews-bourse").published
+    assert published is not None
+    assert (published.iso(), published.offset) == ("2020-06-22T07:39:08Z", "+04:30")
