@@ -41,9 +41,11 @@ _DAY_MONTH = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?({_MONTH})\.?,?\s+(?:de\s+)?({_YEAR})(?!\d)",
     re.IGNORECASE,
 )
-# "Feb 30, 2024", "February 30th 2024"
+# "Feb 30, 2024", "February 30th 2024". Any word is taken, then kept if it is a month name:
+# the same matches as the alternation of month names, which, tried case-insensitively at every
+# word of 20,000 characters, cost ~40 ms a page (a tenth of all extraction).
 _MONTH_DAY = re.compile(
-    rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({_YEAR})(?!\d)", re.IGNORECASE
+    rf"(?<!\w)([^\W\d_]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({_YEAR})(?!\d)", re.IGNORECASE
 )
 
 
@@ -76,6 +78,8 @@ def impossible_date(text: str) -> str | None:
         if not real_day(year, month, day):
             return match.group(0)
     for match in _MONTH_DAY.finditer(text):
+        if match.group(1).lower() not in _MONTH_OF:
+            continue
         month, day, year = _month(match.group(1)), int(match.group(2)), int(match.group(3))
         if not real_day(year, month, day):
             return match.group(0)

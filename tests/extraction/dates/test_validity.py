@@ -18,6 +18,9 @@ from aggregator.extraction.dates.validity import impossible_date, real_day
         ("32/01/2024", "32/01/2024"),
         ("15/13/2024", "15/13/2024"),
         ("Feb 30, 2024", "Feb 30, 2024"),
+        ("FEBRUARY 30TH, 2024", "FEBRUARY 30TH, 2024"),
+        ("Updated Sept. 31 2023", "Sept. 31 2023"),
+        ("Page 12, 2024 report; März 32 2020", "März 32 2020"),
         ("31 de febrero de 2024", "31 de febrero de 2024"),
         ("30 février 2024", "30 février 2024"),
         ("29/02/2023", "29/02/2023"),
@@ -41,6 +44,7 @@ def test_impossible_dates_are_found(text: str, found: str) -> None:
         "الأربعاء، 3 فبراير 2021 02:05 م",
         "منذ ساعتين",
         "Score 3-2-1, version 1.2.3, 10:45",
+        "Chapter 30, 2024 edition; Febr. 30 2024; xFeb 30, 2024",  # no month names
         "20 جمادى الآخرة 1442 هـ",
         "",
     ],
