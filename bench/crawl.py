@@ -19,6 +19,7 @@ Usage:
     python bench/crawl.py                    # 1 outlet of 200 pages, 10 outlets of 38; 3 rounds
     python bench/crawl.py --rounds 5 --write # and update the Crawl speed section
     python bench/crawl.py --shape "1 outlet" # one shape only
+    python bench/crawl.py --baseline ../old  # also the project checked out at ../old
     python bench/crawl.py --profile prof.txt # py-spy record (raw stacks) of one project crawl
 """
 
@@ -147,6 +148,11 @@ class TreeMonitor:
     def cpu_seconds(self) -> float:
         return sum(self.cpu.values())
 
+    @property
+    def main_cpu_seconds(self) -> float:
+        """The launched process alone (the crawl's reactor, its threads and imports)."""
+        return self.cpu.get(self.root.pid, 0.0)
+
 
 def measured(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, TreeMonitor]:
     """Run ``command`` to its end under a TreeMonitor; (launch epoch, monitor)."""
@@ -160,8 +166,8 @@ def measured(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float,
     return launched, monitor
 
 
-def project_crawl(work: Path, bases: list[str]) -> dict[str, Any]:
-    """``aggregator crawl`` of the outlets on a fresh SQLite file."""
+def project_crawl(work: Path, bases: list[str], code: Path = REPO) -> dict[str, Any]:
+    """``aggregator crawl`` of the outlets on a fresh SQLite file, with the code at ``code``."""
     lines = ["sources:"]
     for k, base in enumerate(bases):
         lines += [
@@ -175,7 +181,7 @@ def project_crawl(work: Path, bases: list[str]) -> dict[str, Any]:
     database = work / "project.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGGREGATOR_")}
     env |= {
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": str(code),
         "AGGREGATOR_DATABASE_URL": f"sqlite:///{database}",
         "AGGREGATOR_SOURCES": str(work / "sources.yaml"),
         "AGGREGATOR_DOWNLOAD_DELAY": "0",
@@ -186,9 +192,13 @@ def project_crawl(work: Path, bases: list[str]) -> dict[str, Any]:
     command = [sys.executable, "-m", "aggregator", "crawl", "--progress", "off"]
     launched, monitor = measured(command, env, work)
     with sqlite3.connect(database) as db:
-        stored, last = db.execute("SELECT count(*), max(first_seen_at) FROM articles").fetchone()
-    last_epoch = datetime.fromisoformat(last).replace(tzinfo=UTC).timestamp()
-    return figures(stored, last_epoch - launched, monitor)
+        stored, first, last = db.execute(
+            "SELECT count(*), min(first_seen_at), max(first_seen_at) FROM articles"
+        ).fetchone()
+    first_epoch, last_epoch = (
+        datetime.fromisoformat(t).replace(tzinfo=UTC).timestamp() for t in (first, last)
+    )
+    return figures(stored, first_epoch - launched, last_epoch - launched, monitor)
 
 
 def bare_crawl(work: Path, bases: list[str]) -> dict[str, Any]:
@@ -198,16 +208,20 @@ def bare_crawl(work: Path, bases: list[str]) -> dict[str, Any]:
     command = [sys.executable, __file__, "--bare", str(database), *bases]
     launched, monitor = measured(command, env, work)
     with sqlite3.connect(database) as db:
-        stored, last = db.execute("SELECT count(*), max(stored_at) FROM pages").fetchone()
-    return figures(stored, last - launched, monitor)
+        stored, first, last = db.execute(
+            "SELECT count(*), min(stored_at), max(stored_at) FROM pages"
+        ).fetchone()
+    return figures(stored, first - launched, last - launched, monitor)
 
 
-def figures(stored: int, seconds: float, monitor: TreeMonitor) -> dict[str, Any]:
+def figures(stored: int, first: float, seconds: float, monitor: TreeMonitor) -> dict[str, Any]:
     return {
         "articles": stored,
+        "first_s": first,
         "seconds": seconds,
         "per_s": stored / seconds,
         "cpu_ms": 1000 * monitor.cpu_seconds / max(stored, 1),
+        "main_cpu_ms": 1000 * monitor.main_cpu_seconds / max(stored, 1),
         "peak_mb": monitor.peak_rss / 2**20,
     }
 
@@ -275,13 +289,17 @@ def run_bare(database: str, bases: list[str]) -> None:
 # --- rounds and the report -------------------------------------------------------------------
 
 
-def run(rounds: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """Every shape, ``rounds`` times, the two crawlers alternating within a round."""
+def run(rounds: int, baseline: Path | None) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Every shape, ``rounds`` times, the crawlers alternating within a round."""
+    crawlers: list[tuple[str, Any]] = [("bare", bare_crawl), ("project", project_crawl)]
+    if baseline is not None:  # the project at another commit, checked out at ``baseline``
+        label = f"project at {_commit(baseline)}"
+        crawlers.append((label, lambda work, bases: project_crawl(work, bases, baseline)))
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for shape, (outlets, per_outlet) in SHAPES.items():
-        results[shape] = {"bare": [], "project": []}
+        results[shape] = {kind: [] for kind, _ in crawlers}
         for round_ in range(rounds):
-            for kind, crawl in (("bare", bare_crawl), ("project", project_crawl)):
+            for kind, crawl in crawlers:
                 with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
                     work = Path(tmp)
                     with serving(build_outlets(work, outlets, per_outlet)) as bases:
@@ -289,6 +307,14 @@ def run(rounds: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
                 results[shape][kind].append(row)
                 print(shape, round_ + 1, kind, json.dumps(row, default=_round), flush=True)
     return results
+
+
+def _commit(tree: Path) -> str:
+    """The short commit of a checkout (or the folder's name when it is none)."""
+    done = subprocess.run(
+        ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return done.stdout.strip() if done.returncode == 0 else tree.name
 
 
 def _round(value: float) -> float:
@@ -316,19 +342,20 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], rounds: int) -> 
         "(forkserver and pool included) and divided by the articles stored; peak RSS is the sum "
         f"over the tree. Median of {rounds} rounds.",
         "",
-        "| shape | crawler | articles | launch → last stored (s) | articles/s | ratio to bare "
-        "| CPU ms / article | peak RSS (MB) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| shape | crawler | articles | launch → first stored (s) | launch → last stored (s) "
+        "| articles/s | ratio to bare | CPU ms / article (tree) | of which main process "
+        "| peak RSS (MB) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for shape, kinds in results.items():
         bare_rate = median(kinds["bare"], "per_s")
-        for kind in ("bare", "project"):
-            rows = kinds[kind]
+        for kind, rows in kinds.items():
             rate = median(rows, "per_s")
             lines.append(
                 f"| {shape} | {kind} | {median(rows, 'articles'):.0f} "
-                f"| {median(rows, 'seconds'):.2f} | {rate:.1f} | {rate / bare_rate:.2f}x "
-                f"| {median(rows, 'cpu_ms'):.0f} | {median(rows, 'peak_mb'):.0f} |"
+                f"| {median(rows, 'first_s'):.2f} | {median(rows, 'seconds'):.2f} "
+                f"| {rate:.1f} | {rate / bare_rate:.2f}x | {median(rows, 'cpu_ms'):.0f} "
+                f"| {median(rows, 'main_cpu_ms'):.0f} | {median(rows, 'peak_mb'):.0f} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -356,6 +383,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="crawls of each kind per shape")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--shape", choices=list(SHAPES), help="only this shape")
+    parser.add_argument(
+        "--baseline", type=Path, help="also crawl with the project checked out here (a commit)"
+    )
     parser.add_argument("--profile", type=Path, help="write a py-spy profile here instead")
     parser.add_argument("--bare", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -368,7 +398,7 @@ def main() -> None:
     if args.shape:
         for other in set(SHAPES) - {args.shape}:
             del SHAPES[other]
-    results = run(args.rounds)
+    results = run(args.rounds, args.baseline)
     text = render(results, args.rounds)
     print(text)
     if args.write:
