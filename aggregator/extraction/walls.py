@@ -14,9 +14,10 @@ which believes only the markers conclusive on any page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aggregator.extraction.page import Page
+if TYPE_CHECKING:  # the crawl's main process checks downloads here: it must not load lxml's
+    from aggregator.extraction.page import Page  # and trafilatura's page parsing
 
 HEAD_CHARS = 300_000  # where challenge and paywall markers live
 ANSWER_SCAN_BYTES = 64 * 1024  # of a download, before any parsing
