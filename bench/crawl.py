@@ -159,8 +159,12 @@ def measured(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float,
     launched = time.time()
     proc = psutil.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     with TreeMonitor(proc) as monitor:
-        output, _ = proc.communicate(timeout=600)
-    # The root's own final times (and its reaped children's) once it has exited.
+        try:
+            output, _ = proc.communicate(timeout=600)
+        except BaseException:  # interrupted or hung: leave no crawl (or pool) behind
+            for process in [*proc.children(recursive=True), proc]:
+                process.kill()
+            raise
     if proc.returncode != 0:
         raise SystemExit(f"{command[:3]} failed ({proc.returncode}):\n{output.decode()[-3000:]}")
     return launched, monitor
