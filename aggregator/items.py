@@ -24,13 +24,16 @@ class ArticleItem:
     source: str
     url: str  # the URL we requested (after the feed's redirects, before canonicalization)
     response_url: str  # where the server finally answered
-    html: str
+    # The page as fetched (bytes, decoded in the extraction process by ``content_type``) or
+    # as text; emptied once extracted.
+    html: str | bytes
     fetched_at: datetime
     status: int = 200
     hints: Hints = field(default_factory=Hints)
     discovered_via: str = "feed"  # feed | sitemap | links
     # What the fetch found wrong with the page (a lying charset); joins the article's warnings.
     fetch_warnings: list[str] = field(default_factory=list)
+    content_type: str | None = None  # the answer's Content-Type header, for decoding ``html``
     article: ExtractedArticle | None = None
     canonical_url: str | None = None
     aliases: list[str] = field(default_factory=list)

@@ -7,18 +7,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from aggregator.errors import SchemaOutOfDate, StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported by the functions that migrate or read revisions (~0.2 s): a process
+# that only reads and writes rows (a crawl once its schema is checked, a web request)
+# never loads it.
 
 # ``Session`` (imported above) and ``DatabaseError`` are for callers: they type their
 # sessions and catch database failures without importing SQLAlchemy, which only storage/ does.
@@ -109,6 +112,8 @@ def session_scope(url: str) -> Iterator[Session]:
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration built in code, so no alembic.ini has to sit in the working dir."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -117,6 +122,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the schema at ``url`` up to ``revision`` (creating it on an empty database)."""
+    from alembic import command
+
     try:
         with get_engine(url).begin() as connection:
             config = alembic_config(url)
@@ -126,27 +133,43 @@ def upgrade(url: str, revision: str = "head") -> None:
         raise StorageError(f"cannot migrate the database {safe_url(url)}: {exc.orig}") from None
 
 
+@cache
 def head_revision() -> str | None:
-    """The newest migration the code knows."""
+    """The newest migration the code knows (read once per process: the code does not change)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def current_revision(url: str) -> str | None:
     """The migration the database at ``url`` is at (None when it is empty)."""
+    from alembic.runtime.migration import MigrationContext
+
     with get_engine(url).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+# Databases this process found (or made) current: ``aggregator crawl`` checks the schema for
+# the command, then again when it prepares the crawl; the second check is free.
+_CURRENT: set[str] = set()
+
+
 def ensure_schema(url: str, *, upgrade_if_needed: bool = True) -> None:
-    """Make sure the schema is current: upgrade it, or raise SchemaOutOfDate."""
-    if current_revision(url) == head_revision():
+    """Make sure the schema is current: upgrade it, or raise SchemaOutOfDate.
+
+    Checked once per database per process: a schema can only move forward under a running
+    process (``aggregator db upgrade``, another process's check), never behind its code.
+    """
+    if url in _CURRENT:
         return
-    if not upgrade_if_needed:
-        raise SchemaOutOfDate(
-            f"the database {safe_url(url)} is not at the current schema; "
-            "run `aggregator db upgrade`"
-        )
-    upgrade(url)
+    if current_revision(url) != head_revision():
+        if not upgrade_if_needed:
+            raise SchemaOutOfDate(
+                f"the database {safe_url(url)} is not at the current schema; "
+                "run `aggregator db upgrade`"
+            )
+        upgrade(url)
+    _CURRENT.add(url)
 
 
 def safe_url(url: str) -> str:

@@ -23,10 +23,16 @@ import hashlib
 import zlib
 from dataclasses import dataclass
 from functools import cache
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from aggregator.fingerprints.text import words
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy is imported by the functions that compute, not here: every storage import reads this
+# module's constants (``LshBucket``), and a crawl's or a web request's process that never
+# fingerprints must not load numpy (~0.2 s).
 
 SHINGLE = 3
 NUM_PERM = 128
@@ -43,15 +49,12 @@ MIN_CONTAINMENT_JACCARD = 0.25
 # Bodies with fewer shingles are too short to compare (briefs, teasers, "subscribe to read").
 MIN_SHINGLES = 20
 # Odd 64-bit multipliers that make a shingle's hash depend on word order.
-_MULTIPLIERS = np.array(
-    [
-        0x9E3779B97F4A7C15,
-        0xC2B2AE3D27D4EB4F,
-        0x165667B19E3779F9,
-        0xD6E8FEB86659FD93,
-        0xFF51AFD7ED558CCD,
-    ],
-    dtype=np.uint64,
+_MULTIPLIERS = (
+    0x9E3779B97F4A7C15,
+    0xC2B2AE3D27D4EB4F,
+    0x165667B19E3779F9,
+    0xD6E8FEB86659FD93,
+    0xFF51AFD7ED558CCD,
 )
 # Exact-duplicate matching needs this many words: two paywall stubs must not merge.
 MIN_EXACT_WORDS = 25
@@ -95,6 +98,8 @@ def shingle_hashes(tokens: list[str]) -> np.ndarray:
     strings per shingle cost more than the whole MinHash. A text shorter than SHINGLE words
     is one run.
     """
+    import numpy as np
+
     if not tokens:
         return np.empty(0, dtype=np.uint32)
     hashed = np.fromiter(
@@ -104,13 +109,15 @@ def shingle_hashes(tokens: list[str]) -> np.ndarray:
     runs = len(hashed) - width + 1
     combined = np.zeros(runs, dtype=np.uint64)
     for offset in range(width):
-        combined += hashed[offset : offset + runs] * _MULTIPLIERS[offset]  # wraps mod 2**64
+        multiplier = np.uint64(_MULTIPLIERS[offset])
+        combined += hashed[offset : offset + runs] * multiplier  # wraps mod 2**64
     unique: np.ndarray = np.unique((combined >> np.uint64(32)).astype(np.uint32))
     return unique
 
 
 def minhash(grams: np.ndarray) -> np.ndarray:
     """The MinHash signature (uint32[NUM_PERM]) of a set of shingle hashes."""
+    import numpy as np
     from datasketch import MinHash  # imported on first use: see _permutations
 
     sketch = MinHash(
@@ -132,11 +139,15 @@ def band_keys(signature: np.ndarray) -> tuple[bytes, ...]:
 
 def signature_from_bytes(blob: bytes) -> np.ndarray:
     """A stored signature back as uint32[NUM_PERM]."""
+    import numpy as np
+
     return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of the two shingle sets."""
+    import numpy as np
+
     return float(np.count_nonzero(a == b)) / len(a)
 
 

@@ -3,24 +3,31 @@
 Extraction costs about 25 ms of CPU a page. Run inline, it stalls Twisted's reactor and
 downloads stop while pages are parsed (a measured crawl fell from ~6,400 to ~1,300 pages a
 minute). A process pool sized to the cores keeps downloads going while pages are extracted.
+
+Each page goes to the pool as the bytes Scrapy received and comes back extracted *and*
+fingerprinted (:mod:`aggregator.pipelines.extract_task`): the main process neither decodes
+nor fingerprints. The pool starts when the crawl schedules its first article request, not
+before (a run with nothing new never pays for it) and not later (the workers fork and warm
+up while the first pages download).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import replace
 from typing import Any
 
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from aggregator.config.sources import Source
-from aggregator.extraction import extract_article
 from aggregator.extraction.article import ExtractedArticle, rejection
 from aggregator.items import ArticleItem
-from aggregator.pipelines.extract_pool import new_pool
+from aggregator.pipelines.extract_pool import new_pool, start_workers
+from aggregator.pipelines.extract_task import PageResult, extract_page
 from aggregator.source_stats import fail, observe
 
 logger = logging.getLogger(__name__)
@@ -33,6 +40,7 @@ class ExtractPipeline:
         self.crawler = crawler
         self.workers = workers
         self.pool: Executor | None = None
+        self._ready: Future[None] | None = None
         self._sources: dict[str, Source] | None = None
 
     @classmethod
@@ -41,7 +49,21 @@ class ExtractPipeline:
         return cls(crawler, max(1, workers))
 
     def open_spider(self) -> None:
-        self.pool = new_pool(self.workers)
+        self.crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
+
+    def request_scheduled(self, request: Request) -> None:
+        """The first article request of the crawl starts the pool (see the module's notes)."""
+        if request.meta.get("kind") == "article":
+            self.crawler.signals.disconnect(
+                self.request_scheduled, signal=signals.request_scheduled
+            )
+            self.start_pool()
+
+    def start_pool(self) -> None:
+        """Open the pool and start its workers in the background (call from the reactor)."""
+        if self.pool is None:
+            self.pool = new_pool(self.workers)
+            self._ready = start_workers(self.pool, self.workers)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -56,25 +78,28 @@ class ExtractPipeline:
         return self._sources.get(name)
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
-        if self.pool is None:
-            self.open_spider()
-        assert self.pool is not None
+        self.start_pool()
+        assert self.pool is not None and self._ready is not None
         stats = self.crawler.stats
         assert stats is not None
-        future = self.pool.submit(
-            extract_article,
-            item.html,
-            item.response_url,
-            self.source(item.source),
-            fetched_at=item.fetched_at,
-            hints=item.hints,
-        )
         try:
-            article: ExtractedArticle = await asyncio.wrap_future(future)
+            # Never submit before the workers run: a submit that forks waits, on the reactor.
+            await asyncio.wrap_future(self._ready)
+            future = self.pool.submit(
+                extract_page,
+                item.html,
+                item.content_type,
+                item.response_url,
+                self.source(item.source),
+                fetched_at=item.fetched_at,
+                hints=item.hints,
+            )
+            result: PageResult = await asyncio.wrap_future(future)
         except Exception as exc:  # a hostile page must not stop the crawl
             logger.warning("extraction failed for %s: %r", item.response_url, exc)
             fail(stats, item.source, item.response_url, "extraction_error", repr(exc))
             raise DropItem(f"extraction failed for {item.response_url}: {exc!r}") from None
+        article = result.article
         if item.fetch_warnings:  # a mislabelled charset, say: the stored article says so
             article = replace(article, warnings=[*item.fetch_warnings, *article.warnings])
         observe(stats, item.source, item.response_url, article)
@@ -83,6 +108,7 @@ class ExtractPipeline:
             fail(stats, item.source, item.response_url, reason, _describe(article))
             raise DropItem(f"{reason}: {item.response_url}")
         item.article = article
+        item.fingerprint = result.fingerprint
         item.html = ""  # the page is no longer needed; keep memory flat on long crawls
         return item
 

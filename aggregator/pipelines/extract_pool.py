@@ -6,18 +6,27 @@ Linux each of them asks the kernel for SIGKILL when its parent dies
 (``prctl(PR_SET_PDEATHSIG)``): the forkserver when the crawl dies (it imports
 :mod:`aggregator.pipelines.forkserver_guard` as a preload), each worker when the forkserver
 dies (:func:`die_with_parent`, the pool's initializer). Elsewhere this does nothing.
+
+Starting a pool must not stall the reactor: the forkserver imports and warms extraction
+(:mod:`aggregator.pipelines.forkserver_warm`, ~1-2 s) before it forks anything, and a
+``submit`` that has to start a process waits for that. :func:`start_workers` starts the
+forkserver from the calling (reactor) thread, which returns at once, and forks the workers
+from a helper thread; the future it returns says when they are up.
 """
 
 from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import sys
-from concurrent.futures import Executor, ProcessPoolExecutor
+import threading
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PRELOAD = ["aggregator.pipelines.forkserver_guard", "aggregator.pipelines.forkserver_warm"]
 
 
 def new_pool(workers: int) -> Executor:
@@ -27,12 +36,33 @@ def new_pool(workers: int) -> Executor:
     *thread* that started its parent exits.
     """
     # forkserver: forking a process that runs reactor threads can deadlock; spawning is slow.
-    # The server preloads extraction once so each worker starts warm.
+    # The server preloads and warms extraction once so each worker starts warm.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["aggregator.pipelines.forkserver_guard", "aggregator.extraction"]
-    )
+    context.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent)
+
+
+def start_workers(pool: Executor, workers: int) -> Future[None]:
+    """Start ``pool``'s ``workers`` processes without blocking; the future ends when they run.
+
+    Call it from the crawl's main (reactor) thread: the forkserver is started here, by this
+    thread (see :func:`new_pool`); forking the workers, which waits for the forkserver's
+    warm-up, happens in a helper thread.
+    """
+    multiprocessing.forkserver.ensure_running()
+    ready: Future[None] = Future()
+
+    def fork_all() -> None:
+        try:
+            for started in [pool.submit(os.getpid) for _ in range(workers)]:
+                started.result()
+        except BaseException as exc:  # a broken pool: process_item reports it per page
+            ready.set_exception(exc)
+        else:
+            ready.set_result(None)
+
+    threading.Thread(target=fork_all, name="extract-pool-start", daemon=True).start()
+    return ready
 
 
 def die_with_parent() -> None:

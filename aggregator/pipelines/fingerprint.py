@@ -1,7 +1,10 @@
 """Stage 3: fingerprint each article body for duplicate detection.
 
-Only CPU work on the item (about 1 ms an article): folding, an exact body hash and a MinHash
-signature with its LSH band keys (:mod:`aggregator.fingerprints.fingerprint`). Matching
+Only CPU work on the item (about 1 ms an article; the first loads datasketch and scipy, ~1 s):
+folding, an exact body hash and a MinHash signature with its LSH band keys
+(:mod:`aggregator.fingerprints.fingerprint`). In a crawl the extraction process has already
+done it, off the reactor (:mod:`aggregator.pipelines.extract_task`), and this stage passes
+the item on; it fingerprints items that arrive without one. Matching
 against stored articles needs the database and happens in the store stage, inside the
 transaction that stores the article, so two copies arriving together cannot both look new.
 """
@@ -23,6 +26,8 @@ class FingerprintPipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         if item.article is None:  # the extract stage drops these; never guess a body
+            return item
+        if item.fingerprint is not None:  # the extraction process made it (the crawl's case)
             return item
         item.fingerprint = fingerprint(item.article.body)
         return item

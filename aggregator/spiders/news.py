@@ -37,7 +37,6 @@ from aggregator.discovery.robots import sitemaps_from_robots
 from aggregator.discovery.sitemaps import newest_children, parse_sitemap
 from aggregator.errors import DiscoveryError
 from aggregator.extraction.article import Hints
-from aggregator.extraction.charset import decode_page
 from aggregator.extraction.walls import page_problem
 from aggregator.items import ArticleItem
 from aggregator.middlewares.conditional import NotModified
@@ -303,17 +302,19 @@ class NewsSpider(scrapy.Spider):
             if not looks_like_article(response.text):
                 return
         hints = meta.get("hints") or {}
-        page = decode_page(response.body, response.headers.get("Content-Type"))
+        content_type = response.headers.get("Content-Type")
+        # The bytes as fetched: the extraction process decodes them (and warns of a lying
+        # charset), so the reactor thread neither decodes nor pickles a text copy.
         yield ArticleItem(
             source=source.name,
             url=meta.get("entry_url", response.url),
             response_url=response.url,
-            html=page.text,
+            html=response.body,
             fetched_at=utcnow(),
             status=response.status,
             hints=Hints(**hints),
             discovered_via=hints.get("origin", "feed"),
-            fetch_warnings=[page.warning] if page.warning else [],
+            content_type=content_type.decode("latin-1") if content_type else None,
         )
 
     # --- failures --------------------------------------------------------------------------

@@ -87,3 +87,28 @@ def test_plain_lower_cased_headers_work_too() -> None:
     assert page_problem({"content-type": "application/pdf"}, b"%PDF")[0] == "not_html"  # type: ignore[index]
     assert page_problem({"content-type": "text/html"}, b"  <head><title>x</title></head>") is None
     assert answer_is_challenge({"cf-mitigated": "challenge"}, b"")
+
+
+@pytest.mark.parametrize(
+    ("body", "wall"),
+    [
+        (b"<html><head><TITLE>\n  Just a Moment...</TITLE></head><body>x</body></html>", True),
+        (b"<svg><title>icon</title></svg><title>Attention Required! | Cloudflare</title>", True),
+        (b"<title>Checking your browser before accessing</title>", True),
+        (b"<html><body><div class='CF-Browser-Verification'></div></body></html>", True),
+        (b"<p>Incapsula incident ID: 1234</p>", True),
+        (b"<script src='https://geo.captcha-delivery.com/captcha/'></script>", True),
+        (b"<title>Budget vote: just a moment of calm</title>", False),  # not at the start
+        (b"<title lang='en'>Just a moment...</title>", False),  # as before: bare <title> only
+        (b"<title>Budget vote</title><body><p>Access denied, says the court</p></body>", False),
+    ],
+)
+def test_answer_is_challenge_markers(body: bytes, wall: bool) -> None:
+    assert answer_is_challenge({}, body) is wall
+
+
+def test_only_the_head_of_a_download_is_scanned() -> None:
+    article = b"<html><head><title>Budget vote</title></head><body>" + b"<p>text</p>" * 7000
+    assert len(article) > 64 * 1024
+    assert not answer_is_challenge({}, article + b"<div id='px-captcha'></div>")
+    assert answer_is_challenge({}, b"<div id='px-captcha'></div>" + article)

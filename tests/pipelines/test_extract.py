@@ -11,8 +11,11 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from aggregator.config.sources import parse_sources
+from aggregator.fingerprints.fingerprint import fingerprint
 from aggregator.items import ArticleItem
 from aggregator.pipelines.extract import ExtractPipeline
+from aggregator.pipelines.extract_task import extract_page
+from aggregator.pipelines.fingerprint import FingerprintPipeline
 from aggregator.source_stats import source_figures
 from aggregator.spiders.news import NewsSpider
 
@@ -113,3 +116,28 @@ def test_a_dropped_page_names_its_charset_problem(pipeline: ExtractPipeline) -> 
         asyncio.run(pipeline.process_item(item))
     detail = source_figures(pipeline.crawler.stats, "gazette")["errors"][0]["detail"]
     assert "charset: declared utf-8, read as windows-1256" in detail
+
+
+def test_the_page_travels_as_bytes_and_comes_back_fingerprinted(pipeline: ExtractPipeline) -> None:
+    # A windows-1252 page served as utf-8: the extraction process decodes it and says so.
+    item = _item("")
+    item.html = ARTICLE.replace("’", "'").encode("cp1252")
+    item.content_type = "text/html; charset=utf-8"
+    extracted = asyncio.run(pipeline.process_item(item))
+    assert extracted.article is not None
+    assert "Troisième paragraphe" in extracted.article.body
+    assert extracted.article.warnings[0] == "charset: declared utf-8, read as windows-1252"
+    made_here = fingerprint(extracted.article.body)
+    assert extracted.fingerprint is not None and made_here.comparable
+    assert extracted.fingerprint.body_hash == made_here.body_hash
+    assert extracted.fingerprint.signature_bytes() == made_here.signature_bytes()
+    assert extracted.fingerprint.bands == made_here.bands
+    assert extracted.html == ""
+    # The fingerprint stage keeps what the extraction process computed.
+    assert FingerprintPipeline().process_item(extracted).fingerprint is extracted.fingerprint
+
+
+def test_a_rejected_page_is_not_fingerprinted() -> None:
+    result = extract_page(CHALLENGE.encode(), "text/html", "http://127.0.0.1:9/a", SOURCES[0])
+    assert result.article.challenge
+    assert result.fingerprint is None

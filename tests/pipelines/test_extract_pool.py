@@ -1,4 +1,5 @@
-"""The extract pool's processes ask to die with their parent (the crash test kills one)."""
+"""The extract pool's processes ask to die with their parent (the crash test kills one) and
+start warm."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sys
 
 import pytest
 
-from aggregator.pipelines.extract_pool import new_pool
+from aggregator.pipelines.extract_pool import new_pool, start_workers
 
 
 def _death_signal() -> int:
@@ -23,5 +24,26 @@ def test_pool_workers_are_killed_with_their_parent() -> None:
     pool = new_pool(1)
     try:
         assert pool.submit(_death_signal).result(timeout=60) == 9  # SIGKILL
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _warm_state() -> tuple[int, int, bool]:
+    """(language models, MinHash permutations) already loaded here, and whether datasketch is."""
+    from aggregator.extraction.language import _identifier
+    from aggregator.fingerprints.fingerprint import _permutations
+
+    loaded = _identifier.cache_info().currsize, _permutations.cache_info().currsize
+    return *loaded, "datasketch" in sys.modules
+
+
+def test_workers_start_warm() -> None:
+    pool = new_pool(2)
+    try:
+        ready = start_workers(pool, 2)
+        ready.result(timeout=120)
+        # Forked from the warmed forkserver: before their first page, the slow loads are done.
+        assert pool.submit(_warm_state).result(timeout=60) == (1, 1, True)
+        assert len(pool._processes) == 2  # type: ignore[attr-defined]  # both forked up front
     finally:
         pool.shutdown(wait=True)

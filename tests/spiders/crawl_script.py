@@ -25,6 +25,10 @@ from aggregator.spiders.news import NewsSpider
 ITEMS: list[dict[str, Any]] = []
 
 
+def _as_bytes(html: str | bytes) -> bytes:
+    return html if isinstance(html, bytes) else html.encode()
+
+
 class RecordPipeline:
     """Keeps a JSON-ready summary of every item the spider yields."""
 
@@ -38,7 +42,7 @@ class RecordPipeline:
                 "hints": asdict(item.hints),
                 "discovered_via": item.discovered_via,
                 "fetched_at": item.fetched_at.isoformat(),
-                "has_html": "<html" in item.html.lower(),
+                "has_html": b"<html" in _as_bytes(item.html).lower(),
             }
         )
         return item

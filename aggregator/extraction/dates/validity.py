@@ -48,7 +48,9 @@ _DAY_MONTH = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?{_WORD}\.?,?\s+(?:de\s+)?({_YEAR})(?!\d)",
     re.IGNORECASE,
 )
-# "Feb 30, 2024", "February 30th 2024"
+# "Feb 30, 2024", "February 30th 2024". Any word is taken, then kept if it is a month name:
+# the same matches as the alternation of month names, which, tried case-insensitively at every
+# word of 20,000 characters, cost ~40 ms a page (a tenth of all extraction).
 _MONTH_DAY = re.compile(
     rf"(?<!\w){_WORD}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({_YEAR})(?!\d)", re.IGNORECASE
 )

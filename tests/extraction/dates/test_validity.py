@@ -20,6 +20,9 @@ from aggregator.extraction.dates.validity import impossible_date, real_day, spel
         ("32/01/2024", "32/01/2024"),
         ("15/13/2024", "15/13/2024"),
         ("Feb 30, 2024", "Feb 30, 2024"),
+        ("FEBRUARY 30TH, 2024", "FEBRUARY 30TH, 2024"),
+        ("Updated Sept. 31 2023", "Sept. 31 2023"),
+        ("Page 12, 2024 report; März 32 2020", "März 32 2020"),
         ("31 de febrero de 2024", "31 de febrero de 2024"),
         ("30 février 2024", "30 février 2024"),
         ("29/02/2023", "29/02/2023"),
@@ -46,6 +49,7 @@ def test_impossible_dates_are_found(text: str, found: str) -> None:
         '{"disqusConfig":{"integration":"wordpress 3.0.17"}}',  # versions, not dates
         "/* Font Face Observer v2.0.13 - © Bram Stein */",
         "build 5.40.12",
+        "Chapter 30, 2024 edition; Febr. 30 2024; xFeb 30, 2024",  # no month names
         "20 جمادى الآخرة 1442 هـ",
         "",
     ],
