@@ -198,7 +198,7 @@ def facet_counts(session: Session, f: ArticleFilter, *, found: Matches | None = 
     )
     return Counts(
         total=total or 0,
-        status=grouped(Article.status, {"status": None}),
+        status=grouped(Article.status, {"status": None, "hide_rejected": False}),
         source=by_source,
         language=grouped(Article.language, {"language": None}),
     )

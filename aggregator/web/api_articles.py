@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from aggregator.exports.item import export_item, rfc3339
 from aggregator.exports.jsonfeed import item_json
+from aggregator.web.auth import token_or_role
 from aggregator.web.db import in_session
 from aggregator.web.export_feed import authorize
 from aggregator.web.filters import bounded_int, parse_filter
@@ -21,6 +22,7 @@ from storage.db import Session
 from storage.editorial import EXPORTED, approved_articles
 
 
+@token_or_role("viewer")
 async def api_articles(request: Request) -> Response:
     """One page of approved articles."""
     await authorize(request, "api")

@@ -20,7 +20,7 @@ from aggregator.exports.atom import render_atom
 from aggregator.exports.item import ExportItem, FeedInfo, export_item
 from aggregator.exports.jsonfeed import render_json_feed
 from aggregator.exports.rss import render_rss
-from aggregator.web.auth import current_account
+from aggregator.web.auth import current_account, token_or_role
 from aggregator.web.db import in_session
 from aggregator.web.filters import bounded_int, parse_filter
 from storage.base import utcnow
@@ -56,7 +56,10 @@ async def authorize(request: Request, feed: str) -> None:
     valid: bool = bool(token) and await in_session(request, check)
     if valid:
         return
-    if await current_account(request) is None:
+    account = await current_account(request)
+    if account is not None and not account.may("viewer"):
+        raise HTTPException(403, f"{account.username} has no role that reads exports")
+    if account is None:
         raise HTTPException(
             403, f"this {feed} export needs its token: Authorization: Bearer TOKEN or ?token="
         )
@@ -67,6 +70,7 @@ def self_url(request: Request) -> str:
     return str(request.url.remove_query_params("token"))
 
 
+@token_or_role("viewer")
 async def export_feed(request: Request) -> Response:
     """One export document."""
     name = request.path_params["name"]

@@ -6,7 +6,8 @@ Everything here returns plain text or None; the templates escape it (autoescape 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aggregator.exports.item import http_url, local_zone
 
@@ -56,6 +57,19 @@ def local_time(
         + ":"
         + local.strftime("%z")[3:]
     )
+
+
+def zone_time(moment: datetime | None, zone: str | None) -> str:
+    """A stored UTC time in the editor's zone (an IANA name; None or unknown: UTC), with
+    the zone's abbreviation, so a desk in three countries reads one clock."""
+    if moment is None:
+        return "—"
+    try:
+        tz: tzinfo = ZoneInfo(zone) if zone else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = UTC
+    local = moment.astimezone(tz)
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "UTC")
 
 
 def utc_time(moment: datetime | None) -> str:
