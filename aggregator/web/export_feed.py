@@ -65,6 +65,12 @@ async def authorize(request: Request, feed: str) -> None:
         )
 
 
+def wants_full_text(request: Request) -> bool:
+    """``?full=1``: items carry the article's whole text (then its attribution), not only
+    the summary, for a desk that republishes in full."""
+    return request.query_params.get("full", "") in ("1", "true", "yes")
+
+
 def self_url(request: Request) -> str:
     """The request URL without its token, for feeds' self links."""
     return str(request.url.remove_query_params("token"))
@@ -80,10 +86,13 @@ async def export_feed(request: Request) -> Response:
     await authorize(request, feed)
     parsed = parse_filter(request.query_params, statuses=EXPORTED)
     limit = bounded_int(request.query_params.get("limit"), 50)
+    full_text = wants_full_text(request)
 
     def load(session: Session) -> tuple[list[ExportItem], datetime]:
         rows, _ = approved_articles(session, parsed.filter, limit=limit)
-        items = [export_item(article, approved_at) for article, approved_at in rows]
+        items = [
+            export_item(article, approved_at, full_text=full_text) for article, approved_at in rows
+        ]
         return items, max((i.updated for i in items), default=utcnow())
 
     items, updated = await in_session(request, load)

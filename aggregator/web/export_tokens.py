@@ -31,7 +31,9 @@ async def export_list(request: Request) -> Response:
     base = str(request.base_url).rstrip("/")
     urls = {export: f"{base}{PATHS[export]}?token={tokens[export]}" for export in EXPORT_FORMATS}
     return request.app.state.templates.TemplateResponse(
-        request, "exports.html", {"account": request.state.account, "urls": urls}
+        request,
+        "exports.html",
+        {"account": request.state.account, "urls": urls, "full": "&full=1"},
     )
 
 
