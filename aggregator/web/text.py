@@ -15,6 +15,7 @@ from aggregator.exports.item import http_url, local_zone
 RTL = frozenset({"ar", "arz", "ary", "fa", "he", "iw", "ur", "ps", "yi", "ckb", "dv", "sd", "ug"})
 MAX_HREF = 2048
 MAX_PARAGRAPHS = 400
+MAX_LEAD_SEARCH = 5  # the description repeats one of the first paragraphs, if any
 _BLANK = re.compile(r"\n\s*\n|\n")
 
 
@@ -40,6 +41,23 @@ def paragraphs(body: str | None) -> list[str]:
         return []
     parts = (p.strip() for p in _BLANK.split(body))
     return [p for p in parts if p][:MAX_PARAGRAPHS]
+
+
+def lead(description: str | None, body: str | None) -> str | None:
+    """The description to show above the body, or None when the body already opens a
+    paragraph with it (outlets often copy their first paragraph into the description, and
+    the page would show it twice)."""
+    if not description or not description.strip():
+        return None
+    wanted = _folded(description).rstrip("…").rstrip(".").strip()
+    for paragraph in paragraphs(body)[:MAX_LEAD_SEARCH]:
+        if _folded(paragraph).startswith(wanted):
+            return None
+    return description
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def local_time(
