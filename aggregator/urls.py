@@ -19,6 +19,13 @@ article look new. Rules, in order (see docs/storage.md, "URL identity"):
 
 The page itself has the last word: :func:`choose_canonical` prefers its ``rel=canonical`` (or
 ``og:url``) when that points to the same site.
+
+Scheme and ``www.``: ``http://outlet.example/a`` and ``https://www.outlet.example/a`` are the
+same article, but the stored URL stays the one the outlet serves (a link must keep working),
+so they are not folded into one string. Instead every lookup also asks for the address's
+:func:`url_twins` (the other scheme, with and without ``www.``): the crawler does not fetch a
+twin of a stored URL, and storing a twin updates the stored article. Rows stored before this
+rule are found the same way, so no migration rewrites them.
 """
 
 from __future__ import annotations
@@ -66,6 +73,26 @@ def canonicalize_url(url: str) -> str:
     path = _article_path(parts.path)
     query = _strip_tracking(parts.query)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def url_twins(url: str) -> list[str]:
+    """The other spellings of a canonical URL's address that name the same page: the other
+    scheme, and the host with or without ``www.`` (not for IP addresses, ``localhost`` or
+    a bare top-level name). The URL itself is not included."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return []
+    host = parts.hostname
+    bare = host.removeprefix("www.")
+    named = "." in bare and not bare.replace(".", "").isdigit()  # not an IP, not localhost
+    hosts = [bare, "www." + bare] if named else [host]
+    port = f":{parts.port}" if parts.port else ""
+    twins = [
+        urlunsplit((scheme, h + port, parts.path, parts.query, ""))
+        for scheme in ("https", "http")
+        for h in hosts
+    ]
+    return [t for t in twins if t != url]
 
 
 def choose_canonical(fetched_url: str, declared_canonical: str | None) -> str:

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -115,6 +116,7 @@ class ConfigWatcher:
         self.error: ConfigError | None = None
         self._snapshot_dir = snapshot_dir
         self._own_dir: Path | None = None
+        self._snapshot_lock = threading.Lock()
 
     def _read(self) -> bytes | None:
         try:
@@ -174,6 +176,26 @@ class ConfigWatcher:
     def children_path(self) -> str:
         """The sources file crawl children should read: the real one unless it is broken."""
         return str(self.snapshot if self.error is not None else self.path)
+
+    def path_for_child(self) -> str:
+        """The sources file for a crawl starting now, checked now: a broken edit made since
+        the last :meth:`check` must not reach the child either (it would exit 1). The real
+        file when it is valid (a good edit is the next check's to take up), else a snapshot
+        of the last good text. Changes nothing else: jobs follow :meth:`check` alone."""
+        data = self._read()
+        if _digest(data) == self.digest:
+            return self.children_path()
+        try:
+            if data is None:
+                raise ConfigError("cannot read the sources file", path=str(self.path))
+            parse_sources(data.decode("utf-8"), str(self.path))
+        except (UnicodeDecodeError, ConfigError) as exc:
+            with self._snapshot_lock:
+                self.snapshot.parent.mkdir(parents=True, exist_ok=True)
+                self.snapshot.write_text(self.good_text, encoding="utf-8")
+            log.warning("crawl started on the last good sources file: %s", exc)
+            return str(self.snapshot)
+        return str(self.path)
 
 
 def _digest(data: bytes | None) -> str | None:

@@ -64,9 +64,13 @@ class CrawlRunner:
         time_limit: timedelta,
         kill_grace: timedelta = timedelta(seconds=15),
         log_dir: Path | None = None,
+        sources_for_child: Callable[[], str] | None = None,
     ) -> None:
         self.database_url = database_url
         self.sources_path = sources_path
+        # Asked at each spawn (the scheduler's ConfigWatcher.path_for_child): the file a
+        # child reads is checked as it starts, not only at the last reload.
+        self.sources_for_child = sources_for_child
         self.command = command
         self.time_limit = time_limit
         self.kill_grace = kill_grace
@@ -115,7 +119,8 @@ class CrawlRunner:
             if self._stopping.is_set():
                 return None
             output = self._output_file(source)
-            argv = self.command(self.database_url, self.sources_path, source)
+            path = self.sources_for_child() if self.sources_for_child else self.sources_path
+            argv = self.command(self.database_url, path, source)
             with output.open("wb") as sink:
                 # A new session keeps a terminal's Ctrl-C away from the children: the
                 # scheduler decides when and how they end.

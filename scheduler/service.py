@@ -89,6 +89,7 @@ class SchedulerService:
             time_limit=options.time_limit,
             kill_grace=options.kill_grace,
             log_dir=options.log_dir,
+            sources_for_child=self.watcher.path_for_child,
         )
         self.scheduler: Scheduler | None = None
         self.started = threading.Event()

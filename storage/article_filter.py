@@ -36,6 +36,9 @@ class ArticleFilter:
     date_to: date | None = None
     query: str | None = None
     starred: bool = False
+    # The feed's "all": every status but rejected (a rejected story is done with); asking
+    # for ``status="rejected"`` shows them.
+    hide_rejected: bool = False
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
@@ -88,6 +91,8 @@ def filter_conditions(
         conds.append(a.language == f.language)
     if f.status:
         conds.append(a.status == f.status)
+    elif f.hide_rejected:
+        conds.append(a.status != "rejected")
     if f.starred:
         conds.append(a.starred.is_(True))
     if f.date_from:

@@ -13,7 +13,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased
 
 from storage.article_filter import (
@@ -127,11 +137,18 @@ def article_page(
 
 
 def _fold(session: Session, rows: list[ArticleRow]) -> None:
-    """Fill each row's "also in": the newest few other articles of its story, and a count."""
+    """Fill each row's "also in": the newest few other articles of its story, and a count.
+
+    Only other outlets count: a second version at the row's own outlet is not "also in" it
+    (the article page lists every version).
+    """
     by_story = {r.article.story_id: r for r in rows if r.article.story_id is not None}
     if not by_story:
         return
     shown = {r.article.id for r in rows}
+    own = tuple_(Article.story_id, Article.source_id).not_in(
+        [(story_id, r.article.source_id) for story_id, r in by_story.items()]
+    )
     rank = (
         func.row_number()
         .over(partition_by=Article.story_id, order_by=(Article.sort_at.desc(), Article.id.desc()))
@@ -139,14 +156,14 @@ def _fold(session: Session, rows: list[ArticleRow]) -> None:
     )
     inner = (
         sibling_select(rank)
-        .where(Article.story_id.in_(by_story), Article.id.not_in(shown))
+        .where(Article.story_id.in_(by_story), Article.id.not_in(shown), own)
         .subquery()
     )
     for row in session.execute(select(inner).where(inner.c.rank <= ALSO_IN_SHOWN)):
         by_story[row.story_id].also_in.append(sibling_row(row))
     totals = (
         select(Article.story_id, func.count())
-        .where(Article.story_id.in_(by_story), Article.id.not_in(shown))
+        .where(Article.story_id.in_(by_story), Article.id.not_in(shown), own)
         .group_by(Article.story_id)
     )
     for story_id, total in session.execute(totals):
@@ -198,7 +215,7 @@ def facet_counts(session: Session, f: ArticleFilter, *, found: Matches | None = 
     )
     return Counts(
         total=total or 0,
-        status=grouped(Article.status, {"status": None}),
+        status=grouped(Article.status, {"status": None, "hide_rejected": False}),
         source=by_source,
         language=grouped(Article.language, {"language": None}),
     )

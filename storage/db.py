@@ -91,6 +91,19 @@ def get_engine(url: str) -> Engine:
     return engine
 
 
+def checkpoint(url: str) -> None:
+    """Move a SQLite database's write-ahead log into the file itself, so a copy of the file
+    alone holds everything (a process that keeps running, like ``demo --keep-serving``,
+    would otherwise leave recent writes in ``-wal``). Other databases need nothing."""
+    engine = get_engine(url)
+    if engine.dialect.name != "sqlite":
+        return
+    engine.dispose()  # pooled connections would keep readers on the log
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
 def session_factory(url: str) -> sessionmaker[Session]:
     """A session maker bound to the database at ``url``."""
     return sessionmaker(get_engine(url), expire_on_commit=False)

@@ -25,6 +25,7 @@ from sqlalchemy import Table, bindparam, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from aggregator.fingerprints.fingerprint import NUM_PERM, SHINGLE, Fingerprint, fingerprint
+from aggregator.urls import url_twins
 from storage.article_record import COLUMNS, ArticleRecord, clean_record
 from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.near_duplicates import exact_copy, near_match, same_text, set_buckets
@@ -81,7 +82,7 @@ def save_article(session: Session, record: ArticleRecord) -> SaveOutcome:
     fp = record.fingerprint or fingerprint(record.body)
     urls = list(dict.fromkeys([record.url, *record.aliases]))
     known = _known_urls(session, urls)
-    article = _same_article(session, record, fp, known)
+    article = _same_article(session, record, fp, known) or _twin_article(session, record)
     if article is not None:
         return _refetched(session, article, record, fp, urls, known)
     copies = [row for row in known.values() if row.kind == "duplicate"]
@@ -140,6 +141,18 @@ def _same_article(
         if candidate is not None and same_text(candidate, fp):
             return candidate
     return None  # an alias of another article stays where it points
+
+
+def _twin_article(session: Session, record: ArticleRecord) -> Article | None:
+    """The article stored under a twin of the record's URL (other scheme, ``www.`` or not:
+    aggregator.urls.url_twins): the same address, so a new fetch of it, not a new article."""
+    twins = url_twins(record.url)
+    if not twins:
+        return None
+    for row in _known_urls(session, twins).values():
+        if row.kind != "duplicate":
+            return session.get(Article, row.article_id)
+    return None
 
 
 def _store_new(

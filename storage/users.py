@@ -1,6 +1,8 @@
 """Editors' accounts: the ``users`` table and the queries that add, check and remove them.
 
-Passwords are hashed with Argon2id (argon2-cffi).
+Passwords are hashed with Argon2id (argon2-cffi). Each account has a role (``ROLES``, least
+to most): ``viewer`` reads, ``editor`` also acts on articles, ``admin`` also manages users,
+sources and export tokens. An account may carry the time zone its editor reads times in.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -25,6 +28,9 @@ USERNAME_MAX = 64
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
+# Least to most: each role may do what the ones before it may.
+ROLES = ("viewer", "editor", "admin")
+MAX_ZONE = 64
 
 _hasher = PasswordHasher()
 
@@ -47,6 +53,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    role: Mapped[str] = mapped_column(String(16), default="editor", server_default="editor")
+    timezone: Mapped[str | None] = mapped_column(String(MAX_ZONE))
 
 
 @dataclass(frozen=True)
@@ -57,10 +65,43 @@ class Account:
     username: str
     created_at: datetime
     last_login_at: datetime | None
+    role: str = "editor"
+    timezone: str | None = None
+
+    def may(self, role: str) -> bool:
+        """Whether this account has ``role`` or a stronger one."""
+        return role_rank(self.role) >= role_rank(role)
+
+
+def role_rank(role: str) -> int:
+    """Where ``role`` stands in ``ROLES`` (an unknown stored role ranks below viewer)."""
+    return ROLES.index(role) if role in ROLES else -1
+
+
+def check_role(role: str) -> str:
+    """``role`` when it is one of ``ROLES``; else a StorageError naming the choices."""
+    if role not in ROLES:
+        raise StorageError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+    return role
+
+
+def check_zone(zone: str) -> str:
+    """``zone`` when it is an IANA time zone name (``Europe/Paris``); else a StorageError."""
+    try:
+        if zone and len(zone) <= MAX_ZONE and "." not in zone:
+            ZoneInfo(zone)
+            return zone
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    raise StorageError(
+        f"unknown time zone {zone[:MAX_ZONE]!r}: expected an IANA name like Europe/Paris"
+    )
 
 
 def _account(user: User) -> Account:
-    return Account(user.id, user.username, user.created_at, user.last_login_at)
+    return Account(
+        user.id, user.username, user.created_at, user.last_login_at, user.role, user.timezone
+    )
 
 
 def check_new_credentials(username: str, password: str) -> None:
@@ -75,12 +116,20 @@ def check_new_credentials(username: str, password: str) -> None:
         )
 
 
-def add_user(session: Session, username: str, password: str) -> Account:
-    """Create an editor account; raise StorageError when the name is taken or invalid."""
+def add_user(session: Session, username: str, password: str, role: str | None = None) -> Account:
+    """Create an account; raise StorageError when the name is taken or invalid.
+
+    Without ``role`` the first account of an install is its admin (someone must be able to
+    manage the rest) and every later one an editor.
+    """
     check_new_credentials(username, password)
+    if role is not None:
+        check_role(role)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise StorageError(f"user {username!r} already exists")
-    user = User(username=username, password_hash=_hasher.hash(password))
+    if role is None:
+        role = "editor" if session.scalar(select(User.id).limit(1)) is not None else "admin"
+    user = User(username=username, password_hash=_hasher.hash(password), role=role)
     session.add(user)
     try:
         session.flush()
@@ -95,6 +144,27 @@ def set_password(session: Session, username: str, password: str) -> None:
     user = _get(session, username)
     user.password_hash = _hasher.hash(password)
     end_user_sessions(session, user.id)
+
+
+def set_role(session: Session, username: str, role: str) -> Account:
+    """Give an account another role; refuse to demote the last admin (nobody could manage)."""
+    check_role(role)
+    user = _get(session, username)
+    if user.role == "admin" and role != "admin":
+        admins = session.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
+        if (admins or 0) <= 1:
+            raise StorageError(f"{username!r} is the only admin: make another account admin first")
+    user.role = role
+    session.flush()
+    return _account(user)
+
+
+def set_timezone(session: Session, user_id: int, zone: str | None) -> None:
+    """Remember the zone an editor reads times in (None: the browser's own)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise StorageError(f"no user with id {user_id}")
+    user.timezone = check_zone(zone) if zone else None
 
 
 def revoke_sessions(session: Session, username: str) -> int:

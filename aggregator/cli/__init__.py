@@ -77,7 +77,15 @@ def cli(ctx: click.Context, database_url: str | None, sources_path: str | None) 
     from aggregator.cli.context import App
 
     try:
-        settings = load_settings().with_overrides(database_url=database_url, sources=sources_path)
+        # A value click took from the environment variable is the environment's, not the
+        # command line's: load_settings has it already, marked "env".
+        overrides = {
+            name: value
+            for name, value in (("database_url", database_url), ("sources", sources_path))
+            if ctx.get_parameter_source("sources_path" if name == "sources" else name)
+            is not click.core.ParameterSource.ENVIRONMENT
+        }
+        settings = load_settings().with_overrides(**overrides)
     except AggregatorError as exc:
         raise click.ClickException(str(exc)) from None
     ctx.obj = App(settings)

@@ -9,7 +9,8 @@ import click
 from aggregator.cli.context import App, pass_app
 from aggregator.cli.render import articles_table
 from storage.articles import latest_articles
-from storage.db import session_scope
+from storage.db import Session, session_scope
+from storage.sources import source_labels
 
 
 @click.command()
@@ -24,8 +25,11 @@ def command(
     """List the latest stored articles, newest first: date, source, language, title.
 
     Example: aggregator articles --language ar -n 50
+    Example: aggregator articles --source guardian --json
     """
     with session_scope(app.database()) as session:
+        if source_name is not None:
+            _check_source(session, source_name)
         articles = latest_articles(session, limit=limit, source_name=source_name, language=language)
         if not as_json:
             articles_table(articles)
@@ -49,3 +53,16 @@ def command(
                     ensure_ascii=False,
                 )
             )
+
+
+def _check_source(session: Session, name: str) -> None:
+    """A typo in ``--source`` is an error, not an empty table (exit 1, names the known ones).
+
+    The database is asked, not the sources file: a source removed from the file keeps its
+    stored articles.
+    """
+    known = [source for source, _ in source_labels(session)]
+    if name not in known:
+        raise click.ClickException(
+            f"no source named {name!r} in the database (known: {', '.join(known) or 'none'})"
+        )

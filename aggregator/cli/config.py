@@ -21,7 +21,13 @@ def command() -> None:
 @command.command("show")
 @pass_app
 def config_show(app: App) -> None:
-    """Print every option with its effective value, where it came from, and its variable."""
+    """Print every option with its effective value, where it came from (default, env for
+    an environment variable, cli for a command-line option), and its variable.
+
+    \b
+    Example: aggregator config show
+    Example: AGGREGATOR_DATABASE_URL=sqlite:///other.db aggregator config show
+    """
     rows = []
     for option in OPTIONS:
         value = app.settings.values[option.name]

@@ -27,7 +27,7 @@ from storage.runs import runs_by_ids
     type=click.Choice(["auto", "live", "log", "off"]),
     default="auto",
     show_default=True,
-    help="Live status line on a terminal, log lines otherwise.",
+    help="Live status line on a terminal, progress lines (every 5 s and at the end) otherwise.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log.")
 @pass_app
@@ -53,7 +53,8 @@ def command(
     if not sources:
         click.echo("Nothing to crawl: no enabled source " + ("is due." if due else "selected."))
         return
-    quiet = not verbose and progress in {"auto", "live"}
+    # Scrapy's INFO log only with -v: progress lines are printed by CrawlProgress itself.
+    quiet = not verbose
     run_ids = run_crawl(
         app.settings,
         sources,

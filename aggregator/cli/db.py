@@ -19,7 +19,10 @@ def command() -> None:
 @command.command("upgrade")
 @pass_app
 def db_upgrade(app: App) -> None:
-    """Create or upgrade the schema to the newest migration."""
+    """Create or upgrade the schema to the newest migration.
+
+    Example: aggregator --database-url sqlite:///aggregator.db db upgrade
+    """
     upgrade(app.database_url)
     click.echo(f"{safe_url(app.database_url)} is at revision {current_revision(app.database_url)}")
 
@@ -27,6 +30,9 @@ def db_upgrade(app: App) -> None:
 @command.command("current")
 @pass_app
 def db_current(app: App) -> None:
-    """Show the database's revision and the code's newest one."""
+    """Show the database's revision and the code's newest one.
+
+    Example: aggregator db current
+    """
     click.echo(f"database: {current_revision(app.database_url) or 'empty'}")
     click.echo(f"code:     {head_revision()}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from aggregator.crawl.runner import run_crawl
 from aggregator.demo.outlets import OUTLETS, sources_yaml
 from aggregator.demo.server import OutletServer
 from storage.articles import latest_articles
-from storage.db import session_scope, upgrade
+from storage.db import checkpoint, session_scope, upgrade
 from storage.runs import runs_by_ids
 
 
@@ -39,7 +41,7 @@ def _fresh_database(folder: Path) -> str:
 @click.option(
     "--keep-serving",
     is_flag=True,
-    help="Keep the sample outlets online after the crawl (Ctrl-C to stop).",
+    help="Keep the sample outlets online after the crawl (Ctrl-C or SIGTERM to stop).",
 )
 @pass_app
 def command(app: App, folder: Path, keep_serving: bool) -> None:
@@ -49,7 +51,10 @@ def command(app: App, folder: Path, keep_serving: bool) -> None:
     Three outlets (an Arabic site, a French one, an English one) with feeds, sitemaps and
     article pages in real-looking chrome. Nothing leaves 127.0.0.1.
 
-    Example: aggregator demo && aggregator --database-url sqlite:///demo-data/demo.db articles
+    \b
+    Example: aggregator demo
+    Example: aggregator --database-url sqlite:///demo-data/demo.db \\
+               --sources demo-data/sources.yaml articles
     """
     folder.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
@@ -72,19 +77,28 @@ def command(app: App, folder: Path, keep_serving: bool) -> None:
             runs_table(runs_by_ids(session, run_ids))
             articles = latest_articles(session)
             articles_table(articles, title=f"{len(articles)} stored articles")
-        click.echo(f"\nExplore: aggregator --database-url {database_url} articles")
+        checkpoint(database_url)  # demo.db alone is complete, even while serving
+        click.echo(
+            f"\nExplore: aggregator --database-url {database_url} --sources {sources_file} articles"
+        )
         if keep_serving:
             for name, server in servers.items():
                 click.echo(f"  {name}: {server.base_url}/")
+            stop = _stop_on_signals()  # before saying so: a signal must never find none
             click.echo("Serving until Ctrl-C.")
-            _wait_forever()
+            while not stop.wait(3600):
+                pass
+            click.echo("Stopping.")
 
 
-def _wait_forever() -> None:
-    import time
+def _stop_on_signals() -> threading.Event:
+    """An event set by Ctrl-C or SIGTERM. The crawl's Twisted reactor replaced the signal
+    handlers and, stopped, no longer acts on them: ours are put back."""
+    stop = threading.Event()
 
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        return
+    def on_signal(_signum: int, _frame: object) -> None:
+        stop.set()  # only that: printing here could re-enter a write in progress
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, on_signal)
+    return stop

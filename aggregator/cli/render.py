@@ -13,7 +13,14 @@ from storage.runs import CrawlRun
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
-    """Print rows under headers; plain tab-separated lines when stdout is not a terminal."""
+    """Print rows under headers; plain tab-separated lines when stdout is not a terminal.
+
+    A row whose length differs from the headers is a bug (values would sit under the wrong
+    header), so it raises rather than print a misleading table.
+    """
+    for row in rows:
+        if len(row) != len(headers):
+            raise ValueError(f"table {title!r}: {len(headers)} headers but a row of {len(row)}")
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table

@@ -32,7 +32,10 @@ def _discovery(source: Source) -> str:
 @command.command("list")
 @pass_app
 def list_sources(app: App) -> None:
-    """Show every source: name, label, languages, time zone, schedule, discovery, enabled."""
+    """Show every source: name, label, languages, time zone, schedule, discovery, enabled.
+
+    Example: aggregator --sources sources.yaml sources list
+    """
     from aggregator.cli.render import table
 
     default = f"every {app.settings.default_schedule} (default)"
@@ -79,6 +82,11 @@ def add(
 
     The entry is appended to the sources file; its comments and layout are kept, and the file
     is only written when the result validates.
+
+    \b
+    Example: aggregator sources add https://www.lemonde.fr/
+    Example: aggregator sources add https://www.aljazeera.net/ --name aljazeera \\
+               --language ar --timezone Asia/Qatar
     """
     from aggregator.network_policy import NetworkPolicy, host_allowance
     from aggregator.onboarding.autodiscover import autodiscover
@@ -140,6 +148,8 @@ def check(ctx: click.Context, app: App, name: str, samples: int) -> None:
     """Dry-run one source: URLs found per method, sample extractions, and what is wrong.
 
     Nothing is stored. Exits with status 1 when a problem is found.
+
+    Example: aggregator sources check lemonde --samples 5
     """
     from aggregator.extraction import extract_article
     from aggregator.network_policy import NetworkPolicy

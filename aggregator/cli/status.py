@@ -97,6 +97,7 @@ def _print_table(
         "source",
         "last success",
         "last status",
+        "next run",
         "24h",
         "7d",
         "failed in a row",

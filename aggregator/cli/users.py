@@ -15,29 +15,65 @@ password_stdin = click.option(
 )
 
 
+ROLE_CHOICE = click.Choice(["viewer", "editor", "admin"])
+
+
 @click.group()
 def command() -> None:
-    """Add, list and remove the editors who can log in to the review page; change a
-    password; end an editor's sessions.
+    """Add, list and remove the accounts who can log in to the review page; give them a
+    role (admin: users, sources, tokens; editor: act on articles; viewer: read only);
+    change a password; end an account's sessions.
 
+    \b
     Example: aggregator users add amira
+    Example: aggregator users add karim --role viewer --password-stdin < karim.txt
+    Example: aggregator users set-role karim editor
     Example: aggregator users revoke-sessions amira
     """
 
 
 @command.command("add")
 @click.argument("username")
+@click.option(
+    "--role",
+    type=ROLE_CHOICE,
+    default=None,
+    help="What the account may do (default: admin for the first account, else editor).",
+)
 @password_stdin
 @pass_app
-def users_add(app: App, username: str, password_stdin: bool) -> None:
-    """Create an account; the password is asked twice (or read from stdin)."""
+def users_add(app: App, username: str, role: str | None, password_stdin: bool) -> None:
+    """Create an account; the password is asked twice (or read from stdin).
+
+    \b
+    Example: aggregator users add amira
+    Example: aggregator users add karim --role viewer
+    """
     from storage.db import session_scope
     from storage.users import add_user
 
     password = _read_password(password_stdin)
     with session_scope(app.database()) as session:
-        account = add_user(session, username, password)
-    click.echo(f"added user {account.username!r}")
+        account = add_user(session, username, password, role=role)
+    click.echo(f"added user {account.username!r} ({account.role})")
+
+
+@command.command("set-role")
+@click.argument("username")
+@click.argument("role", type=ROLE_CHOICE)
+@pass_app
+def users_set_role(app: App, username: str, role: str) -> None:
+    """Give an account another role (the last admin cannot be demoted); it takes effect on
+    the account's next request, no new login needed.
+
+    Example: aggregator users set-role karim editor
+    """
+    from storage.db import session_scope
+    from storage.users import set_role
+
+    with session_scope(app.database()) as session:
+        account = set_role(session, username, role)
+    click.echo(f"{account.username!r} is now {account.role}")
 
 
 @command.command("set-password")
@@ -84,7 +120,10 @@ def _read_password(from_stdin: bool) -> str:
 @command.command("list")
 @pass_app
 def users_list(app: App) -> None:
-    """List accounts with their last login."""
+    """List accounts with their role and last login.
+
+    Example: aggregator users list
+    """
     from storage.db import session_scope
     from storage.users import list_users
 
@@ -98,14 +137,17 @@ def users_list(app: App) -> None:
             if account.last_login_at
             else "never"
         )
-        click.echo(f"{account.username}\tlast login: {seen}")
+        click.echo(f"{account.username}\t{account.role}\tlast login: {seen}")
 
 
 @command.command("remove")
 @click.argument("username")
 @pass_app
 def users_remove(app: App, username: str) -> None:
-    """Delete an account (its sessions end; its past actions keep its name)."""
+    """Delete an account (its sessions end; its past actions keep its name).
+
+    Example: aggregator users remove karim
+    """
     from storage.db import session_scope
     from storage.users import remove_user
 

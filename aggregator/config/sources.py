@@ -140,9 +140,16 @@ class Selectors(Strict):
     author: str | None = None
 
 
+LANGUAGES_FORM = "a language code or a list of them, like 'languages: en' or 'languages: [ar, fr]'"
+
+
 def _language(value: Any) -> Any:
+    """One code or a list of codes; anything else says what form is expected (a bare
+    ``languages: 42`` would otherwise get pydantic's "Input should be a valid list")."""
     if isinstance(value, str):
         value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"got {value!r}: expected {LANGUAGES_FORM}")
     return value
 
 

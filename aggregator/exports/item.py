@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 from storage.articles import Article
 
 SUMMARY_CHARS = 600
+# A full-text export carries the body up to this many characters (a hostile page cannot
+# make one item megabytes long); longer bodies end with "…".
+FULL_TEXT_CHARS = 100_000
 # Characters XML 1.0 forbids; scraped text sometimes holds them and lxml refuses them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
@@ -45,11 +48,13 @@ class ExportItem:
     original_date: str
     updated: datetime
     attribution: str
+    body: str | None = None  # the full text, in full-text exports only
 
     @property
     def content_text(self) -> str:
-        """Summary then attribution, as plain text."""
-        return f"{self.summary}\n\n{self.attribution}" if self.summary else self.attribution
+        """The full text (in full-text exports) or the summary, then the attribution."""
+        text = self.body or self.summary
+        return f"{text}\n\n{self.attribution}" if text else self.attribution
 
 
 def xml_safe(text: str | None) -> str:
@@ -125,8 +130,18 @@ def attribution_line(outlet: str, authors: list[str], url: str, date_text: str) 
     return f"Originally published by {outlet}{by} on {date_text}: {url}"
 
 
-def export_item(article: Article, approved_at: datetime) -> ExportItem:
-    """The export view of a stored, approved article."""
+def full_text_of(article: Article) -> str | None:
+    """The body for a full-text export: paragraphs kept, bounded, XML-safe; None if empty."""
+    text = (article.body or "").strip()
+    if not text:
+        return None
+    if len(text) > FULL_TEXT_CHARS:
+        text = text[:FULL_TEXT_CHARS].rsplit(" ", 1)[0] + "…"
+    return xml_safe(text)
+
+
+def export_item(article: Article, approved_at: datetime, *, full_text: bool = False) -> ExportItem:
+    """The export view of a stored, approved article (with its body when ``full_text``)."""
     source = article.source
     outlet = (source.label or source.name) if source is not None else (article.site_name or "")
     authors = [a for a in (article.authors or []) if isinstance(a, str) and a.strip()]
@@ -145,4 +160,5 @@ def export_item(article: Article, approved_at: datetime) -> ExportItem:
         original_date=when,
         updated=max(approved_at, article.published_at or approved_at),
         attribution=xml_safe(attribution_line(outlet, authors, article.url, when)),
+        body=full_text_of(article) if full_text else None,
     )

@@ -6,7 +6,6 @@ failures as they happen; under cron or the scheduler the same figures go to the 
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections import Counter
 from typing import Any
@@ -14,8 +13,6 @@ from typing import Any
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
-
-logger = logging.getLogger(__name__)
 
 
 class CrawlProgress:
@@ -93,10 +90,17 @@ class CrawlProgress:
         if self._live is not None:
             self._live.update(self.line())
         else:
-            logger.info("progress: %s", self.line())
+            self._print_line()
+
+    def _print_line(self) -> None:
+        """One progress line on stderr, whatever Scrapy's log level: ``aggregator crawl``
+        keeps Scrapy's INFO chatter out (``-v`` shows it), the progress stays."""
+        print(f"progress: {self.line()}", file=sys.stderr, flush=True)
 
     def closed(self, spider: Spider) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         if self._live is not None:
             self._live.stop()
+        elif self.mode == "log":
+            self._print_line()  # the final figures, even for a crawl shorter than a period

@@ -42,6 +42,27 @@ def run_status(reason: str, figures: dict[str, object]) -> str:
     return "finished"
 
 
+def run_message(status: str, reason: str, figures: dict[str, object]) -> str | None:
+    """What a run's row says: nothing for a finished run; for a failed or interrupted one,
+    its real cause. A source can fail while the crawl as a whole closed ``finished`` (its
+    feed answered 503 while the others went well): then the cause is its own first failure
+    and the count by reason, not "crawl closed: finished"."""
+    if status == "finished":
+        return None
+    if reason != "finished":
+        return f"crawl closed: {reason}"
+    errors = figures.get("errors")
+    first = errors[0] if isinstance(errors, list) and errors else None
+    reasons = figures.get("reasons")
+    counted = ""
+    if isinstance(reasons, dict) and reasons:
+        counted = " (" + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + ")"
+    if isinstance(first, dict):
+        detail = f": {first['detail']}" if first.get("detail") else ""
+        return f"{first.get('reason', 'failed')} at {first.get('url', '?')}{detail}{counted}"
+    return f"nothing found and {figures.get('failed', 0)} page(s) failed{counted}"
+
+
 class RunRecorder:
     """Closes the run records of every source the spider crawls."""
 
@@ -72,7 +93,7 @@ class RunRecorder:
             for name, run_id in self.run_ids.items():
                 figures = source_figures(stats, name)
                 status = run_status(reason, figures)
-                message = None if status == "finished" else f"crawl closed: {reason}"
+                message = run_message(status, reason, figures)
                 finish_run(session, run_id, status=status, figures=figures, message=message)
                 logger.info(
                     "run %s of %s: %s %s",

@@ -49,11 +49,23 @@ def suggest_name(url: str) -> str:
 
 
 def same_homepage(a: str, b: str) -> bool:
-    """True when two homepages are the same site address (scheme and ``www.`` aside)."""
-    return (site_host(a), urlsplit(a).path.rstrip("/")) == (
-        site_host(b),
-        urlsplit(b).path.rstrip("/"),
-    )
+    """True when two homepages are the same site address (scheme and ``www.`` aside).
+
+    An explicit port is part of the address (two loopback outlets on 127.0.0.1:8001 and
+    :8002 are two sites); the scheme's default port is the same as none.
+    """
+    return _address(a) == _address(b)
+
+
+def _address(url: str) -> tuple[str, int | None, str]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port in (80, 443):
+        port = None
+    return site_host(url), port, parts.path.rstrip("/")
 
 
 def build_entry(

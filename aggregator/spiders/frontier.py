@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from aggregator.discovery.dates import too_old
 from aggregator.discovery.feeds import Entry
-from aggregator.urls import canonicalize_url
+from aggregator.urls import canonicalize_url, url_twins
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,15 @@ class Frontier:
                 skipped += 1
                 continue
             candidates.append((canonical, entry))
-        known = self.stored({u for pair in candidates for u in (pair[0], pair[1].url)})
-        fresh = [e for c, e in candidates if c not in known and e.url not in known]
+        # A stored article at another scheme or www. spelling counts as stored (url_twins).
+        twins = {c: url_twins(c) for c, _ in candidates}
+        asked = {u for c, e in candidates for u in (c, e.url, *twins[c])}
+        known = self.stored(asked)
+        fresh = [
+            e
+            for c, e in candidates
+            if c not in known and e.url not in known and not known.intersection(twins[c])
+        ]
         return Selection(fresh=fresh, found=found, skipped=skipped + len(candidates) - len(fresh))
 
     def stored(self, urls: set[str]) -> set[str]:

@@ -24,7 +24,7 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, UsageError
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -50,6 +50,9 @@ from aggregator.spiders.frontier import Frontier
 from aggregator.spiders.listing_limits import cut_warning
 from storage.base import utcnow
 
+# Keyword arguments Scrapy itself may hand a spider; anything else is a user's ``-a`` typo.
+SCRAPY_ARGUMENTS = frozenset({"name", "start_urls", "_job"})
+
 
 class NewsSpider(scrapy.Spider):
     """Crawl the given sources (or the enabled ones of AGGREGATOR_SOURCES)."""
@@ -57,6 +60,15 @@ class NewsSpider(scrapy.Spider):
     name = "news"
 
     def __init__(self, sources: list[Source] | str | None = None, **kwargs: Any) -> None:
+        unknown = sorted(set(kwargs) - SCRAPY_ARGUMENTS)
+        if unknown:
+            # ``-a source=x`` (for ``sources=``) must not silently crawl every source.
+            given = ", ".join(f"{k}={str(kwargs[k])[:40]}" for k in unknown)
+            raise UsageError(
+                f"unknown spider argument(s) {given}: the news spider takes only "
+                "sources=NAME[,NAME...] (e.g. scrapy crawl news -a sources=lemonde)",
+                print_help=False,
+            )
         super().__init__(**kwargs)
         self._wanted = sources
         self.sources: list[Source] = sources if isinstance(sources, list) else []

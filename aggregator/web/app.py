@@ -18,11 +18,13 @@ from aggregator.web.api_articles import api_articles
 from aggregator.web.article_act import article_act
 from aggregator.web.article_list import article_list
 from aggregator.web.article_show import article_show
+from aggregator.web.auth import PUBLIC, ROLE_ATTRIBUTE, public
 from aggregator.web.export_feed import export_feed
 from aggregator.web.export_tokens import export_list, export_rotate
 from aggregator.web.password_change import password_change, password_form
 from aggregator.web.session_login import login, login_form
 from aggregator.web.session_logout import logout
+from aggregator.web.settings import settings_form, settings_save
 from aggregator.web.source_list import source_list
 from aggregator.web.templating import HERE, make_templates
 from storage.db import ensure_schema, session_scope
@@ -32,6 +34,20 @@ from storage.sessions import SessionPolicy
 
 SESSION_COOKIE = "aggregator_session"
 
+
+@public
+async def healthz(request: Request) -> Response:
+    """A load balancer's probe: the app answers."""
+    return PlainTextResponse("ok")
+
+
+def static_files() -> StaticFiles:
+    """The stylesheet and script, open to anyone (the login page needs them)."""
+    files = StaticFiles(directory=HERE / "static")
+    setattr(files, ROLE_ATTRIBUTE, PUBLIC)
+    return files
+
+
 ROUTES = [
     Route("/", article_list),
     Route("/login", login_form, methods=["GET"]),
@@ -39,6 +55,8 @@ ROUTES = [
     Route("/logout", logout, methods=["POST"]),
     Route("/password", password_form, methods=["GET"]),
     Route("/password", password_change, methods=["POST"]),
+    Route("/settings", settings_form, methods=["GET"]),
+    Route("/settings", settings_save, methods=["POST"]),
     # Ids are read by the handlers (article_show.article_id_of): out of range is a 404.
     Route("/articles/{article_id:str}", article_show),
     Route("/articles/{article_id:str}/{action:str}", article_act, methods=["POST"]),
@@ -47,8 +65,8 @@ ROUTES = [
     Route("/exports/{export:str}/rotate", export_rotate, methods=["POST"]),
     Route("/export/{name:str}", export_feed),
     Route("/api/articles", api_articles),
-    Route("/healthz", lambda request: PlainTextResponse("ok")),
-    Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    Route("/healthz", healthz),
+    Mount("/static", static_files(), name="static"),
 ]
 
 

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from aggregator.errors import StorageError
 from aggregator.web.article_show import article_id_of, render_article
-from aggregator.web.auth import editor_of, editor_required
+from aggregator.web.auth import editor_of, requires
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form, local_path
 from storage.article_query import article_detail
@@ -23,7 +23,7 @@ from storage.db import Session
 from storage.editorial import ACTIONS, apply_action
 
 
-@editor_required
+@requires("editor")
 async def article_act(request: Request) -> Response:
     """Apply one editorial action, then go back to where the editor was."""
     article_id = article_id_of(request)

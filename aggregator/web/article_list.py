@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from aggregator.web.auth import editor_required
+from aggregator.web.auth import requires
 from aggregator.web.db import in_session
 from aggregator.web.filters import ParsedFilter, bounded_int, parse_filter
 from storage.article_filter import Cursor, query_matches
@@ -17,10 +18,11 @@ from storage.db import Session
 from storage.sources import source_labels
 
 
-@editor_required
+@requires("viewer")
 async def article_list(request: Request) -> Response:
     """The article list page."""
     parsed = parse_filter(request.query_params)
+    parsed.filter = replace(parsed.filter, hide_rejected=True)
     before = Cursor.decode(request.query_params.get("before"))
     limit = bounded_int(request.query_params.get("limit"), 50)
 
@@ -43,7 +45,9 @@ async def article_list(request: Request) -> Response:
     page = context["page"]
     next_link = None
     if page.next_cursor is not None:
-        next_link = parsed.link(before=page.next_cursor.encode())
+        # The page size carries over, so page 2 of ?limit=5 has 5 rows too.
+        sized = str(limit) if "limit" in request.query_params else None
+        next_link = parsed.link(before=page.next_cursor.encode(), limit=sized)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return request.app.state.templates.TemplateResponse(
         request,

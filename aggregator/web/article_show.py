@@ -6,7 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from aggregator.web.auth import editor_required
+from aggregator.web.auth import requires
 from aggregator.web.db import in_session
 from aggregator.web.security import local_path
 from storage.article_query import ArticleDetail, article_detail
@@ -21,7 +21,7 @@ def article_id_of(request: Request) -> int:
     return int(text)
 
 
-@editor_required
+@requires("viewer")
 async def article_show(request: Request) -> Response:
     """The article page."""
     article_id = article_id_of(request)

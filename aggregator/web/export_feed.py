@@ -20,7 +20,7 @@ from aggregator.exports.atom import render_atom
 from aggregator.exports.item import ExportItem, FeedInfo, export_item
 from aggregator.exports.jsonfeed import render_json_feed
 from aggregator.exports.rss import render_rss
-from aggregator.web.auth import current_account
+from aggregator.web.auth import current_account, token_or_role
 from aggregator.web.db import in_session
 from aggregator.web.filters import bounded_int, parse_filter
 from storage.base import utcnow
@@ -56,10 +56,19 @@ async def authorize(request: Request, feed: str) -> None:
     valid: bool = bool(token) and await in_session(request, check)
     if valid:
         return
-    if await current_account(request) is None:
+    account = await current_account(request)
+    if account is not None and not account.may("viewer"):
+        raise HTTPException(403, f"{account.username} has no role that reads exports")
+    if account is None:
         raise HTTPException(
             403, f"this {feed} export needs its token: Authorization: Bearer TOKEN or ?token="
         )
+
+
+def wants_full_text(request: Request) -> bool:
+    """``?full=1``: items carry the article's whole text (then its attribution), not only
+    the summary, for a desk that republishes in full."""
+    return request.query_params.get("full", "") in ("1", "true", "yes")
 
 
 def self_url(request: Request) -> str:
@@ -67,6 +76,7 @@ def self_url(request: Request) -> str:
     return str(request.url.remove_query_params("token"))
 
 
+@token_or_role("viewer")
 async def export_feed(request: Request) -> Response:
     """One export document."""
     name = request.path_params["name"]
@@ -76,10 +86,13 @@ async def export_feed(request: Request) -> Response:
     await authorize(request, feed)
     parsed = parse_filter(request.query_params, statuses=EXPORTED)
     limit = bounded_int(request.query_params.get("limit"), 50)
+    full_text = wants_full_text(request)
 
     def load(session: Session) -> tuple[list[ExportItem], datetime]:
         rows, _ = approved_articles(session, parsed.filter, limit=limit)
-        items = [export_item(article, approved_at) for article, approved_at in rows]
+        items = [
+            export_item(article, approved_at, full_text=full_text) for article, approved_at in rows
+        ]
         return items, max((i.updated for i in items), default=utcnow())
 
     items, updated = await in_session(request, load)

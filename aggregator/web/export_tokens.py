@@ -6,7 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from aggregator.web.auth import editor_required
+from aggregator.web.auth import requires
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form
 from storage.db import Session
@@ -20,7 +20,7 @@ PATHS = {
 }
 
 
-@editor_required
+@requires("admin")
 async def export_list(request: Request) -> Response:
     """The page listing each export with its tokenised URL."""
 
@@ -31,11 +31,13 @@ async def export_list(request: Request) -> Response:
     base = str(request.base_url).rstrip("/")
     urls = {export: f"{base}{PATHS[export]}?token={tokens[export]}" for export in EXPORT_FORMATS}
     return request.app.state.templates.TemplateResponse(
-        request, "exports.html", {"account": request.state.account, "urls": urls}
+        request,
+        "exports.html",
+        {"account": request.state.account, "urls": urls, "full": "&full=1"},
     )
 
 
-@editor_required
+@requires("admin")
 async def export_rotate(request: Request) -> Response:
     """Replace one export's token (readers holding the old URL lose access)."""
     await checked_form(request)

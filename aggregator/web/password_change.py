@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from aggregator.errors import StorageError
-from aggregator.web.auth import editor_required
+from aggregator.web.auth import requires
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form
 from aggregator.web.session_login import begin_session, check_password
@@ -19,13 +19,13 @@ from storage.db import Session
 from storage.users import MAX_PASSWORD, Account, set_password
 
 
-@editor_required
+@requires("viewer")
 async def password_form(request: Request) -> Response:
     """The form: current password, new password twice."""
     return _page(request, None)
 
 
-@editor_required
+@requires("viewer")
 async def password_change(request: Request) -> Response:
     """Check the current password, store the new one, end the other sessions."""
     form = await checked_form(request)

@@ -12,7 +12,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from aggregator.web.auth import SESSION_ID, client_address, session_id
+from aggregator.web.auth import SESSION_ID, client_address, public, session_id
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form, local_path
 from storage.db import Session
@@ -28,12 +28,14 @@ LOCKED = {
 }
 
 
+@public
 async def login_form(request: Request) -> Response:
     """The login page."""
     target = local_path(request.query_params.get("next"))
     return _page(request, target, None)
 
 
+@public
 async def login(request: Request) -> Response:
     """Check the credentials; on success start a fresh session and go where asked."""
     form = await checked_form(request)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from aggregator.web.auth import session_id
+from aggregator.web.auth import public, session_id
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form
 from storage.sessions import end_session
 
 
+@public
 async def logout(request: Request) -> Response:
     """Revoke the session (a copy of the cookie stops working) and return to the login page."""
     await checked_form(request)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from aggregator.web.auth import editor_required
+from aggregator.web.auth import requires
 from aggregator.web.chart import articles_chart
 from aggregator.web.db import in_session
 from storage.articles import articles_per_day
@@ -60,7 +60,7 @@ def source_views(session: Session, now: datetime) -> list[SourceRowView]:
     return rows
 
 
-@editor_required
+@requires("viewer")
 async def source_list(request: Request) -> Response:
     """The sources page."""
     now = datetime.now(UTC)

@@ -28,6 +28,8 @@ def make_templates() -> Jinja2Templates:
         paragraphs=text.paragraphs,
         local_time=text.local_time,
         utc_time=text.utc_time,
+        zone_time=text.zone_time,
+        lead=text.lead,
     )
     env.globals["csrf_token"] = csrf_token
     return Jinja2Templates(env=env)

@@ -6,7 +6,8 @@ Everything here returns plain text or None; the templates escape it (autoescape 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aggregator.exports.item import http_url, local_zone
 
@@ -14,6 +15,7 @@ from aggregator.exports.item import http_url, local_zone
 RTL = frozenset({"ar", "arz", "ary", "fa", "he", "iw", "ur", "ps", "yi", "ckb", "dv", "sd", "ug"})
 MAX_HREF = 2048
 MAX_PARAGRAPHS = 400
+MAX_LEAD_SEARCH = 5  # the description repeats one of the first paragraphs, if any
 _BLANK = re.compile(r"\n\s*\n|\n")
 
 
@@ -41,6 +43,23 @@ def paragraphs(body: str | None) -> list[str]:
     return [p for p in parts if p][:MAX_PARAGRAPHS]
 
 
+def lead(description: str | None, body: str | None) -> str | None:
+    """The description to show above the body, or None when the body already opens a
+    paragraph with it (outlets often copy their first paragraph into the description, and
+    the page would show it twice)."""
+    if not description or not description.strip():
+        return None
+    wanted = _folded(description).rstrip("…").rstrip(".").strip()
+    for paragraph in paragraphs(body)[:MAX_LEAD_SEARCH]:
+        if _folded(paragraph).startswith(wanted):
+            return None
+    return description
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def local_time(
     moment: datetime | None, offset: str | None = None, precision: str | None = None
 ) -> str:
@@ -56,6 +75,19 @@ def local_time(
         + ":"
         + local.strftime("%z")[3:]
     )
+
+
+def zone_time(moment: datetime | None, zone: str | None) -> str:
+    """A stored UTC time in the editor's zone (an IANA name; None or unknown: UTC), with
+    the zone's abbreviation, so a desk in three countries reads one clock."""
+    if moment is None:
+        return "—"
+    try:
+        tz: tzinfo = ZoneInfo(zone) if zone else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = UTC
+    local = moment.astimezone(tz)
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "UTC")
 
 
 def utc_time(moment: datetime | None) -> str:

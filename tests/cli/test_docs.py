@@ -30,11 +30,29 @@ def test_verb_is_in_the_readme(verb: str) -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
+    """Every verb and every sub-command (sources add, users set-role, db upgrade...): the
+    README promises an example in each --help."""
     ctx = click.Context(cli)
     for path, command in _leaves(cli, ctx, "aggregator"):
         assert command.help, f"{path} has no docstring"
-        if path.count(" ") == 1:  # top-level verbs carry an example
-            assert "Example:" in command.help, f"{path} --help has no example"
+        assert "Example:" in command.help, f"{path} --help has no example"
+
+
+@pytest.mark.parametrize("verb", ["demo", "sources add", "users"])
+def test_examples_are_not_wrapped_inside_a_url_or_an_option(verb: str) -> None:
+    """At 80 columns each example line keeps its URLs whole (issue 16: demo's wrapped)."""
+    result = CliRunner().invoke(cli, [*verb.split(), "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    examples = [i for i, line in enumerate(lines) if line.strip().startswith("Example:")]
+    assert examples, result.output
+    for index in examples:
+        line = lines[index]
+        assert len(line) <= 80, line
+        follower = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        # A continued example says so with a trailing backslash; nothing else runs on.
+        if follower and not follower.startswith(("Example:", "Options:")):
+            assert line.endswith("\\"), (line, follower)
 
 
 def test_help_runs_for_every_verb() -> None:

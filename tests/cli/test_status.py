@@ -135,3 +135,24 @@ def test_quality_drop_is_a_warning(setup: list[str], tmp_path: Path) -> None:
     assert warning["kind"] == "quality"
     assert warning["message"].startswith("date fell from 100% to 0% of pages since ")
     assert CliRunner().invoke(cli, [*setup, "--check", "fresh"]).exit_code == 2
+
+
+def test_every_value_sits_under_its_header(setup: list[str]) -> None:
+    """Issue 16: 8 headers over 9 values put next-run under "24h"."""
+    result = CliRunner().invoke(cli, setup)
+    assert result.exit_code == 0, result.output
+    lines = [line.split("\t") for line in result.output.splitlines() if "\t" in line]
+    headers, rows = lines[0], lines[1:]
+    assert all(len(row) == len(headers) for row in rows), (headers, rows)
+    good = dict(zip(headers, next(r for r in rows if r[0] == "good"), strict=True))
+    assert good["next run"] == "" and good["last status"] == "finished"
+    assert good["failed pages"] == "10%"
+    down = dict(zip(headers, next(r for r in rows if r[0] == "down"), strict=True))
+    assert down["failed in a row"] == "3"
+
+
+def test_a_row_longer_than_the_headers_is_refused() -> None:
+    from aggregator.cli.render import table
+
+    with pytest.raises(ValueError, match="2 headers but a row of 3"):
+        table(("a", "b"), [(1, 2, 3)], title="t")

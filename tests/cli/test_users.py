@@ -21,16 +21,16 @@ def test_add_list_remove(tmp_path: Path) -> None:
     assert _run(db, "list") == (0, "no users yet: aggregator users add NAME\n")
     code, output = _run(db, "add", "amira", stdin="correct horse battery\ncorrect horse battery\n")
     assert code == 0, output
-    assert output.endswith("added user 'amira'\n")
+    assert output.endswith("added user 'amira' (admin)\n")  # the first account administers
     assert "correct horse" not in output  # the prompt hides the password
     code, output = _run(db, "add", "karim", "--password-stdin", stdin="another long secret\n")
-    assert (code, output) == (0, "added user 'karim'\n")
+    assert (code, output) == (0, "added user 'karim' (editor)\n")
     with session_scope(db) as session:
         assert authenticate(session, "karim", "another long secret") is not None
     code, output = _run(db, "list")
     lines = output.splitlines()
-    assert lines[0] == "amira\tlast login: never"
-    assert lines[1].startswith("karim\tlast login: 20") and lines[1].endswith(" UTC")
+    assert lines[0] == "amira\tadmin\tlast login: never"
+    assert lines[1].startswith("karim\teditor\tlast login: 20") and lines[1].endswith(" UTC")
     assert _run(db, "remove", "amira") == (0, "removed user 'amira'\n")
     assert [line.split("\t")[0] for line in _run(db, "list")[1].splitlines()] == ["karim"]
 
@@ -77,3 +77,26 @@ def test_set_password_and_revoke_sessions_end_sessions(tmp_path: Path) -> None:
     with session_scope(db) as session:
         assert authenticate(session, "amira", "correct horse battery") is None
     assert _run(db, "revoke-sessions", "ghost") == (1, "Error: no user named 'ghost'\n")
+
+
+def test_roles_on_add_set_role_and_list(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    secret = "correct horse battery\n"
+    assert _run(db, "add", "amira", "--password-stdin", stdin=secret) == (
+        0,
+        "added user 'amira' (admin)\n",
+    )
+    assert _run(db, "add", "vera", "--role", "viewer", "--password-stdin", stdin=secret) == (
+        0,
+        "added user 'vera' (viewer)\n",
+    )
+    code, output = _run(db, "add", "x", "--role", "boss", "--password-stdin", stdin=secret)
+    assert code == 2 and "'boss' is not one of 'viewer', 'editor', 'admin'" in output
+    assert _run(db, "set-role", "vera", "editor") == (0, "'vera' is now editor\n")
+    assert _run(db, "set-role", "amira", "viewer") == (
+        1,
+        "Error: 'amira' is the only admin: make another account admin first\n",
+    )
+    assert _run(db, "set-role", "ghost", "viewer") == (1, "Error: no user named 'ghost'\n")
+    listed = [line.split("\t")[:2] for line in _run(db, "list")[1].splitlines()]
+    assert listed == [["amira", "admin"], ["vera", "editor"]]

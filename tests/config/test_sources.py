@@ -162,3 +162,13 @@ def test_a_bad_allowance_names_file_line_source_and_entry() -> None:
     message = str(caught.value)
     assert message.startswith("sources.yaml:11, source 'emirates-leaks', field 'allow_networks.1'")
     assert "host bits set" in message
+
+
+@pytest.mark.parametrize("value", ["42", "{fr: 1}", "[fr, 42]"])
+def test_languages_of_the_wrong_shape_say_the_expected_form(value: str) -> None:
+    """Issue 16: ``languages: 42`` said only "Input should be a valid list"."""
+    with pytest.raises(ConfigError) as caught:
+        parse_sources(GOOD.replace("languages: [fr]", f"languages: {value}"), "sources.yaml")
+    message = str(caught.value)
+    assert message.startswith("sources.yaml:12, source 'la-gazette', field 'languages': got ")
+    assert "expected a language code or a list of them, like 'languages: en'" in message

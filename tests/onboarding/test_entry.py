@@ -93,3 +93,27 @@ def test_nothing_found_means_link_following_from_the_homepage() -> None:
     )
     assert entry["start_pages"] == ["https://bare.test/"]
     assert "feeds" not in entry and "label" not in entry
+
+
+def test_a_homepage_differing_only_by_port_is_another_site(tmp_path: Path) -> None:
+    """Issue 16: adding 127.0.0.1:8002 named the source on 127.0.0.1:8001."""
+    assert not same_homepage("http://127.0.0.1:8001/", "http://127.0.0.1:8002/")
+    assert same_homepage("http://127.0.0.1:8002/", "http://127.0.0.1:8002")
+    assert same_homepage("https://www.lemonde.fr:443/", "http://lemonde.fr/")
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n"
+        + "".join(
+            f"  - {{name: {name}, homepage: 'http://127.0.0.1:{port}/', languages: en,\n"
+            f"     feeds: ['http://127.0.0.1:{port}/f']}}\n"
+            for name, port in (("one", 8001), ("two", 8002))
+        ),
+        encoding="utf-8",
+    )
+    found = Discovery(homepage="http://127.0.0.1:8002/", feeds=["http://127.0.0.1:8002/f"])
+    entry = build_entry(found, name="three", languages=["en"], timezone="UTC")
+    with pytest.raises(ConfigError, match="is already declared as source 'two'"):
+        append_entry(path, entry)
+    other = Discovery(homepage="http://127.0.0.1:8003/", feeds=["http://127.0.0.1:8003/f"])
+    added = append_entry(path, build_entry(other, name="three", languages=["en"], timezone="UTC"))
+    assert [s.name for s in added.sources] == ["one", "two", "three"]

@@ -149,3 +149,35 @@ def test_the_token_also_works_in_a_header(
     response = client.get("/api/articles", headers={"Authorization": f"Bearer {api}"})
     assert response.status_code == 200
     assert client.get("/api/articles", headers={"X-Export-Token": atom}).status_code == 403
+
+
+def test_full_text_is_an_option_per_export_with_the_attribution_after_it(
+    editor: Editor, seeded: tuple[str, dict[str, int]]
+) -> None:
+    from tests.web.review_seed import nso_text
+
+    client, token = editor
+    url, ids = seeded
+    _approve_two(client, token, ids)
+    exports = client.get("/exports").text
+    assert re.search(r'id="url-atom-full" readonly value="[^"]+&amp;full=1"', exports)
+    client.post("/logout", data={"csrf": token})
+    atom = _token(url, "atom")
+    body_words = "l’utilisation systématique du logiciel espion Pegasus"
+    assert body_words in nso_text()
+
+    def nso_content(query: str) -> str:
+        parsed = feedparser.parse(client.get(f"/export/atom.xml?token={atom}{query}").content)
+        entry = next(e for e in parsed.entries if e.title == "NSO under US inquiry")
+        return str(entry.content[0].value)
+
+    summary_only, full = nso_content(""), nso_content("&full=1")
+    assert body_words not in summary_only
+    assert body_words in full
+    # The attribution closes the full text too.
+    assert full.rstrip().endswith("https://emaratleaks.example/fr/2021/02/04/nso-group-enquete")
+    assert "Originally published by إمارات ليكس" in full
+    api = client.get(f"/api/articles?token={_token(url, 'api')}&full=1").json()
+    nso = next(i for i in api["items"] if i["title"] == "NSO under US inquiry")
+    assert body_words in nso["content_text"]
+    assert nso["content_text"].endswith(nso["_attribution"]["line"])
