@@ -20,6 +20,7 @@ from storage.articles import STATUSES
 from storage.base import MAX_ID
 from storage.search import Matches, find_matches
 from storage.sources import SourceRow
+from storage.watches import hit_article_ids
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -36,6 +37,7 @@ class ArticleFilter:
     date_to: date | None = None
     query: str | None = None
     starred: bool = False
+    watch: int | None = None  # articles this watch hit (storage/watches.py)
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
@@ -94,6 +96,8 @@ def filter_conditions(
         conds.append(a.sort_at >= datetime.combine(f.date_from, time(), UTC))
     if f.date_to:
         conds.append(a.sort_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
+    if f.watch is not None:
+        conds.append(a.id.in_(hit_article_ids(f.watch)))
     if search is not None:
         conds.append(search(a))
     return conds

@@ -1,0 +1,139 @@
+"""Alias proposals across scripts (pure): which stored spellings may name the same thing.
+
+Two sources of candidates, both only *proposed*; an editor accepts or rejects each:
+
+- **transliteration**: every token is romanised with anyascii (a field library shipping its
+  tables, no network) and reduced to a consonant *skeleton* (vowels, y/w/h and doubled
+  letters dropped, letters Arabic writes alike merged: p→b, v→f, q/c→k, j→g, gh→g, kh→k,
+  sh/ch→s, th→t, dh→d, z→s, e.g. "Pegasus" and "بيغاسوس" both give ``bgs``). A
+  foreign-script token (after its Arabic proclitics are stripped) whose skeleton equals the
+  term's, or is one edit away when the skeleton has four letters or more ("Khashoggi" ``ksg``
+  and "خاشقجي" ``kskg``), is a candidate;
+- **same story**: articles of one story in other languages than a hit article, that do not
+  hit the watch themselves, probably name it in their own script. A token found in such
+  articles of several stories, and rare in a background sample, is a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from anyascii import anyascii
+
+from aggregator.watch.matcher import is_arabic, stems, tokens
+
+_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"))
+_LETTERS = str.maketrans({"p": "b", "v": "f", "q": "k", "c": "k", "j": "g", "z": "s", "x": "ks"})
+_DROPPED = re.compile(r"[aeiouyhw'`\W\d_]")
+MIN_SKELETON = 2
+MAX_PROPOSALS = 8
+MIN_TOKEN_LETTERS = 3
+
+
+def skeleton(text: str) -> str:
+    """The consonant skeleton of ``text`` in any script (see the module docstring)."""
+    latin = anyascii(text).lower()
+    for digraph, letter in _DIGRAPHS:
+        latin = latin.replace(digraph, letter)
+    latin = _DROPPED.sub("", latin.translate(_LETTERS))
+    return re.sub(r"(.)\1+", r"\1", latin)
+
+
+def close(a: str, b: str) -> bool:
+    """Skeletons that may spell the same name: equal, or one edit apart when long enough."""
+    if len(a) < MIN_SKELETON or len(b) < MIN_SKELETON:
+        return False
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 3 or max(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    return _edits(a, b) <= 1
+
+
+def _edits(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def script_of(text: str) -> str:
+    """``arabic`` or ``latin``: which script a term or token is written in (mostly)."""
+    return "arabic" if is_arabic(text) else "latin"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A spelling proposed as an alias, why, and how often it was seen."""
+
+    text: str
+    origin: str  # transliteration | story
+    seen: int
+    evidence: str
+
+
+def transliteration_candidates(
+    term: str, counts: Counter[str], *, known: Iterable[str] = ()
+) -> list[Proposal]:
+    """Tokens of ``counts`` (token → articles seen in) in another script than ``term`` whose
+    skeleton is close to the term's; each token counted under its stripped stem too."""
+    target = skeleton(term)
+    script = script_of(term)
+    skip = set(known)
+    best: dict[str, int] = Counter()
+    for token, seen in counts.items():
+        if script_of(token) == script or len(token) < MIN_TOKEN_LETTERS:
+            continue
+        for stem in dict.fromkeys(stems(token)):
+            if stem not in skip and close(skeleton(stem), target):
+                best[stem] += seen
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+    return [
+        Proposal(text, "transliteration", seen, f"{skeleton(text)} ~ {target}")
+        for text, seen in ranked[:MAX_PROPOSALS]
+    ]
+
+
+def story_candidates(
+    per_story: list[set[str]],
+    background: Counter[str],
+    sample_size: int,
+    *,
+    known: Iterable[str] = (),
+    max_share: float = 0.05,
+) -> list[Proposal]:
+    """Tokens in the other-language articles of at least two stories (or every story, when
+    only one has any) and in under ``max_share`` of the ``sample_size`` background articles."""
+    if not per_story:
+        return []
+    skip = set(known)
+    in_stories: Counter[str] = Counter()
+    for story_tokens in per_story:
+        in_stories.update({t for t in story_tokens if len(t) >= MIN_TOKEN_LETTERS})
+    needed = 2 if len(per_story) >= 2 else 1
+    limit = max(1.0, max_share * sample_size)
+    kept = [
+        (token, n)
+        for token, n in in_stories.items()
+        if n >= needed and token not in skip and background[token] < limit
+    ]
+    kept.sort(key=lambda kv: (-kv[1], background[kv[0]], kv[0]))
+    return [
+        Proposal(token, "story", n, f"in {n} of {len(per_story)} stories")
+        for token, n in kept[:MAX_PROPOSALS]
+    ]
+
+
+def article_tokens(*texts: str | None) -> set[str]:
+    """The distinct normalised tokens of an article's texts."""
+    found: set[str] = set()
+    for text in texts:
+        if text:
+            found.update(tokens(text))
+    return found
