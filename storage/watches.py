@@ -49,6 +49,7 @@ from aggregator.watch.aliases import (
     article_tokens,
     script_of,
     story_candidates,
+    term_size,
     transliteration_candidates,
 )
 from aggregator.watch.matcher import (
@@ -339,7 +340,9 @@ def match_stored(session: Session, watch_set: WatchSet, article_ids: Sequence[in
     found = [
         (article, hit)
         for article in article_texts(session, article_ids)
-        for hit in watch_set.match(article.texts(), source=article.source, language=article.language)
+        for hit in watch_set.match(
+            article.texts(), source=article.source, language=article.language
+        )
     ]
     return record_hits(session, found)
 
@@ -357,7 +360,12 @@ def record_hits(session: Session, found: Sequence[tuple[ArticleText, Hit]]) -> i
             )
         ).tuples()
     )
-    terms = dict(session.execute(select(Watch.id, Watch.term).where(Watch.id.in_(watch_ids))).tuples())
+    terms = {
+        ident: term
+        for ident, term in session.execute(
+            select(Watch.id, Watch.term).where(Watch.id.in_(watch_ids))
+        )
+    }
     added = 0
     for article, hit in found:
         if (hit.watch_id, article.id) in known or hit.watch_id not in terms:
@@ -435,7 +443,7 @@ def hit_counts(session: Session, *, since: datetime | None = None) -> dict[int, 
     stmt = select(WatchHit.watch_id, func.count()).group_by(WatchHit.watch_id)
     if since is not None:
         stmt = stmt.where(WatchHit.created_at >= since)
-    return dict(session.execute(stmt).tuples())
+    return {key: n for key, n in session.execute(stmt).tuples()}
 
 
 def count_hits_since(session: Session, since: datetime) -> int:
@@ -478,7 +486,9 @@ def _pending(session: Session, watch_id: int | None) -> tuple[WatchSet, list[tup
     return compile_watches(patterns, limits), todo
 
 
-def backfill(database_url: str, *, watch_id: int | None = None, batch: int = BACKFILL_BATCH) -> BackfillResult:
+def backfill(
+    database_url: str, *, watch_id: int | None = None, batch: int = BACKFILL_BATCH
+) -> BackfillResult:
     """Match every stored article against the spellings not backfilled yet (of one watch, or
     all), in keyset batches of ``batch`` articles, one transaction each; then mark them done.
 
@@ -523,19 +533,19 @@ def _mark_done(session: Session, todo: list[tuple[str, int]]) -> None:
 # --- alias proposals ----------------------------------------------------------------------
 
 
-def propose_aliases(session: Session, watch_id: int, *, scan: int = PROPOSAL_SCAN) -> list[WatchAlias]:
+def propose_aliases(
+    session: Session, watch_id: int, *, scan: int = PROPOSAL_SCAN
+) -> list[WatchAlias]:
     """Propose spellings in other scripts (see :mod:`aggregator.watch.aliases`) from the
     newest ``scan`` articles and the stories of the watch's hits; the new proposals."""
     watch = get_watch(session, watch_id)
     known = {watch.normalised, *(a.normalised for a in watch.aliases)}
-    sample = _sample_tokens(session, scan)
+    sample = _sample_tokens(session, scan, term_size(watch.term))
     counts: Counter[str] = Counter()
     for article_tokens_ in sample:
         counts.update(article_tokens_)
     proposals = transliteration_candidates(watch.term, counts, known=known)
-    proposals += story_candidates(
-        _story_tokens(session, watch), counts, len(sample), known=known
-    )
+    proposals += story_candidates(_story_tokens(session, watch), counts, len(sample), known=known)
     added = []
     for proposal in proposals:
         alias = _propose(session, watch, proposal)
@@ -549,13 +559,13 @@ def _propose(session: Session, watch: Watch, proposal: Proposal) -> WatchAlias |
     return add_alias(session, watch, proposal.text, origin=proposal.origin, evidence=evidence)
 
 
-def _sample_tokens(session: Session, scan: int) -> list[set[str]]:
+def _sample_tokens(session: Session, scan: int, size: int = 1) -> list[set[str]]:
     stmt = (
         select(Article.title, Article.description, Article.body)
         .order_by(Article.id.desc())
         .limit(scan)
     )
-    return [article_tokens(*row) for row in session.execute(stmt)]
+    return [article_tokens(*row, size=size) for row in session.execute(stmt)]
 
 
 def _story_tokens(session: Session, watch: Watch) -> list[set[str]]:

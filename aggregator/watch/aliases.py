@@ -7,8 +7,10 @@ Two sources of candidates, both only *proposed*; an editor accepts or rejects ea
   letters dropped, letters Arabic writes alike merged: p→b, v→f, q/c→k, j→g, gh→g, kh→k,
   sh/ch→s, th→t, dh→d, z→s, e.g. "Pegasus" and "بيغاسوس" both give ``bgs``). A
   foreign-script token (after its Arabic proclitics are stripped) whose skeleton equals the
-  term's, or is one edit away when the skeleton has four letters or more ("Khashoggi" ``ksg``
-  and "خاشقجي" ``kskg``), is a candidate;
+  term's, or is one edit away when both skeletons have four letters or more ("Hamilton"
+  ``mltn`` and "هاملتن"; a three-letter skeleton must be equal, so "بجوازات" ``bgst`` is
+  not proposed for "Pegasus" ``bgs``), is a candidate. A term of several words is compared
+  word by word with runs of as many words ("Lewis Hamilton" and "لويس هاميلتون");
 - **same story**: articles of one story in other languages than a hit article, that do not
   hit the watch themselves, probably name it in their own script. A token found in such
   articles of several stories, and rare in a background sample, is a candidate.
@@ -48,7 +50,7 @@ def close(a: str, b: str) -> bool:
         return False
     if a == b:
         return True
-    if min(len(a), len(b)) < 3 or max(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
         return False
     return _edits(a, b) <= 1
 
@@ -61,6 +63,14 @@ def _edits(a: str, b: str) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
         previous = current
     return previous[-1]
+
+
+def _close_words(candidate: str, target: list[str]) -> bool:
+    """Every word of ``candidate`` close to the term's word at the same place."""
+    words = candidate.split(" ")
+    return len(words) == len(target) and all(
+        close(skeleton(w), t) for w, t in zip(words, target, strict=True)
+    )
 
 
 def script_of(text: str) -> str:
@@ -81,21 +91,27 @@ class Proposal:
 def transliteration_candidates(
     term: str, counts: Counter[str], *, known: Iterable[str] = ()
 ) -> list[Proposal]:
-    """Tokens of ``counts`` (token → articles seen in) in another script than ``term`` whose
-    skeleton is close to the term's; each token counted under its stripped stem too."""
-    target = skeleton(term)
+    """Tokens (or runs of words, see :func:`article_tokens`) of ``counts`` (→ articles seen
+    in) in another script than ``term`` whose skeleton, once a proclitic is stripped from
+    the first word, is close to the term's."""
+    target = [skeleton(word) for word in tokens(term)]
     script = script_of(term)
     skip = set(known)
     best: dict[str, int] = Counter()
     for token, seen in counts.items():
         if script_of(token) == script or len(token) < MIN_TOKEN_LETTERS:
             continue
-        for stem in dict.fromkeys(stems(token)):
-            if stem not in skip and close(skeleton(stem), target):
+        # The shortest close stem: "وبيغاسوس" proposes "بيغاسوس", not itself as well.
+        first, _, rest = token.partition(" ")
+        forms = [f"{stem} {rest}".strip() for stem in stems(first)]
+        fitting = [s for s in forms if _close_words(s, target)]
+        if fitting:
+            stem = min(fitting, key=len)
+            if stem not in skip:
                 best[stem] += seen
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
     return [
-        Proposal(text, "transliteration", seen, f"{skeleton(text)} ~ {target}")
+        Proposal(text, "transliteration", seen, f"{skeleton(text)} ~ {''.join(target)}")
         for text, seen in ranked[:MAX_PROPOSALS]
     ]
 
@@ -130,10 +146,17 @@ def story_candidates(
     ]
 
 
-def article_tokens(*texts: str | None) -> set[str]:
-    """The distinct normalised tokens of an article's texts."""
+def article_tokens(*texts: str | None, size: int = 1) -> set[str]:
+    """The distinct normalised tokens of an article's texts, or runs of ``size`` of them
+    joined by a space (the candidates for a term of ``size`` words)."""
     found: set[str] = set()
     for text in texts:
         if text:
-            found.update(tokens(text))
+            words = tokens(text)
+            found.update(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
     return found
+
+
+def term_size(term: str) -> int:
+    """How many words a term has (candidates are runs of as many words), at most 3."""
+    return max(1, min(3, len(tokens(term))))

@@ -7,8 +7,8 @@ revoke-sessions`` delete the session rows, so a copied cookie stops working at o
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
