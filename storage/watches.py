@@ -358,7 +358,7 @@ def record_hits(session: Session, found: Sequence[tuple[ArticleText, Hit]]) -> i
             select(WatchHit.watch_id, WatchHit.article_id).where(
                 WatchHit.article_id.in_(ids), WatchHit.watch_id.in_(watch_ids)
             )
-        ).tuples()
+        )
     )
     terms = {
         ident: term
@@ -435,7 +435,7 @@ def list_hits(session: Session, watch_id: int, *, limit: int = 50) -> list[HitRo
         .order_by(Article.sort_at.desc(), Article.id.desc())
         .limit(max(1, min(limit, 500)))
     )
-    return [HitRow(hit, article) for hit, article in session.execute(stmt).tuples()]
+    return [HitRow(hit, article) for hit, article in session.execute(stmt)]
 
 
 def hit_counts(session: Session, *, since: datetime | None = None) -> dict[int, int]:
@@ -443,7 +443,7 @@ def hit_counts(session: Session, *, since: datetime | None = None) -> dict[int, 
     stmt = select(WatchHit.watch_id, func.count()).group_by(WatchHit.watch_id)
     if since is not None:
         stmt = stmt.where(WatchHit.created_at >= since)
-    return {key: n for key, n in session.execute(stmt).tuples()}
+    return {key: n for key, n in session.execute(stmt)}
 
 
 def count_hits_since(session: Session, since: datetime) -> int:
@@ -540,12 +540,9 @@ def propose_aliases(
     newest ``scan`` articles and the stories of the watch's hits; the new proposals."""
     watch = get_watch(session, watch_id)
     known = {watch.normalised, *(a.normalised for a in watch.aliases)}
-    sample = _sample_tokens(session, scan, term_size(watch.term))
-    counts: Counter[str] = Counter()
-    for article_tokens_ in sample:
-        counts.update(article_tokens_)
-    proposals = transliteration_candidates(watch.term, counts, known=known)
-    proposals += story_candidates(_story_tokens(session, watch), counts, len(sample), known=known)
+    runs, words, read = _sample_counts(session, scan, term_size(watch.term))
+    proposals = transliteration_candidates(watch.term, runs, known=known)
+    proposals += story_candidates(_story_tokens(session, watch), words, read, known=known)
     added = []
     for proposal in proposals:
         alias = _propose(session, watch, proposal)
@@ -559,13 +556,26 @@ def _propose(session: Session, watch: Watch, proposal: Proposal) -> WatchAlias |
     return add_alias(session, watch, proposal.text, origin=proposal.origin, evidence=evidence)
 
 
-def _sample_tokens(session: Session, scan: int, size: int = 1) -> list[set[str]]:
+def _sample_counts(
+    session: Session, scan: int, size: int
+) -> tuple[Counter[str], Counter[str], int]:
+    """In how many of the newest ``scan`` articles each run of ``size`` words appears, and
+    each (stemmed) word; and how many articles were read (one batch in memory at a time)."""
+    runs: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    read = 0
     stmt = (
         select(Article.title, Article.description, Article.body)
         .order_by(Article.id.desc())
         .limit(scan)
+        .execution_options(yield_per=BACKFILL_BATCH)
     )
-    return [article_tokens(*row, size=size) for row in session.execute(stmt)]
+    for row in session.execute(stmt):
+        read += 1
+        stemmed = article_tokens(*row, stemmed=True)
+        words.update(stemmed)
+        runs.update(stemmed if size == 1 else article_tokens(*row, size=size))
+    return runs, words, read
 
 
 def _story_tokens(session: Session, watch: Watch) -> list[set[str]]:
@@ -588,7 +598,7 @@ def _story_tokens(session: Session, watch: Watch) -> list[set[str]]:
     )
     per_story: dict[int, set[str]] = {}
     for story_id, *texts in session.execute(stmt):
-        found = {t for t in article_tokens(*texts) if script_of(t) != script}
+        found = {t for t in article_tokens(*texts, stemmed=True) if script_of(t) != script}
         if found:
             per_story.setdefault(story_id, set()).update(found)
     return list(per_story.values())

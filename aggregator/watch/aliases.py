@@ -125,7 +125,8 @@ def story_candidates(
     max_share: float = 0.05,
 ) -> list[Proposal]:
     """Tokens in the other-language articles of at least two stories (or every story, when
-    only one has any) and in under ``max_share`` of the ``sample_size`` background articles."""
+    only one has any) and in under ``max_share`` of the ``sample_size`` background articles
+    besides (``background`` counts the stories' articles too, when they are in the sample)."""
     if not per_story:
         return []
     skip = set(known)
@@ -134,25 +135,35 @@ def story_candidates(
         in_stories.update({t for t in story_tokens if len(t) >= MIN_TOKEN_LETTERS})
     needed = 2 if len(per_story) >= 2 else 1
     limit = max(1.0, max_share * sample_size)
+
+    def elsewhere(token: str) -> int:
+        """Background articles with the token, less (about) the stories' own."""
+        return max(0, background[token] - in_stories[token])
+
     kept = [
         (token, n)
         for token, n in in_stories.items()
-        if n >= needed and token not in skip and background[token] < limit
+        if n >= needed and token not in skip and elsewhere(token) < limit
     ]
-    kept.sort(key=lambda kv: (-kv[1], background[kv[0]], kv[0]))
+    kept.sort(key=lambda kv: (-kv[1], elsewhere(kv[0]), len(kv[0]), kv[0]))
     return [
         Proposal(token, "story", n, f"in {n} of {len(per_story)} stories")
         for token, n in kept[:MAX_PROPOSALS]
     ]
 
 
-def article_tokens(*texts: str | None, size: int = 1) -> set[str]:
+def article_tokens(*texts: str | None, size: int = 1, stemmed: bool = False) -> set[str]:
     """The distinct normalised tokens of an article's texts, or runs of ``size`` of them
-    joined by a space (the candidates for a term of ``size`` words)."""
+    joined by a space (the candidates for a term of ``size`` words). ``stemmed`` adds each
+    Arabic token's forms without a proclitic ("وتسونامي" counts as "تسونامي" too)."""
     found: set[str] = set()
     for text in texts:
-        if text:
-            words = tokens(text)
+        if not text:
+            continue
+        words = tokens(text)
+        if stemmed and size == 1:
+            found.update(form for word in words for form in stems(word))
+        else:
             found.update(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
     return found
 
