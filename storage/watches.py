@@ -38,6 +38,7 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     func,
+    insert,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -309,16 +310,19 @@ class ArticleText:
         return (self.title, self.description, self.body)
 
 
+_TEXT_COLUMNS: tuple[Any, ...] = (
+    Article.id,
+    SourceRow.name,
+    Article.language,
+    Article.url,
+    Article.title,
+    Article.description,
+    Article.body,
+)
+
+
 def _text_select() -> Select[Any]:
-    return select(
-        Article.id,
-        SourceRow.name,
-        Article.language,
-        Article.url,
-        Article.title,
-        Article.description,
-        Article.body,
-    ).join(SourceRow, SourceRow.id == Article.source_id)
+    return select(*_TEXT_COLUMNS).join(SourceRow, SourceRow.id == Article.source_id)
 
 
 def _article_text(row: Any) -> ArticleText:
@@ -353,45 +357,59 @@ def record_hits(session: Session, found: Sequence[tuple[ArticleText, Hit]]) -> i
         return 0
     ids = {article.id for article, _ in found}
     watch_ids = {hit.watch_id for _, hit in found}
-    known = set(
-        session.execute(
-            select(WatchHit.watch_id, WatchHit.article_id).where(
-                WatchHit.article_id.in_(ids), WatchHit.watch_id.in_(watch_ids)
-            )
-        )
+    stored = select(WatchHit.watch_id, WatchHit.article_id).where(
+        WatchHit.article_id.in_(ids), WatchHit.watch_id.in_(watch_ids)
     )
+    known = {(watch_id, article_id) for watch_id, article_id in session.execute(stored)}
     terms = {
         ident: term
         for ident, term in session.execute(
             select(Watch.id, Watch.term).where(Watch.id.in_(watch_ids))
         )
     }
-    added = 0
+    fresh: list[tuple[ArticleText, Hit]] = []
     for article, hit in found:
-        if (hit.watch_id, article.id) in known or hit.watch_id not in terms:
-            continue
-        known.add((hit.watch_id, article.id))
-        if _insert_hit(session, article, hit):
-            _alert(session, terms[hit.watch_id], article, hit)
-            added += 1
-    return added
+        if (hit.watch_id, article.id) not in known and hit.watch_id in terms:
+            known.add((hit.watch_id, article.id))
+            fresh.append((article, hit))
+    inserted = _insert_hits(session, fresh)
+    for article, hit in inserted:
+        _alert(session, terms[hit.watch_id], article, hit)
+    return len(inserted)
 
 
-def _insert_hit(session: Session, article: ArticleText, hit: Hit) -> bool:
-    """Insert one hit; False when another writer stored it first (the unique key)."""
-    row = WatchHit(
-        watch_id=hit.watch_id,
-        article_id=article.id,
-        matched=hit.matched[:MAX_TERM_CHARS],
-        found=hit.found[:MAX_TERM_CHARS],
-        created_at=utcnow(),
-    )
+def _hit_row(article: ArticleText, hit: Hit) -> dict[str, Any]:
+    return {
+        "watch_id": hit.watch_id,
+        "article_id": article.id,
+        "matched": hit.matched[:MAX_TERM_CHARS],
+        "found": hit.found[:MAX_TERM_CHARS],
+        "created_at": utcnow(),
+    }
+
+
+def _insert_hits(
+    session: Session, fresh: list[tuple[ArticleText, Hit]]
+) -> list[tuple[ArticleText, Hit]]:
+    """Insert new hits in one statement; when another writer stored one of them meanwhile
+    (the unique key), one by one, skipping theirs. The hits this call inserted."""
+    if not fresh:
+        return []
     try:
         with session.begin_nested():
-            session.add(row)
+            session.execute(insert(WatchHit), [_hit_row(a, h) for a, h in fresh])
+        return fresh
     except IntegrityError:
-        return False
-    return True
+        pass
+    inserted = []
+    for article, hit in fresh:
+        try:
+            with session.begin_nested():
+                session.execute(insert(WatchHit), [_hit_row(article, hit)])
+            inserted.append((article, hit))
+        except IntegrityError:
+            continue
+    return inserted
 
 
 def _alert(session: Session, term: str, article: ArticleText, hit: Hit) -> None:
@@ -525,7 +543,7 @@ def backfill(
 def _mark_done(session: Session, todo: list[tuple[str, int]]) -> None:
     now = utcnow()
     for kind, ident in todo:
-        row = session.get(Watch if kind == "watch" else WatchAlias, ident)
+        row = session.get(Watch, ident) if kind == "watch" else session.get(WatchAlias, ident)
         if row is not None:
             row.backfilled_at = now
 
@@ -599,7 +617,7 @@ def _story_tokens(session: Session, watch: Watch) -> list[set[str]]:
     per_story: dict[int, set[str]] = {}
     for story_id, *texts in session.execute(stmt):
         found = {t for t in article_tokens(*texts, stemmed=True) if script_of(t) != script}
-        if found:
+        if found and story_id is not None:
             per_story.setdefault(story_id, set()).update(found)
     return list(per_story.values())
 

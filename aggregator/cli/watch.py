@@ -89,7 +89,7 @@ def watch_list(app: App, as_json: bool) -> None:
 
     with session_scope(app.database()) as session:
         counts = hit_counts(session)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": w.id,
                 "term": w.term,

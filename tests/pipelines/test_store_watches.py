@@ -84,11 +84,13 @@ def outlet(root: Path) -> Path:
     return root
 
 
+COMMAND = (sys.executable, "-m", "aggregator")
+
+
 def crawl(database_url: str, sources: Path) -> str:
     """The real CLI crawl, in a child process; its log."""
     done = subprocess.run(
-        [sys.executable, "-m", "aggregator", "--database-url", database_url]
-        + ["--sources", str(sources), "crawl"],
+        [*COMMAND, "--database-url", database_url, "--sources", str(sources), "crawl"],
         capture_output=True,
         text=True,
         timeout=240,
