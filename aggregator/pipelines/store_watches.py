@@ -15,10 +15,9 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.orm import Session
-
 from aggregator.watch.matcher import WatchSet
 from storage.batches import BatchWriter
+from storage.db import Session
 from storage.watches import active_watch_set, match_stored, watch_state
 
 logger = logging.getLogger(__name__)
