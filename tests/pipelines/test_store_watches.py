@@ -13,8 +13,14 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from aggregator.demo.server import OutletServer
+from aggregator.pipelines.store_watches import StoreTimeWatches
 from storage.alerts import list_alerts
-from storage.db import session_scope, upgrade
+from storage.article_record import ArticleRecord
+from storage.articles import Article
+from storage.batches import BatchWriter
+from storage.db import get_engine, session_scope, upgrade
+from storage.ingest import save_article
+from storage.sources import source_id_or_create
 from storage.watches import add_watch, backfill, list_hits
 from tests.spiders.crawling import REPO, loopback_source
 from tests.watch.texts import ARABIC_PEGASUS, ARABIC_TAGLINE, ntrex, report
@@ -124,3 +130,56 @@ def test_a_crawl_matches_new_articles_at_store_time_once(
     with session_scope(sqlite_url) as session:
         assert len(list_hits(session, pegasus)) == 2
         assert [a.occurrences for a in list_alerts(session, kind="watch_hit")] == [1, 1]
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def stored_article(url: str, path: str, body: str) -> int:
+    with session_scope(url) as session:
+        outlet = source_id_or_create(session, "desk", homepage="http://desk/", language="fr")
+        record = ArticleRecord(
+            source_id=outlet,
+            url=f"http://desk/{path}",
+            body=body,
+            title=path,
+            fetched_at=datetime.now(UTC),
+        )
+        return save_article(session, record).article_id
+
+
+def test_the_compiled_watches_are_refreshed_when_they_change(sqlite_url: str) -> None:
+    upgrade(sqlite_url)
+    clock = Clock()
+    watches = StoreTimeWatches(BatchWriter(sqlite_url), refresh=30, clock=clock)
+    first = stored_article(sqlite_url, "a", report())
+    assert watches.match([first]) == 0  # no watch yet: compiled empty
+    with session_scope(sqlite_url) as session:
+        add_watch(session, "Khashoggi")
+    second = stored_article(sqlite_url, "b", report() + "\n\nEncore.")
+    assert watches.match([second]) == 0  # not re-read before the refresh interval
+    clock.now += 31
+    third = stored_article(sqlite_url, "c", report() + "\n\nEt encore.")
+    assert watches.match([third]) == 1
+    assert watches.hits == 1 and watches.errors == 0
+
+
+def test_a_matching_failure_is_counted_and_loses_nothing(sqlite_url: str) -> None:
+    upgrade(sqlite_url)
+    with session_scope(sqlite_url) as session:
+        add_watch(session, "Pegasus")
+    article = stored_article(sqlite_url, "a", report())
+    broken = StoreTimeWatches(BatchWriter(sqlite_url, retries=0))
+    with get_engine(sqlite_url).begin() as connection:  # a schema gone wrong under the crawl
+        connection.exec_driver_sql("DROP TABLE watch_hits")
+    assert broken.match([article]) == 0
+    assert broken.errors == 1
+    with session_scope(sqlite_url) as session:
+        assert session.get(Article, article) is not None
