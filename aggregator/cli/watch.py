@@ -189,6 +189,25 @@ def watch_hits(app: App, watch_id: int, limit: int, as_json: bool) -> None:
     )
 
 
+@command.command("backfill")
+@click.argument("watch_id", type=int, required=False)
+@pass_app
+def watch_backfill(app: App, watch_id: int | None) -> None:
+    """Match the stored articles against every spelling not matched yet (of one watch, or
+    all): what `watch add`, `aliases --accept` and the web page do, for one that was cut
+    short. A second run finds nothing to do.
+
+    Example: aggregator watch backfill 1
+    """
+    from storage.watches import backfill
+
+    result = backfill(app.database(), watch_id=watch_id)
+    click.echo(
+        f"{result.spellings} spelling(s) matched against {result.scanned} stored articles: "
+        f"{result.hits} new hits"
+    )
+
+
 @command.command("aliases")
 @click.argument("watch_id", type=int)
 @click.option("--propose", is_flag=True, help="Look for new proposals first.")

@@ -7,6 +7,7 @@ then, after the response, matches everything stored and proposes aliases in othe
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -30,14 +31,22 @@ from storage.watches import (
 )
 
 RECENT = timedelta(hours=24)
+logger = logging.getLogger(__name__)
 
 
 def follow_up(database_url: str, watch_id: int, *, propose: bool = True) -> None:
-    """Match the store once against what is new in the watch, then propose aliases."""
-    backfill(database_url, watch_id=watch_id)
-    if propose:
-        with session_scope(database_url) as session:
-            propose_aliases(session, watch_id)
+    """Match the store once against what is new in the watch, then propose aliases.
+
+    Runs after the response: a failure (a database busy with a crawl) is logged, and the
+    watch stays "matching stored articles…" until `aggregator watch backfill` finishes it.
+    """
+    try:
+        backfill(database_url, watch_id=watch_id)
+        if propose:
+            with session_scope(database_url) as session:
+                propose_aliases(session, watch_id)
+    except Exception:
+        logger.exception("backfill of watch %d failed; run `aggregator watch backfill`", watch_id)
 
 
 def _split(value: str) -> list[str]:

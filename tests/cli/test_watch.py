@@ -97,6 +97,10 @@ def test_bad_input_is_one_line_naming_it(
     sqlite_url: str, stored: dict[str, int], args: list[str], message: str
 ) -> None:
     run(sqlite_url, "add", "Pegasus", "--no-backfill")
+    assert "1 spelling(s) matched against 2 stored articles: 1 new hits" in run(
+        sqlite_url, "backfill"
+    )
+    assert "0 spelling(s) matched against 0" in run(sqlite_url, "backfill", "1")
     result = CliRunner().invoke(cli, ["--database-url", sqlite_url, "watch", *args])
     assert result.exit_code == 1
     assert message in result.output
@@ -104,7 +108,7 @@ def test_bad_input_is_one_line_naming_it(
 
 
 def test_every_subcommand_has_an_example() -> None:
-    for sub in ("add", "list", "remove", "hits", "aliases"):
+    for sub in ("add", "list", "remove", "hits", "aliases", "backfill"):
         result = CliRunner().invoke(cli, ["watch", sub, "--help"])
         assert result.exit_code == 0
         assert f"Example: aggregator watch {sub}" in result.output
