@@ -20,7 +20,7 @@ from storage.articles import STATUSES
 from storage.base import MAX_ID
 from storage.search import Matches, find_matches
 from storage.sources import SourceRow
-from storage.watches import hit_article_ids
+from storage.watches import hit_article_ids, hit_by
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -38,6 +38,9 @@ class ArticleFilter:
     query: str | None = None
     starred: bool = False
     watch: int | None = None  # articles this watch hit (storage/watches.py)
+    # Set by the article list (not by callers) when the watch hit many articles: each row
+    # in list order is then checked against the hits, instead of every hit read and sorted.
+    watch_scan: bool = False
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
@@ -97,7 +100,7 @@ def filter_conditions(
     if f.date_to:
         conds.append(a.sort_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
     if f.watch is not None:
-        conds.append(a.id.in_(hit_article_ids(f.watch)))
+        conds.append(hit_by(f.watch, a.id) if f.watch_scan else a.id.in_(hit_article_ids(f.watch)))
     if search is not None:
         conds.append(search(a))
     return conds

@@ -31,12 +31,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     ForeignKey,
     Index,
     Select,
     String,
     UniqueConstraint,
     delete,
+    exists,
     func,
     insert,
     select,
@@ -76,6 +78,9 @@ PROPOSAL_SCAN = 2000
 PROPOSAL_STORIES = 50
 MAX_LIMITS = 50
 ALERT_KIND = "watch_hit"
+# Up to this many hits, a watch's page of the article list reads and sorts all its hits;
+# beyond, it walks the list newest first and checks each row (bench/watch.py).
+FEW_HITS = 1000
 
 
 class Watch(Base):
@@ -432,8 +437,21 @@ def _alert(session: Session, term: str, article: ArticleText, hit: Hit) -> None:
 
 
 def hit_article_ids(watch_id: int) -> Select[Any]:
-    """Ids of the articles a watch hit, for ``Article.id.in_(...)`` in the article filter."""
+    """Ids of the articles a watch hit, for ``Article.id.in_(...)`` in the article filter:
+    the database reads the watch's hits (cheap for counts and for a watch with few hits)."""
     return select(WatchHit.article_id).where(WatchHit.watch_id == watch_id)
+
+
+def hit_by(watch_id: int, article_id: Any) -> ColumnElement[bool]:
+    """``article_id`` was hit by the watch, checked row by row (one unique-index probe): lets
+    a newest-first page walk the list's index and stop after a page of hits."""
+    return exists().where(WatchHit.watch_id == watch_id, WatchHit.article_id == article_id)
+
+
+def has_many_hits(session: Session, watch_id: int, more_than: int = FEW_HITS) -> bool:
+    """Whether the watch hit more than ``more_than`` articles (counted up to that, no more)."""
+    few = select(WatchHit.id).where(WatchHit.watch_id == watch_id).limit(more_than + 1)
+    return int(session.scalar(select(func.count()).select_from(few.subquery())) or 0) > more_than
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 
 from aggregator.errors import StorageError
 from storage.alerts import Alert, list_alerts
+from storage.article_filter import ArticleFilter
+from storage.article_query import article_page, facet_counts
 from storage.articles import Article
 from storage.db import session_scope
 from storage.ingest import save_article
@@ -19,6 +21,7 @@ from storage.watches import (
     backfill,
     decide_alias,
     get_watch,
+    has_many_hits,
     list_hits,
     match_stored,
     propose_aliases,
@@ -27,7 +30,7 @@ from storage.watches import (
 )
 from tests.watch.texts import ARABIC_PEGASUS, ARABIC_TAGLINE, FRENCH_PEGASUS, ntrex
 
-from .conftest import record
+from .conftest import SEEDS, record
 
 
 def store(url: str, source_id: int, path: str, body: str, **fields: object) -> int:
@@ -209,3 +212,36 @@ def test_names_in_other_languages_of_the_same_stories_are_proposed(
     # Both Arabic translations name the tsunami, Sulawesi's earthquake and Indonesia.
     assert "تسونامي" in story_words
     assert not story_words & {"في", "من", "على", "الى", "ان"}
+
+
+def test_both_plans_of_a_watch_page_give_the_same_rows(
+    database_url: str, articles: dict[str, int], outlets: dict[str, int]
+) -> None:
+    """Few hits: the hits are read and sorted; many: the list is walked and checked."""
+    seeds = list(SEEDS.values())[:3]
+    extra = [
+        store(database_url, outlets["weekly"], f"more-{i}", seed["body"] + "\n\nPegasus.")
+        for i, seed in enumerate(seeds)
+    ]
+    with session_scope(database_url) as session:
+        watch_id = add_watch(session, "Pegasus", aliases=["بيغاسوس"]).id
+    backfill(database_url)
+    with session_scope(database_url) as session:
+        assert has_many_hits(session, watch_id, more_than=4)
+        assert not has_many_hits(session, watch_id, more_than=5)
+        for limit in (2, 50):  # a first page, and every row (one per story)
+            pages = [
+                [
+                    r.article.id
+                    for r in article_page(
+                        session, ArticleFilter(watch=watch_id, watch_scan=scan), limit=limit
+                    ).rows
+                ]
+                for scan in (False, True)
+            ]
+            assert pages[0] == pages[1]
+            assert set(pages[0]) <= {articles["fr"], articles["ar"], *extra}
+            assert len(pages[0]) == 2 if limit == 2 else len(pages[0]) >= 2
+        counts = facet_counts(session, ArticleFilter(watch=watch_id))
+        assert counts.total == 5
+        assert counts.language.get("ar") == 1
