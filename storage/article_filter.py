@@ -20,6 +20,7 @@ from storage.articles import STATUSES
 from storage.base import MAX_ID
 from storage.search import Matches, find_matches
 from storage.sources import SourceRow
+from storage.watches import hit_article_ids, hit_by
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -39,6 +40,10 @@ class ArticleFilter:
     # The feed's "all": every status but rejected (a rejected story is done with); asking
     # for ``status="rejected"`` shows them.
     hide_rejected: bool = False
+    watch: int | None = None  # articles this watch hit (storage/watches.py)
+    # Set by the article list (not by callers) when the watch hit many articles: each row
+    # in list order is then checked against the hits, instead of every hit read and sorted.
+    watch_scan: bool = False
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
@@ -99,6 +104,8 @@ def filter_conditions(
         conds.append(a.sort_at >= datetime.combine(f.date_from, time(), UTC))
     if f.date_to:
         conds.append(a.sort_at < datetime.combine(f.date_to + timedelta(days=1), time(), UTC))
+    if f.watch is not None:
+        conds.append(hit_by(f.watch, a.id) if f.watch_scan else a.id.in_(hit_article_ids(f.watch)))
     if search is not None:
         conds.append(search(a))
     return conds

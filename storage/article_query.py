@@ -38,6 +38,7 @@ from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.editorial import EditorialAction
 from storage.search import Matches
 from storage.sources import SourceRow
+from storage.watches import has_many_hits
 
 ALSO_IN_SHOWN = 6
 
@@ -109,6 +110,8 @@ def article_page(
     ``found``: the filter's :func:`query_matches`, when the caller has it already.
     """
     size = bound_limit(limit)
+    if f.watch is not None and has_many_hits(session, f.watch):
+        f = replace(f, watch_scan=True)
     a, b = Article, aliased(Article)
     found = found or query_matches(session, f)
     search = found.for_page if found else None

@@ -14,6 +14,7 @@ from storage.sessions import LoginSession
 from storage.sources import SourceRow
 from storage.stories import Story
 from storage.users import User
+from storage.watches import Watch, WatchAlias, WatchHit
 
 __all__ = [
     "RUN_STATUSES",
@@ -34,5 +35,8 @@ __all__ = [
     "SourceRow",
     "Story",
     "User",
+    "Watch",
+    "WatchAlias",
+    "WatchHit",
     "utcnow",
 ]

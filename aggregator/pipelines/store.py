@@ -11,7 +11,9 @@ Settings (Scrapy settings, defaults in brackets): AGGREGATOR_DATABASE_URL (requi
 AGGREGATOR_SOURCE_IDS (required; set by :mod:`aggregator.crawl_plan`),
 AGGREGATOR_STORE_BATCH_SIZE [50], AGGREGATOR_STORE_BATCH_DELAY [1.0],
 AGGREGATOR_STORE_RETRIES [8], AGGREGATOR_STORE_BACKOFF [0.5], AGGREGATOR_STORE_BACKOFF_MAX
-[30], AGGREGATOR_STORE_LOCK_TIMEOUT [10].
+[30], AGGREGATOR_STORE_LOCK_TIMEOUT [10], AGGREGATOR_WATCH_REFRESH [30] (seconds between checks
+for changed watches; new and updated articles are matched against them after each commit,
+see :mod:`aggregator.pipelines.store_watches`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from scrapy.statscollectors import StatsCollector
 from aggregator.crawl_plan import SOURCE_IDS, planned_ids
 from aggregator.errors import CrawlError
 from aggregator.items import ArticleItem, record_from_item
+from aggregator.pipelines.store_watches import MATCHED, StoreTimeWatches
 from aggregator.source_stats import count, fail
 from storage.batches import BatchWriter, WriteResult
 from storage.sources import source_id_or_create
@@ -73,12 +76,14 @@ class StorePipeline:
         source_ids: dict[str, int],
         batch_size: int,
         batch_delay: float,
+        watch_refresh: float = 30.0,
     ) -> None:
         self.crawler = crawler
         self.writer = writer
         self.batch_size = max(1, batch_size)
         self.batch_delay = batch_delay
         self.sources = SourceIds(writer, source_ids)
+        self.watches = StoreTimeWatches(writer, refresh=watch_refresh)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._pending: list[Pending] = []
         self._timer: asyncio.TimerHandle | None = None
@@ -110,6 +115,7 @@ class StorePipeline:
             source_ids,
             settings.getint("AGGREGATOR_STORE_BATCH_SIZE", 50),
             settings.getfloat("AGGREGATOR_STORE_BATCH_DELAY", 1.0),
+            settings.getfloat("AGGREGATOR_WATCH_REFRESH", 30.0),
         )
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
@@ -132,6 +138,9 @@ class StorePipeline:
         stats = self._stats()
         if self.writer.retried:
             stats.set_value("aggregator/store/retries", self.writer.retried)
+        if self.watches.hits or self.watches.errors:
+            stats.set_value("aggregator/watch/hits", self.watches.hits)
+            stats.set_value("aggregator/watch/errors", self.watches.errors)
 
     def _flush(self) -> None:
         if self._timer is not None:
@@ -154,7 +163,11 @@ class StorePipeline:
                 records.append(record_from_item(item, self.sources.id_for(item)))
             except Exception as exc:  # an unusable item fails alone, with its reason
                 failed[index] = f"{type(exc).__name__}: {exc}"
-        results = iter(self.writer.write(records))
+        written = self.writer.write(records)
+        self.watches.match(
+            [r.outcome.article_id for r in written if r.outcome and r.outcome.kind in MATCHED]
+        )
+        results = iter(written)
         return [
             WriteResult(record=None, error=failed[i]) if i in failed else next(results)
             for i in range(len(items))

@@ -27,6 +27,9 @@ from aggregator.web.session_logout import logout
 from aggregator.web.settings import settings_form, settings_save
 from aggregator.web.source_list import source_list
 from aggregator.web.templating import HERE, make_templates
+from aggregator.web.watch_act import watch_act
+from aggregator.web.watch_feed import watch_feed
+from aggregator.web.watch_list import watch_add, watch_list
 from storage.db import ensure_schema, session_scope
 from storage.login_attempts import LoginLimits
 from storage.secrets import session_key
@@ -64,6 +67,10 @@ ROUTES = [
     Route("/exports", export_list),
     Route("/exports/{export:str}/rotate", export_rotate, methods=["POST"]),
     Route("/export/{name:str}", export_feed),
+    Route("/watches", watch_list, methods=["GET"]),
+    Route("/watches", watch_add, methods=["POST"]),
+    Route("/watches/{watch_id:str}/{action:str}", watch_act, methods=["POST"]),
+    Route("/watch/{watch_id:str}/atom.xml", watch_feed),
     Route("/api/articles", api_articles),
     Route("/healthz", healthz),
     Mount("/static", static_files(), name="static"),
@@ -73,7 +80,7 @@ ROUTES = [
 async def http_error(request: Request, exc: Exception) -> Response:
     """Errors as a small page (or JSON under /api), never a traceback."""
     assert isinstance(exc, HTTPException)
-    if request.url.path.startswith(("/api/", "/export/")):
+    if request.url.path.startswith(("/api/", "/export/", "/watch/")):
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
     return request.app.state.templates.TemplateResponse(
         request,

@@ -16,6 +16,7 @@ from storage.article_query import article_page, facet_counts
 from storage.articles import STATUSES
 from storage.db import Session
 from storage.sources import source_labels
+from storage.watches import list_watches
 
 
 @requires("viewer")
@@ -39,6 +40,7 @@ async def article_list(request: Request) -> Response:
             "counts": counts,
             "languages": sorted(languages),
             "sources": source_labels(session),
+            "watches": [(w.id, w.term) for w in list_watches(session)],
         }
 
     context = await in_session(request, load)

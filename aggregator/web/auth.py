@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
@@ -22,10 +23,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from aggregator.web.db import in_session
+from storage.base import utcnow
 from storage.db import Session
 from storage.editorial import Editor
 from storage.sessions import session_user
 from storage.users import Account, check_role, get_account
+from storage.watches import count_hits_since
+
+RECENT_HITS = timedelta(hours=24)
 
 Handler = Callable[[Request], Awaitable[Response]]
 SESSION_ID = "sid"
@@ -53,7 +58,11 @@ async def current_account(request: Request) -> Account | None:
 
     def load(session: Session) -> Account | None:
         user_id = session_user(session, sid, policy=policy)
-        return get_account(session, user_id) if user_id is not None else None
+        if user_id is None:
+            return None
+        # The page header's watch-hit count, read in the same transaction.
+        request.state.watch_hits = count_hits_since(session, utcnow() - RECENT_HITS)
+        return get_account(session, user_id)
 
     account = await in_session(request, load)
     if account is None:

@@ -15,11 +15,12 @@ from starlette.datastructures import QueryParams
 
 from storage.article_filter import ArticleFilter
 from storage.articles import STATUSES
+from storage.base import MAX_ID
 
 MAX_QUERY = 200
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})?$")
 _SOURCE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-KEYS = ("source", "language", "status", "from", "to", "q", "starred")
+KEYS = ("source", "language", "status", "from", "to", "q", "starred", "watch")
 
 
 @dataclass
@@ -71,6 +72,9 @@ def parse_filter(query: QueryParams, *, statuses: tuple[str, ...] = STATUSES) ->
     starred = raw["starred"] in ("1", "true", "on")
     if starred:
         kept["starred"] = "1"
+    watch = _watch(raw["watch"], problems)
+    if watch is not None:
+        kept["watch"] = str(watch)
     flt = ArticleFilter(
         source=source,
         language=language,
@@ -79,8 +83,19 @@ def parse_filter(query: QueryParams, *, statuses: tuple[str, ...] = STATUSES) ->
         date_to=date_to,
         query=text,
         starred=starred,
+        watch=watch,
     )
     return ParsedFilter(flt, kept, problems)
+
+
+def _watch(value: str, problems: list[str]) -> int | None:
+    """A watch id (``?watch=3``): only the articles that watch hit."""
+    if not value:
+        return None
+    if value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    problems.append(f"ignored watch={value[:40]!r}: expected a watch id")
+    return None
 
 
 def bounded_int(value: str | None, default: int) -> int:

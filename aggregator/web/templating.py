@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from aggregator.web import text
 from aggregator.web.security import csrf_token
 
 HERE = Path(__file__).parent
+
+
+def watch_hits(request: Request) -> int:
+    """Hits of every watch in the last 24 hours, read with the account (0 when not read)."""
+    return int(getattr(request.state, "watch_hits", 0))
 
 
 def make_templates() -> Jinja2Templates:
@@ -32,4 +38,5 @@ def make_templates() -> Jinja2Templates:
         lead=text.lead,
     )
     env.globals["csrf_token"] = csrf_token
+    env.globals["watch_hits"] = watch_hits
     return Jinja2Templates(env=env)

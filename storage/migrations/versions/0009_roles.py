@@ -1,7 +1,7 @@
 """roles and time zones of accounts
 
 Revision ID: 0009_roles
-Revises: 0005
+Revises: 0008_watches
 Create Date: 2026-12-02 05:20:00
 
 ``users.role`` is what an account may do on the review page: ``admin`` (users, sources,
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_roles"
-down_revision = "0005"
+down_revision = "0008_watches"
 branch_labels = None
 depends_on = None
 
