@@ -1,8 +1,8 @@
 """GET /watch/{id}/atom.xml: one watch's hits as Atom, newest article first.
 
 Tokened like the exports (a token per watch, shown on the watches page; header
-``Authorization: Bearer TOKEN``, ``X-Export-Token`` or ``?token=``), or open to a logged-in
-editor. Entries are written by :func:`aggregator.exports.atom.render_atom`, with the hit's
+``Authorization: Bearer TOKEN``, ``X-Export-Token`` or ``?token=``), or open to any logged-in
+account (a viewer reads it too). Entries are written by :func:`aggregator.exports.atom.render_atom`, with the hit's
 time as the entry's update time.
 """
 
@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from aggregator.exports.atom import render_atom
 from aggregator.exports.item import ExportItem, FeedInfo, export_item
-from aggregator.web.auth import current_account
+from aggregator.web.auth import current_account, token_or_role
 from aggregator.web.db import in_session
 from aggregator.web.export_feed import self_url, sent_token
 from aggregator.web.filters import bounded_int
@@ -26,6 +26,7 @@ from storage.db import Session
 from storage.watches import check_watch_token, get_watch, list_hits
 
 
+@token_or_role("viewer")
 async def watch_feed(request: Request) -> Response:
     """The Atom document of one watch's hits."""
     watch_id = _id(request.path_params["watch_id"], "watch")

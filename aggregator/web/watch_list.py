@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from aggregator.errors import StorageError
-from aggregator.web.auth import editor_of, editor_required
+from aggregator.web.auth import editor_of, editor_required, requires
 from aggregator.web.db import in_session
 from aggregator.web.security import checked_form
 from storage.base import utcnow
@@ -53,7 +53,7 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace("\n", ",").split(",") if part.strip()]
 
 
-@editor_required
+@requires("viewer")
 async def watch_list(request: Request) -> Response:
     """The watches page."""
     return await render_watches(request)

@@ -23,7 +23,16 @@ from .client_helpers import csrf_of, log_in
 from .review_seed import PASSWORD
 
 # Values for the path parameters of the routes we know (a new parameter fails loudly).
-PATH_VALUES = {"article_id": "ARTICLE", "action": "star", "export": "rss", "name": "rss.xml"}
+PATH_VALUES = {
+    "article_id": "ARTICLE",
+    "action": "star",
+    "export": "rss",
+    "name": "rss.xml",
+    "watch_id": "1",
+    "story_id": "1",
+    "move": "merge",
+    "alert_id": "1",
+}
 USERS = {"viewer": "vera", "editor": "eddie", "admin": "amira"}
 
 
