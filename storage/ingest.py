@@ -168,8 +168,10 @@ def _store_new(
     stored = session.get(Article, article.id)
     if other is None or stored is None:
         return SaveOutcome("stored", article.id)
-    story = join_story(session, stored, other)
+    story = join_story(session, stored, other, similarity=match.similarity)
     session.flush()
+    if story is None:  # an editor split this copy out of the other's story
+        return SaveOutcome("stored", article.id)
     return SaveOutcome(
         "near_duplicate", article.id, story.id, duplicate_of=other.id, similarity=match.similarity
     )

@@ -12,7 +12,9 @@ from storage.scheduler_lock import SchedulerLock
 from storage.secrets import AppSecret
 from storage.sessions import LoginSession
 from storage.sources import SourceRow
-from storage.stories import Story
+from storage.citations import Citation
+from storage.stories import Story, StoryConstraint, StoryMember
+from storage.story_index import StoryFeature, StoryProfile
 from storage.users import User
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "STATUSES",
     "Alert",
     "AppSecret",
+    "Citation",
     "Article",
     "ArticleRevision",
     "ArticleUrl",
@@ -33,6 +36,10 @@ __all__ = [
     "SchedulerLock",
     "SourceRow",
     "Story",
+    "StoryConstraint",
+    "StoryFeature",
+    "StoryMember",
+    "StoryProfile",
     "User",
     "utcnow",
 ]

@@ -1,0 +1,206 @@
+"""The story candidate index: features of recent articles -> article ids, in the database.
+
+Two tables, shared by every crawler process:
+
+* ``story_features`` (feature hash, article id, time): one posting per feature of an article
+  (a number, a year, a name's letters or consonant skeleton, a quote, a cited URL; see
+  :mod:`aggregator.stories.features`). Its key ``(feature, article_id)`` and the index
+  ``(feature, at)`` make a lookup a handful of index range scans whatever the table size;
+* ``story_profiles`` (article id, language, time, features): what the scorer compares.
+
+A lookup is bounded by a time window around the new article's time (default 14 days,
+``AGGREGATOR_STORY_WINDOW_DAYS``), so old news never matches and the scan stays small.
+Document frequencies come from the index itself, inside the window: a feature shared by many
+recent articles ("2019", "Trump") weighs little, and one shared by more than
+:data:`MAX_DF` is not looked up at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.base import Base
+
+DEFAULT_WINDOW = timedelta(days=14)
+MAX_DF = 400  # a feature in more recent articles than this says nothing about a story
+MAX_CANDIDATES = 20
+MAX_FEATURES = 120  # per article: the page is hostile, the index row count is bounded
+
+
+class StoryFeature(Base):
+    """One posting of the candidate index."""
+
+    __tablename__ = "story_features"
+
+    feature: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_story_features_feature_at", "feature", "at"),
+        Index("ix_story_features_article", "article_id"),
+    )
+
+
+class StoryProfile(Base):
+    """An article's story features, as the scorer reads them."""
+
+    __tablename__ = "story_profiles"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str | None] = mapped_column(String(8))
+    at: Mapped[datetime]
+    features: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (Index("ix_story_profiles_at", "at"),)
+
+
+_FEATURES = cast(Table, StoryFeature.__table__)
+_PROFILES = cast(Table, StoryProfile.__table__)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A recent article sharing features with the new one."""
+
+    article_id: int
+    language: str | None
+    at: datetime
+    features: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Candidates and the window statistics the scorer weighs features with."""
+
+    candidates: list[Candidate]
+    df: dict[int, int]  # feature hash -> recent articles holding it
+    total: int  # recent articles in the window
+
+
+def window() -> timedelta:
+    """The lookup window: AGGREGATOR_STORY_WINDOW_DAYS days (default 14)."""
+    raw = os.environ.get("AGGREGATOR_STORY_WINDOW_DAYS")
+    if not raw:
+        return DEFAULT_WINDOW
+    try:
+        days = float(raw)
+    except ValueError:
+        raise ValueError(
+            f"AGGREGATOR_STORY_WINDOW_DAYS must be a number of days, not {raw!r}"
+        ) from None
+    if days <= 0:
+        raise ValueError(f"AGGREGATOR_STORY_WINDOW_DAYS must be positive, not {raw!r}")
+    return timedelta(days=days)
+
+
+def feature_hash(key: str) -> int:
+    """A feature's 64-bit signed key (BIGINT on both databases)."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def add_profile(
+    session: Session,
+    article_id: int,
+    language: str | None,
+    at: datetime,
+    features: dict[str, Any],
+    keys: list[str],
+) -> None:
+    """Index a new article: its profile row and one posting per distinct feature key."""
+    connection = session.connection()
+    connection.execute(
+        insert(_PROFILES),
+        {"article_id": article_id, "language": language, "at": at, "features": features},
+    )
+    hashes = sorted({feature_hash(k) for k in keys[:MAX_FEATURES]})
+    if hashes:
+        connection.execute(
+            insert(_FEATURES), [{"feature": h, "article_id": article_id, "at": at} for h in hashes]
+        )
+
+
+def remove_profile(session: Session, article_id: int) -> None:
+    """Drop an article from the index (its body changed; it is indexed again)."""
+    connection = session.connection()
+    connection.execute(delete(_FEATURES).where(_FEATURES.c.article_id == article_id))
+    connection.execute(delete(_PROFILES).where(_PROFILES.c.article_id == article_id))
+
+
+_DF = (
+    select(_FEATURES.c.feature, func.count())
+    .where(
+        _FEATURES.c.feature.in_(bindparam("features", expanding=True)),
+        _FEATURES.c.at.between(bindparam("lo"), bindparam("hi")),
+    )
+    .group_by(_FEATURES.c.feature)
+)
+_POSTINGS = select(_FEATURES.c.feature, _FEATURES.c.article_id).where(
+    _FEATURES.c.feature.in_(bindparam("features", expanding=True)),
+    _FEATURES.c.at.between(bindparam("lo"), bindparam("hi")),
+    _FEATURES.c.article_id != bindparam("exclude"),
+)
+_TOTAL = select(func.count()).where(_PROFILES.c.at.between(bindparam("lo"), bindparam("hi")))
+
+
+def lookup(
+    session: Session,
+    keys: list[str],
+    weights: dict[str, float],
+    at: datetime,
+    *,
+    exclude: int | None = None,
+    span: timedelta | None = None,
+) -> Lookup:
+    """Recent articles (within ``span`` either side of ``at``) sharing the most weight of
+    features with ``keys``; ``weights`` gives each key's prior weight (its kind)."""
+    span = span or window()
+    params: dict[str, Any] = {"lo": at - span, "hi": at + span}
+    by_hash = {feature_hash(k): k for k in keys[:MAX_FEATURES]}
+    if not by_hash:
+        return Lookup([], {}, 0)
+    connection = session.connection()
+    df = {int(f): int(n) for f, n in connection.execute(_DF, {**params, "features": list(by_hash)})}
+    useful = [h for h, n in df.items() if n <= MAX_DF]
+    total = int(connection.scalar(_TOTAL, params) or 0)
+    if not useful:
+        return Lookup([], df, total)
+    score: dict[int, float] = {}
+    rows = connection.execute(
+        _POSTINGS, {**params, "features": useful, "exclude": -1 if exclude is None else exclude}
+    )
+    for feature, article_id in rows:
+        weight = weights.get(by_hash[int(feature)], 1.0) / (1.0 + df[int(feature)])
+        score[int(article_id)] = score.get(int(article_id), 0.0) + weight
+    best = sorted(score, key=lambda a: (-score[a], a))[:MAX_CANDIDATES]
+    if not best:
+        return Lookup([], df, total)
+    profiles = connection.execute(
+        select(_PROFILES.c.article_id, _PROFILES.c.language, _PROFILES.c.at, _PROFILES.c.features)
+        .where(_PROFILES.c.article_id.in_(best))
+    )
+    found = {int(r[0]): Candidate(int(r[0]), r[1], r[2], r[3] or {}) for r in profiles}
+    return Lookup([found[a] for a in best if a in found], df, total)
