@@ -1,8 +1,10 @@
 """The article list query: one page of the folded list, counts per filter, one article in full.
 
 The list is newest first by ``(Article.sort_at, Article.id)`` and pages with a keyset cursor,
-so page 500 costs what page 1 costs. One row stands for a whole story: the newest article of
-the story that matches the filters; the story's other articles are "also in" that row.
+so page 500 costs what page 1 costs. One row stands for a whole story: its origin when the
+origin matches the filters, else the newest article of the story that does; the story's other
+outlets are "also in" that row and its languages are the row's badges. Counts are of rows
+(stories), not articles.
 The filter and cursor are in :mod:`storage.article_filter`; the exports' query is
 :func:`storage.editorial.approved_articles`.
 """
@@ -28,6 +30,7 @@ from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.editorial import EditorialAction
 from storage.search import Matches
 from storage.sources import SourceRow
+from storage.stories import Story
 
 ALSO_IN_SHOWN = 6
 
@@ -52,6 +55,12 @@ class ArticleRow:
     article: Article
     also_in: list[Sibling] = field(default_factory=list)
     also_in_total: int = 0
+    languages: list[str] = field(default_factory=list)  # the story's, the row's first
+
+    @property
+    def also_languages(self) -> list[str]:
+        """The story's other languages: never the row's own."""
+        return [lang for lang in self.languages if lang != self.article.language]
 
 
 @dataclass
@@ -62,7 +71,7 @@ class ArticlePage:
 
 @dataclass
 class Counts:
-    """How many articles each filter value would show, the other filters held."""
+    """How many rows (stories) each filter value would show, the other filters held."""
 
     total: int
     status: dict[str, int]
@@ -102,14 +111,7 @@ def article_page(
     a, b = Article, aliased(Article)
     found = found or query_matches(session, f)
     search = found.for_page if found else None
-    # A row is shown when no newer article of its story matches the same filters.
-    newer = select(b.id).where(
-        b.story_id == a.story_id,
-        b.id != a.id,
-        _before(b, a.sort_at, a.id),
-        *filter_conditions(b, f, search),
-    )
-    shown = or_(a.story_id.is_(None), ~exists(newer))
+    shown = _shown(a, b, f, search)
     stmt = select(a).where(*filter_conditions(a, f, search), shown)
     if before is not None:
         stmt = stmt.where(
@@ -126,12 +128,42 @@ def article_page(
     return ArticlePage(rows, Cursor(last.sort_at, last.id) if last else None)
 
 
+def _shown(a: Any, b: Any, f: ArticleFilter, search: Any) -> ColumnElement[bool]:
+    """Whether ``a`` is its story's row: it is the origin, or the origin does not match the
+    filters and no newer article of the story does."""
+    o = aliased(Article)
+    is_origin = exists(
+        select(Story.id).where(Story.id == a.story_id, Story.origin_article_id == a.id)
+    )
+    origin_matches = exists(
+        select(o.id)
+        .join(Story, Story.origin_article_id == o.id)
+        .where(Story.id == a.story_id, o.story_id == a.story_id, *filter_conditions(o, f, search))
+    )
+    newer = select(b.id).where(
+        b.story_id == a.story_id,
+        b.id != a.id,
+        _before(b, a.sort_at, a.id),
+        *filter_conditions(b, f, search),
+    )
+    return or_(a.story_id.is_(None), is_origin, and_(~origin_matches, ~exists(newer)))
+
+
 def _fold(session: Session, rows: list[ArticleRow]) -> None:
-    """Fill each row's "also in": the newest few other articles of its story, and a count."""
+    """Fill each row's "also in" (the newest few articles of its story from other outlets, and
+    their count) and its language badges."""
     by_story = {r.article.story_id: r for r in rows if r.article.story_id is not None}
     if not by_story:
         return
+    _languages(session, by_story)
     shown = {r.article.id for r in rows}
+    # Never the row's own outlet as "also in": another copy there is not another outlet.
+    elsewhere = or_(
+        *(
+            and_(Article.story_id == story_id, Article.source_id != r.article.source_id)
+            for story_id, r in by_story.items()
+        )
+    )
     rank = (
         func.row_number()
         .over(partition_by=Article.story_id, order_by=(Article.sort_at.desc(), Article.id.desc()))
@@ -139,14 +171,14 @@ def _fold(session: Session, rows: list[ArticleRow]) -> None:
     )
     inner = (
         sibling_select(rank)
-        .where(Article.story_id.in_(by_story), Article.id.not_in(shown))
+        .where(Article.story_id.in_(by_story), Article.id.not_in(shown), elsewhere)
         .subquery()
     )
     for row in session.execute(select(inner).where(inner.c.rank <= ALSO_IN_SHOWN)):
         by_story[row.story_id].also_in.append(sibling_row(row))
     totals = (
         select(Article.story_id, func.count())
-        .where(Article.story_id.in_(by_story), Article.id.not_in(shown))
+        .where(Article.story_id.in_(by_story), Article.id.not_in(shown), elsewhere)
         .group_by(Article.story_id)
     )
     for story_id, total in session.execute(totals):
@@ -154,6 +186,23 @@ def _fold(session: Session, rows: list[ArticleRow]) -> None:
             by_story[story_id].also_in_total = total
     for r in rows:
         r.also_in.sort(key=lambda s: (s.sort_at, s.id), reverse=True)
+
+
+def _languages(session: Session, by_story: dict[Any, ArticleRow]) -> None:
+    """Each row's story languages, the row's own first, then alphabetical."""
+    stmt = (
+        select(Article.story_id, Article.language)
+        .where(Article.story_id.in_(by_story), Article.language.is_not(None))
+        .group_by(Article.story_id, Article.language)
+    )
+    found: dict[int, set[str]] = {}
+    for story_id, language in session.execute(stmt):
+        if story_id is not None and language:
+            found.setdefault(story_id, set()).add(language)
+    for story_id, row in by_story.items():
+        own = row.article.language
+        others = sorted(found.get(story_id, set()) - {own})
+        row.languages = ([own] if own else []) + others
 
 
 def sibling_select(*extra: Any) -> Select[Any]:
@@ -176,15 +225,21 @@ def sibling_row(row: Any) -> Sibling:
     )
 
 
+def rows_counted() -> Any:
+    """How many list rows the counted articles make: one per story, one per story-less article
+    (whose negated id cannot collide with a story id)."""
+    return func.count(func.distinct(func.coalesce(Article.story_id, -Article.id)))
+
+
 def facet_counts(session: Session, f: ArticleFilter, *, found: Matches | None = None) -> Counts:
-    """Article counts per status, source and language, each under the other filters
+    """Row (story) counts per status, source and language, each under the other filters
     (``found`` as for :func:`article_page`)."""
     found = found or query_matches(session, f)
     search = found.for_count if found else None
 
     def grouped(column: Any, without: dict[str, Any]) -> dict[Any, int]:
         conds = filter_conditions(Article, replace(f, **without), search)
-        stmt = select(column, func.count()).select_from(Article).where(*conds).group_by(column)
+        stmt = select(column, rows_counted()).select_from(Article).where(*conds).group_by(column)
         return {key: n for key, n in session.execute(stmt) if key is not None}
 
     # Grouped by id, named afterwards: a join per article row costs more than the count.
@@ -194,7 +249,7 @@ def facet_counts(session: Session, f: ArticleFilter, *, found: Matches | None = 
     counted = grouped(Article.source_id + literal_column("0"), {"source": None})
     by_source = {names[k]: n for k, n in counted.items() if k in names}
     total = session.scalar(
-        select(func.count()).select_from(Article).where(*filter_conditions(Article, f, search))
+        select(rows_counted()).select_from(Article).where(*filter_conditions(Article, f, search))
     )
     return Counts(
         total=total or 0,

@@ -24,6 +24,8 @@ from aggregator.web.password_change import password_change, password_form
 from aggregator.web.session_login import login, login_form
 from aggregator.web.session_logout import logout
 from aggregator.web.source_list import source_list
+from aggregator.web.story_act import story_act
+from aggregator.web.story_show import story_show
 from aggregator.web.templating import HERE, make_templates
 from storage.db import ensure_schema, session_scope
 from storage.login_attempts import LoginLimits
@@ -42,6 +44,8 @@ ROUTES = [
     # Ids are read by the handlers (article_show.article_id_of): out of range is a 404.
     Route("/articles/{article_id:str}", article_show),
     Route("/articles/{article_id:str}/{action:str}", article_act, methods=["POST"]),
+    Route("/stories/{story_id:str}", story_show),
+    Route("/stories/{story_id:str}/{move:str}", story_act, methods=["POST"]),
     Route("/sources", source_list),
     Route("/exports", export_list),
     Route("/exports/{export:str}/rotate", export_rotate, methods=["POST"]),
