@@ -9,12 +9,12 @@ become its story's origin.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from aggregator.stories.attribution import Cited
 from storage.base import Base, utcnow
 
 KINDS = ("sentence", "dateline", "link", "canonical", "og:url")
@@ -45,17 +45,6 @@ class Citation(Base):
         Index("ix_citations_url", "url"),
         Index("ix_citations_outlet_key", "outlet_key"),
     )
-
-
-@dataclass(frozen=True)
-class Cited:
-    """A citation as extraction found it (before it is stored)."""
-
-    kind: str
-    outlet: str | None = None
-    outlet_key: str | None = None
-    url: str | None = None
-    sentence: str | None = None
 
 
 def add_citations(session: Session, article_id: int, found: list[Cited]) -> list[Citation]:

@@ -169,7 +169,7 @@ def join(session: Session, article: Article, match: Article, link: Link) -> Stor
     if story is None or refused(session, article.id, story.id):
         return None
     _add_member(session, story, article, link)
-    _refresh_origin(session, story)
+    refresh_origin(session, story)
     session.flush()
     return story
 
@@ -260,7 +260,7 @@ def set_origin(session: Session, story: Story, article_id: int, evidence: dict[s
     session.flush()
 
 
-def _refresh_origin(session: Session, story: Story) -> None:
+def refresh_origin(session: Session, story: Story) -> None:
     """Origin = the member cited as a source by another member (attribution wins), else the
     earliest publication."""
     rows = members(session, story.id)
@@ -317,7 +317,7 @@ def split(session: Session, story_id: int, article_id: int, editor: Editor) -> N
     session.flush()
     if story is not None:
         story.article_count = max(0, (story.article_count or 1) - 1)
-        _refresh_origin(session, story)
+        refresh_origin(session, story)
     session.flush()
 
 
@@ -352,7 +352,7 @@ def merge(session: Session, story_id: int, other_id: int, editor: Editor) -> Sto
     session.expire_all()
     story = session.get(Story, story_id)
     assert story is not None
-    _refresh_origin(session, story)
+    refresh_origin(session, story)
     if story.origin_article_id is not None:
         _history(session, story.origin_article_id, editor, "merge", {"into": story_id, "from": other_id})
     session.flush()

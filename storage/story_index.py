@@ -41,7 +41,7 @@ from storage.base import Base
 
 DEFAULT_WINDOW = timedelta(days=14)
 MAX_DF = 400  # a feature in more recent articles than this says nothing about a story
-MAX_CANDIDATES = 20
+MAX_CANDIDATES = 10
 MAX_FEATURES = 120  # per article: the page is hostile, the index row count is bounded
 
 
@@ -55,6 +55,8 @@ class StoryFeature(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
     at: Mapped[datetime]
+    # The article's language: a key seen in two languages is a name or a figure, not a word.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     __table_args__ = (
         Index("ix_story_features_feature_at", "feature", "at"),
@@ -96,7 +98,9 @@ class Lookup:
     """Candidates and the window statistics the scorer weighs features with."""
 
     candidates: list[Candidate]
-    df: dict[int, int]  # feature hash -> recent articles holding it
+    # feature key -> {language: recent articles holding it}, for the new article's keys and
+    # the candidates' keys
+    df: dict[str, dict[str, int]]
     total: int  # recent articles in the window
 
 
@@ -139,7 +143,11 @@ def add_profile(
     hashes = sorted({feature_hash(k) for k in keys[:MAX_FEATURES]})
     if hashes:
         connection.execute(
-            insert(_FEATURES), [{"feature": h, "article_id": article_id, "at": at} for h in hashes]
+            insert(_FEATURES),
+            [
+                {"feature": h, "article_id": article_id, "at": at, "language": language}
+                for h in hashes
+            ],
         )
 
 
@@ -151,12 +159,12 @@ def remove_profile(session: Session, article_id: int) -> None:
 
 
 _DF = (
-    select(_FEATURES.c.feature, func.count())
+    select(_FEATURES.c.feature, _FEATURES.c.language, func.count())
     .where(
         _FEATURES.c.feature.in_(bindparam("features", expanding=True)),
         _FEATURES.c.at.between(bindparam("lo"), bindparam("hi")),
     )
-    .group_by(_FEATURES.c.feature)
+    .group_by(_FEATURES.c.feature, _FEATURES.c.language)
 )
 _POSTINGS = select(_FEATURES.c.feature, _FEATURES.c.article_id).where(
     _FEATURES.c.feature.in_(bindparam("features", expanding=True)),
@@ -164,6 +172,23 @@ _POSTINGS = select(_FEATURES.c.feature, _FEATURES.c.article_id).where(
     _FEATURES.c.article_id != bindparam("exclude"),
 )
 _TOTAL = select(func.count()).where(_PROFILES.c.at.between(bindparam("lo"), bindparam("hi")))
+_PROFILE_ROWS = select(
+    _PROFILES.c.article_id, _PROFILES.c.language, _PROFILES.c.at, _PROFILES.c.features
+).where(_PROFILES.c.article_id.in_(bindparam("ids", expanding=True)))
+
+
+def _frequencies(
+    session: Session, keys: list[str], params: dict[str, Any]
+) -> dict[str, dict[str, int]]:
+    """key -> {language: articles in the window holding it}."""
+    by_hash = {feature_hash(k): k for k in keys}
+    found: dict[str, dict[str, int]] = {k: {} for k in keys}
+    for chunk in range(0, len(by_hash), 500):
+        hashes = list(by_hash)[chunk : chunk + 500]
+        rows = session.connection().execute(_DF, {**params, "features": hashes})
+        for feature, language, count in rows:
+            found[by_hash[int(feature)]][language or "?"] = int(count)
+    return found
 
 
 def lookup(
@@ -174,33 +199,40 @@ def lookup(
     *,
     exclude: int | None = None,
     span: timedelta | None = None,
+    limit: int = MAX_CANDIDATES,
 ) -> Lookup:
     """Recent articles (within ``span`` either side of ``at``) sharing the most weight of
-    features with ``keys``; ``weights`` gives each key's prior weight (its kind)."""
+    features with ``keys`` (``weights``: each key's prior weight, by kind), with the window
+    frequencies of their keys and ours."""
     span = span or window()
     params: dict[str, Any] = {"lo": at - span, "hi": at + span}
-    by_hash = {feature_hash(k): k for k in keys[:MAX_FEATURES]}
-    if not by_hash:
+    keys = list(dict.fromkeys(keys))[:MAX_FEATURES]
+    if not keys:
         return Lookup([], {}, 0)
     connection = session.connection()
-    df = {int(f): int(n) for f, n in connection.execute(_DF, {**params, "features": list(by_hash)})}
-    useful = [h for h, n in df.items() if n <= MAX_DF]
+    df = _frequencies(session, keys, params)
+    counts = {k: sum(v.values()) for k, v in df.items()}
+    useful = {feature_hash(k): k for k in keys if 0 < counts[k] <= MAX_DF}
     total = int(connection.scalar(_TOTAL, params) or 0)
     if not useful:
         return Lookup([], df, total)
     score: dict[int, float] = {}
     rows = connection.execute(
-        _POSTINGS, {**params, "features": useful, "exclude": -1 if exclude is None else exclude}
+        _POSTINGS,
+        {**params, "features": list(useful), "exclude": -1 if exclude is None else exclude},
     )
     for feature, article_id in rows:
-        weight = weights.get(by_hash[int(feature)], 1.0) / (1.0 + df[int(feature)])
+        key = useful[int(feature)]
+        weight = weights.get(key, 1.0) / (1.0 + counts[key])
         score[int(article_id)] = score.get(int(article_id), 0.0) + weight
-    best = sorted(score, key=lambda a: (-score[a], a))[:MAX_CANDIDATES]
+    best = sorted(score, key=lambda a: (-score[a], a))[:limit]
     if not best:
         return Lookup([], df, total)
-    profiles = connection.execute(
-        select(_PROFILES.c.article_id, _PROFILES.c.language, _PROFILES.c.at, _PROFILES.c.features)
-        .where(_PROFILES.c.article_id.in_(best))
-    )
-    found = {int(r[0]): Candidate(int(r[0]), r[1], r[2], r[3] or {}) for r in profiles}
-    return Lookup([found[a] for a in best if a in found], df, total)
+    found = {
+        int(r[0]): Candidate(int(r[0]), r[1], r[2], r[3] or {})
+        for r in connection.execute(_PROFILE_ROWS, {"ids": best})
+    }
+    candidates = [found[a] for a in best if a in found]
+    others = sorted({k for c in candidates for k in c.features} - set(df))
+    df.update(_frequencies(session, others, params))
+    return Lookup(candidates, df, total)

@@ -161,14 +161,18 @@ def test_lookup_finds_recent_articles_in_the_window(database_url: str, three: li
     first, second, third = three
     far = T0 + timedelta(days=30)
     with session_scope(database_url) as session:
-        add_profile(session, first, "en", T0, {"n": ["1400"]}, ["n:1400", "e:nso", "y:2019"])
-        add_profile(session, second, "fr", T0, {"n": ["1400"]}, ["n:1400", "e:nso"])
-        add_profile(session, third, "ar", far, {"n": ["1400"]}, ["n:1400", "e:nso"])
+        for article_id in three:  # replace what storing them indexed
+            remove_profile(session, article_id)
+        add_profile(session, first, "en", T0, {"n:1400": 0.1}, ["n:1400", "e:nso", "y:2019"])
+        add_profile(session, second, "fr", T0, {"n:1400": 0.2}, ["n:1400", "e:nso"])
+        add_profile(session, third, "ar", far, {"n:1400": 0.3}, ["n:1400", "e:nso"])
     with session_scope(database_url) as session:
         found = lookup(session, ["n:1400", "e:nso", "y:2019"], {}, T0, exclude=first)
         assert [c.article_id for c in found.candidates] == [second]
         assert found.total == 2
         assert found.candidates[0].language == "fr"
+        assert found.candidates[0].features == {"n:1400": 0.2}
+        assert found.df["e:nso"] == {"en": 1, "fr": 1}  # the far one is outside the window
         later = lookup(session, ["n:1400"], {}, far)
         assert [c.article_id for c in later.candidates] == [third]
         remove_profile(session, second)

@@ -110,6 +110,7 @@ def upgrade() -> None:
         sa.Column("feature", sa.BigInteger(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.Column("at", TS, nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=True),
         sa.ForeignKeyConstraint(
             ["article_id"],
             ["articles.id"],
