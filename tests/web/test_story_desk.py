@@ -54,6 +54,9 @@ def test_the_feed_folds_the_story_across_languages(desk: Desk) -> None:
     arabic = client.get("/?language=ar").text
     assert f'data-id="{ids["ar"]}"' in arabic
     assert "also in en, fr<" in _row(arabic, ids["ar"])
+    # Each member's page leads to the story view.
+    article = client.get(f"/articles/{ids['fr']}").text
+    assert f'href="/stories/{ids["nso_story"]}?back=' in article
 
 
 def test_the_story_view_explains_every_member_and_draws_the_chain(desk: Desk) -> None:
