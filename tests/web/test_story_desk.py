@@ -158,3 +158,20 @@ def test_the_story_desk_is_for_logged_in_editors(
     move = client.post(f"/stories/{ids['nso_story']}/split", data={"article": str(ids["ar"])})
     assert move.status_code == 403
     assert story_of(seeded[0], ids["ar"]) == ids["nso_story"]
+
+
+def test_hostile_outlet_and_title_in_a_story_stay_text(desk: Desk) -> None:
+    """The hostile article joins the port story: its outlet label (a tag) is drawn in the
+    graph and listed as text, its javascript: URL is no link."""
+    client, _, url, ids = desk
+    with session_scope(url) as session:
+        hostile = session.query(Article).filter(Article.title.like("<script>%")).one()
+        port = session.get(Article, ids["port_en"])
+        assert port is not None
+        assert join(session, hostile, port, Link("retelling", 0.5, {"time": "after"})) is not None
+    page = client.get(f"/stories/{ids['port_story']}").text
+    svg = page.split('<svg class="story-graph"')[1].split("</svg>")[0]
+    assert "&lt;img src=x onerror=alert(" in svg and "<img" not in svg
+    assert "<script>" not in page and "<img" not in page
+    assert 'href="javascript:' not in page
+    assert "published after the article it matched" in page
