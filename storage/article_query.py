@@ -226,9 +226,10 @@ def sibling_row(row: Any) -> Sibling:
 
 
 def rows_counted() -> Any:
-    """How many list rows the counted articles make: one per story, one per story-less article
-    (whose negated id cannot collide with a story id)."""
-    return func.count(func.distinct(func.coalesce(Article.story_id, -Article.id)))
+    """How many list rows the counted articles make: one per story-less article plus one per
+    distinct story. It reads ``story_id``, which no index on the filter columns covers, so a
+    count costs a table read per counted article (docs/benchmarks.md, review page)."""
+    return func.count() - func.count(Article.story_id) + func.count(func.distinct(Article.story_id))
 
 
 def facet_counts(session: Session, f: ArticleFilter, *, found: Matches | None = None) -> Counts:
