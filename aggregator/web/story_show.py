@@ -22,7 +22,14 @@ from aggregator.web.story_graph import Graph, layout
 from storage.base import MAX_ID
 from storage.db import Session
 from storage.stories import Story
-from storage.story_view import MemberView, StoryView, current_story_id, merge_choices, story_view
+from storage.story_view import (
+    MAX_MEMBERS,
+    MemberView,
+    StoryView,
+    current_story_id,
+    merge_choices,
+    story_view,
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ def render_story(
             "choices": choices,
             "back": back,
             "error": error,
+            "max_members": MAX_MEMBERS,
         },
         status_code=status,
     )
