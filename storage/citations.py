@@ -87,13 +87,13 @@ def citing(session: Session, urls: list[str], outlet_keys: list[str]) -> list[Ci
             select(Citation).where(Citation.url.in_(urls), Citation.cited_article_id.is_(None))
         ):
             found[row.id] = row
-    keys = [k for k in outlet_keys if k]
+    keys = [k for k in outlet_keys if k and len(k) >= 3]  # shorter keys name too many outlets
     if keys:
         for row in session.scalars(
             select(Citation)
             .where(Citation.outlet_key.in_(keys), Citation.cited_article_id.is_(None))
             .order_by(Citation.id.desc())
-            .limit(200)
+            .limit(5)
         ):
             found[row.id] = row
     return [found[k] for k in sorted(found)]

@@ -45,6 +45,8 @@ from storage.editorial import EditorialAction, Editor
 RELATIONS = ("original", "translation", "republication", "retelling", "duplicate", "update")
 DECIDERS = ("auto", "editor")
 CONSTRAINT_KINDS = ("split", "merge")
+# Relations that read the same both ways (a retelling of B is retold by B).
+SYMMETRIC = ("translation", "retelling", "duplicate")
 
 
 class Story(Base):
@@ -170,6 +172,11 @@ def join(session: Session, article: Article, match: Article, link: Link) -> Stor
         return None
     _add_member(session, story, article, link)
     refresh_origin(session, story)
+    if story.origin_article_id == article.id and link.relation in SYMMETRIC:
+        # the new article is earlier than the old origin: that one is to it what it is to that
+        former = membership(session, match.id)
+        if former is not None and former.story_id == story.id and former.relation != "original":
+            former.relation = link.relation
     session.flush()
     return story
 
@@ -382,6 +389,40 @@ def recent_stories(
         select(Story).where(Story.updated_at >= since).order_by(Story.updated_at.desc()).limit(limit)
     ).all()
     return [(story, members(session, story.id)) for story in stories]
+
+
+def story_json(story: Story, rows: list[tuple[StoryMember, Article]]) -> dict[str, Any]:
+    """A story as plain JSON (the ``stories`` command and the review page's API)."""
+    origin = next((a for _, a in rows if a.id == story.origin_article_id), None)
+    return {
+        "id": story.id,
+        "title": story.title,
+        "origin": None if origin is None else _article_json(origin),
+        "languages": sorted({a.language for _, a in rows if a.language}),
+        "updated_at": story.updated_at.isoformat(),
+        "members": [
+            {
+                **_article_json(article),
+                "relation": member.relation,
+                "confidence": member.confidence,
+                "cites": member.cited_article_id,
+                "decided_by": member.decided_by,
+                "evidence": member.evidence,
+            }
+            for member, article in rows
+        ],
+    }
+
+
+def _article_json(article: Article) -> dict[str, Any]:
+    return {
+        "article_id": article.id,
+        "url": article.url,
+        "title": article.title,
+        "source": article.source.name if article.source is not None else None,
+        "language": article.language,
+        "published": article.published_at.isoformat() if article.published_at else None,
+    }
 
 
 def join_story(

@@ -40,8 +40,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from storage.base import Base
 
 DEFAULT_WINDOW = timedelta(days=14)
-MAX_DF = 400  # a feature in more recent articles than this says nothing about a story
-MAX_CANDIDATES = 10
+MAX_DF = 60  # a feature in more recent articles than this is not used to find candidates
+RAREST = 30  # candidates come from the postings of this many rarest features
+MAX_CANDIDATES = 8
 MAX_FEATURES = 120  # per article: the page is hostile, the index row count is bounded
 
 
@@ -202,8 +203,9 @@ def lookup(
     limit: int = MAX_CANDIDATES,
 ) -> Lookup:
     """Recent articles (within ``span`` either side of ``at``) sharing the most weight of
-    features with ``keys`` (``weights``: each key's prior weight, by kind), with the window
-    frequencies of their keys and ours."""
+    rare features with ``keys`` (``weights``: each key's prior weight, by kind), with the
+    window frequencies of our keys (the candidates' other keys are not counted: the scorer
+    takes them as rare, which only lowers a score)."""
     span = span or window()
     params: dict[str, Any] = {"lo": at - span, "hi": at + span}
     keys = list(dict.fromkeys(keys))[:MAX_FEATURES]
@@ -212,7 +214,8 @@ def lookup(
     connection = session.connection()
     df = _frequencies(session, keys, params)
     counts = {k: sum(v.values()) for k, v in df.items()}
-    useful = {feature_hash(k): k for k in keys if 0 < counts[k] <= MAX_DF}
+    rare = sorted((k for k in keys if 0 < counts[k] <= MAX_DF), key=lambda k: (counts[k], k))
+    useful = {feature_hash(k): k for k in rare[:RAREST]}
     total = int(connection.scalar(_TOTAL, params) or 0)
     if not useful:
         return Lookup([], df, total)
@@ -232,7 +235,20 @@ def lookup(
         int(r[0]): Candidate(int(r[0]), r[1], r[2], r[3] or {})
         for r in connection.execute(_PROFILE_ROWS, {"ids": best})
     }
-    candidates = [found[a] for a in best if a in found]
-    others = sorted({k for c in candidates for k in c.features} - set(df))
-    df.update(_frequencies(session, others, params))
-    return Lookup(candidates, df, total)
+    return Lookup([found[a] for a in best if a in found], df, total)
+
+
+def profile(session: Session, article_id: int) -> Candidate | None:
+    """One article's indexed profile."""
+    row = session.connection().execute(_PROFILE_ROWS, {"ids": [article_id]}).first()
+    return None if row is None else Candidate(int(row[0]), row[1], row[2], row[3] or {})
+
+
+def frequencies(
+    session: Session, keys: list[str], at: datetime, *, span: timedelta | None = None
+) -> tuple[dict[str, dict[str, int]], int]:
+    """Window frequencies of ``keys`` by language, and the articles in the window."""
+    span = span or window()
+    params: dict[str, Any] = {"lo": at - span, "hi": at + span}
+    total = int(session.connection().scalar(_TOTAL, params) or 0)
+    return _frequencies(session, keys, params), total

@@ -34,9 +34,17 @@ from storage.articles import Article, ArticleUrl
 from storage.citations import Citation, add_citations, citing
 from storage.sources import SourceRow
 from storage.stories import Link, Story, join, membership, refresh_origin
-from storage.story_index import add_profile, lookup, remove_profile
+from storage.story_index import (
+    add_profile,
+    frequencies,
+    lookup,
+    profile,
+    remove_profile,
+    window,
+)
 
-TRANSLATION_RATIO = 2.0  # an uncredited match this far over its bar is a translation
+TRANSLATION_RATIO = 2.0  # an uncredited match this far over its bar is a translation...
+TRANSLATION_LENGTH = 0.65  # ...when about as long as the other: a retelling tells less
 _URLS = cast(Table, ArticleUrl.__table__)
 _URL_OWNER = select(_URLS.c.article_id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
 _SOURCES = cast(Table, SourceRow.__table__)
@@ -58,15 +66,15 @@ def link_article(session: Session, article: Article, *, joined: bool) -> Linked:
     feats = story_features(article.title, article.body or "")
     at = _time(article)
     positions = feats.to_json()
-    add_profile(session, article.id, article.language, at, positions, list(positions))
     canonical = (article.extraction or {}).get("declared_canonical")
     found = attributions(article.body or "", page_url=article.url, canonical=canonical)
     rows = add_citations(session, article.id, found)
     _resolve_urls(session, rows)
     story: Story | None = None
     relation = via = None
-    if not joined:
+    if not joined:  # looked up before it is indexed: the frequencies are the others'
         story, relation, via = _join_best(session, article, feats, positions, at, rows)
+    add_profile(session, article.id, article.language, at, positions, list(positions))
     _credited_by_others(session, article, positions, at)
     member = membership(session, article.id)
     return Linked(member.story_id if member else (story.id if story else None), relation, via, len(rows))
@@ -161,7 +169,11 @@ def _link(
     same_language = article.language == other.language
     if credited:
         relation = "republication" if same_language else "translation"
-    elif not same_language and match.score >= TRANSLATION_RATIO * match.threshold:
+    elif (
+        not same_language
+        and match.score >= TRANSLATION_RATIO * match.threshold
+        and _length_ratio(article, other) >= TRANSLATION_LENGTH
+    ):
         relation = "translation"
     else:
         relation = "retelling"
@@ -190,6 +202,13 @@ def _link(
         cited_article_id=other.id if credited else None,
         match_relation="original",
     )
+
+
+def _length_ratio(a: Article, b: Article) -> float:
+    """Shorter body over longer, in characters (scripts differ less in characters than in
+    words)."""
+    x, y = len(a.body or ""), len(b.body or "")
+    return min(x, y) / max(x, y, 1)
 
 
 def _shared(keys: list[str]) -> dict[str, list[str]]:
@@ -236,12 +255,13 @@ def _credited_by_others(
 
 def _same_story(session: Session, mine: Profile, citer: Article, at: datetime) -> bool:
     """Whether a citer that names our outlet (not our URL) tells our story."""
-    found = lookup(session, list(mine.positions), {}, at, exclude=None, limit=50)
-    profile = next((c for c in found.candidates if c.article_id == citer.id), None)
-    if profile is None:
+    theirs = profile(session, citer.id)
+    if theirs is None or abs(theirs.at - at) > window():
         return False
-    stats = Stats(found.total + 1, found.df)
-    return score(mine, Profile(profile.language, profile.features), stats, cited=True).passed
+    keys = sorted(set(mine.positions) | set(theirs.features))
+    df, total = frequencies(session, keys, at)
+    stats = Stats(total + 1, df)
+    return score(mine, Profile(theirs.language, theirs.features), stats, cited=True).passed
 
 
 def _adopt(session: Session, original: Article, citer: Article, row: Citation) -> None:

@@ -31,7 +31,7 @@ from anyascii import anyascii
 
 # Prior weight of each kind (multiplied by the feature's IDF in the window).
 KIND_WEIGHT = {"n": 1.6, "y": 0.6, "e": 1.3, "k": 1.0, "q": 1.5, "u": 2.0}
-MAX_INDEXED = 60  # keys per article in the index and its profile (what the scorer compares)
+MAX_INDEXED = 80  # keys per article in the index and its profile (what the scorer compares)
 MAX_TEXT = 60_000  # characters read from a body: features of a huge page are not better
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -87,6 +87,7 @@ class StoryFeatures:
     # Where each key first occurs, 0 (start of the title) to 1 (end of the body): a
     # translation names things in the same order, another report on the same event does not.
     positions: dict[str, float] = field(default_factory=dict)
+    from_names: frozenset[str] = frozenset()  # the k: keys that are skeletons of names
 
     def keys(self) -> list[str]:
         """All distinct keys, the most telling first (kind weight, then frequency)."""
@@ -97,7 +98,7 @@ class StoryFeatures:
         first, since a short Arabic skeleton is often a common word."""
         ranked = sorted(
             self.counts,
-            key=lambda k: (-_index_priority(k), -self.counts[k], k),
+            key=lambda k: (-_index_priority(k, k in self.from_names), -self.counts[k], k),
         )
         return ranked[:MAX_INDEXED]
 
@@ -106,11 +107,13 @@ class StoryFeatures:
         return {k: round(self.positions.get(k, 0.0), 3) for k in self.indexed()}
 
 
-def _index_priority(key: str) -> float:
+def _index_priority(key: str, from_name: bool) -> float:
+    """Figures and URLs first, then names with their skeletons (what Arabic text matches),
+    then years, then skeletons of other words, the longest first."""
     kind, value = key[0], key[2:]
     if kind == "k":
-        return 1.0 + min(len(value), 8) / 10
-    return KIND_WEIGHT[kind] + 1.0
+        return 2.0 if from_name else 1.0 + min(len(value), 8) / 10
+    return {"n": 3.0, "u": 3.0, "q": 2.5, "e": 2.0, "y": 1.9}[kind]
 
 
 def story_features(title: str | None, body: str) -> StoryFeatures:
@@ -137,6 +140,7 @@ def story_features(title: str | None, body: str) -> StoryFeatures:
         if len(words) >= 4:
             add("q:" + " ".join(words[:6]), match.start())
     names: list[str] = []
+    from_names: set[str] = set()
     for name, at in latin_names(text):
         names.append(name)
         for word in name.split():
@@ -146,6 +150,7 @@ def story_features(title: str | None, body: str) -> StoryFeatures:
                 sk = skeleton(folded)
                 if len(sk) >= 3:
                     add("k:" + sk, at)
+                    from_names.add("k:" + sk)
     for match in _LONG_WORD.finditer(text):  # cognates: "parliament", "parlement", "parlamento"
         sk = skeleton(_fold(match.group(0)))
         if len(sk) >= 4:
@@ -154,7 +159,9 @@ def story_features(title: str | None, body: str) -> StoryFeatures:
         sk = skeleton(anyascii(word).lower())
         if len(sk) >= 3:
             add("k:" + sk, at)
-    return StoryFeatures(dict(counts), list(dict.fromkeys(names))[:50], positions)
+    return StoryFeatures(
+        dict(counts), list(dict.fromkeys(names))[:50], positions, frozenset(from_names)
+    )
 
 
 def _number_keys(raw: str) -> list[str]:

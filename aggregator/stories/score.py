@@ -23,11 +23,12 @@ from aggregator.stories.features import KIND_WEIGHT
 
 ALIGN = 0.12  # first occurrences this close (fraction of the text) count as aligned
 THRESHOLD_LATIN = 0.15  # two languages in Latin script
-THRESHOLD_SCRIPTS = 0.10  # Arabic and Latin script
+THRESHOLD_SCRIPTS = 0.13  # Arabic and Latin script
 THRESHOLD_SAME = 0.45  # one language (near duplicates are found by LSH before this)
 THRESHOLD_CITED = 0.06  # the new article credits the candidate's outlet
 MIN_ALIGNED = 4
-MIN_ALIGNED_SCRIPTS = 2
+MIN_ALIGNED_SCRIPTS = 3
+MIN_ALIGNED_CITED = 2
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class Stats:
     by_language: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     def df(self, key: str) -> int:
-        return sum(self.by_language.get(key, {}).values())
+        """Recent articles holding ``key``; one (the article itself) when not counted."""
+        return sum(self.by_language.get(key, {}).values()) or 1
 
     def weight(self, key: str) -> float:
         """Kind weight times IDF in the window."""
@@ -65,6 +67,9 @@ class Match:
     passed: bool
     aligned: list[str]
     threshold: float
+    # aligned weight over the weaker side's norm: a translation keeps almost everything of
+    # its original, a retelling part of it
+    coverage: float = 0.0
 
 
 def _arabic(language: str | None) -> bool:
@@ -83,7 +88,7 @@ def _comparable(mine: Profile, other: Profile, stats: Stats) -> list[str]:
 def threshold(new: Profile, old: Profile, *, cited: bool) -> tuple[float, int]:
     """The score a pair must reach, and the aligned features it needs."""
     if cited:
-        return THRESHOLD_CITED, MIN_ALIGNED_SCRIPTS
+        return THRESHOLD_CITED, MIN_ALIGNED_CITED
     if new.language == old.language:
         return THRESHOLD_SAME, MIN_ALIGNED
     if _arabic(new.language) != _arabic(old.language):
@@ -100,12 +105,15 @@ def score(new: Profile, old: Profile, stats: Stats, *, cited: bool = False) -> M
     aligned = [k for k in shared if abs(new.positions[k] - old.positions[k]) <= ALIGN]
     norm_new = sum(stats.weight(k) for k in _comparable(new, old, stats)) or 1.0
     norm_old = sum(stats.weight(k) for k in _comparable(old, new, stats)) or 1.0
-    value = sum(stats.weight(k) for k in aligned) / math.sqrt(norm_new * norm_old)
+    common = sum(stats.weight(k) for k in aligned)
+    value = common / math.sqrt(norm_new * norm_old)
+    coverage = common / max(norm_new, norm_old)
     places = len({round(new.positions[k], 3) for k in aligned})  # a name's e: and k: count once
     number = any(k[0] == "n" for k in aligned)
     enough = places >= need or (number and places >= need - 1)
     ranked = sorted(aligned, key=lambda k: -stats.weight(k))
-    return Match(round(min(1.0, value), 4), value >= limit and enough, ranked, limit)
+    passed = value >= limit and enough
+    return Match(round(min(1.0, value), 4), passed, ranked, limit, round(min(1.0, coverage), 4))
 
 
 def confidence(match: Match) -> float:

@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from aggregator.web.api_articles import api_articles
+from aggregator.web.api_stories import api_stories
 from aggregator.web.article_act import article_act
 from aggregator.web.article_list import article_list
 from aggregator.web.article_show import article_show
@@ -51,6 +52,7 @@ ROUTES = [
     Route("/exports/{export:str}/rotate", export_rotate, methods=["POST"]),
     Route("/export/{name:str}", export_feed),
     Route("/api/articles", api_articles),
+    Route("/api/stories", api_stories),
     Route("/healthz", lambda request: PlainTextResponse("ok")),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]
