@@ -18,6 +18,14 @@ TIME_WORDS = {
     "before": "published before the article it matched",
     "same": "published at the same time as the article it matched",
 }
+# The linker's "shared" kinds (storage/story_links.py) in words, the most telling first.
+SHARED_WORDS = (
+    ("names", "shared names"),
+    ("numbers", "shared numbers"),
+    ("years", "shared years"),
+    ("skeletons", "names spelled alike across scripts (consonants)"),
+    ("urls", "shared links"),
+)
 CITATION_WORDS = {
     "sentence": "credits",
     "dateline": "carries the dateline of",
@@ -52,7 +60,7 @@ def _shared(shared: Any) -> list[str]:
     if not isinstance(shared, dict):
         return []
     lines = []
-    for key, word in (("names", "shared names"), ("numbers", "shared numbers")):
+    for key, word in SHARED_WORDS:
         listed = _listed(shared.get(key))
         if listed:
             lines.append(f"{word}: {listed}")
@@ -99,7 +107,9 @@ def evidence_lines(evidence: Any) -> list[str]:
     if isinstance(evidence.get("via"), int):
         lines.append(f"linked through article {evidence['via']}")
     if isinstance(evidence.get("score"), int | float):
-        lines.append(f"match score {evidence['score']:.2f}")
+        bar = evidence.get("threshold")
+        passed = f" (bar {bar:.2f})" if isinstance(bar, int | float) else ""
+        lines.append(f"match score {evidence['score']:.2f}{passed}")
     if evidence.get("editor"):
         lines.append(f"placed by an editor: {bounded(evidence['editor'], 100)}")
     return lines

@@ -99,7 +99,13 @@ def seed_stories(database_url: str) -> dict[str, int]:
                 0.87,
                 {
                     "score": 0.87,
-                    "shared": {"names": ["NSO Group", "WhatsApp"], "numbers": ["2019"]},
+                    "threshold": 0.3,
+                    "shared": {
+                        "names": ["NSO Group", "WhatsApp"],
+                        "numbers": ["2019"],
+                        "skeletons": ["nsgrp"],
+                        "urls": ["https://www.justice.gov/"],
+                    },
                     "attribution": {
                         "kind": "sentence",
                         "outlet": "The Guardian",

@@ -68,6 +68,9 @@ def test_the_story_view_explains_every_member_and_draws_the_chain(desk: Desk) ->
     assert "translation" in fr and ">87%<" in fr and "إمارات ليكس" in fr
     assert "shared names: NSO Group, WhatsApp" in fr
     assert "shared numbers: 2019" in fr
+    assert "names spelled alike across scripts (consonants): nsgrp" in fr
+    assert "shared links: https://www.justice.gov/" in fr
+    assert "match score 0.87 (bar 0.30)" in fr
     assert "attribution (sentence) to The Guardian: “" + ATTRIBUTION + "”" in fr
     assert "credits The Guardian" in fr
     ar = html.split('data-language="ar"')[1]
