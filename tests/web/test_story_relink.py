@@ -3,13 +3,15 @@
 
 A real story of the development set (one English original and its French and Arabic human
 translations, ``../shared/data/stories-dev``) is stored as the crawler stores articles; the
-linker makes one story of it. The editor splits the Arabic article out on the story page;
+linker makes one story of it, which the story page shows with the linker's evidence in words.
+The editor splits the Arabic article out on the story page;
 linking it again, and re-fetching it with an edited body, leave it out.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,6 +86,12 @@ def test_a_split_article_is_not_joined_again_by_the_linker(database_url: str) ->
     assert {story_of(database_url, ids[lang]) for lang in ("fr", "ar")} == {story}
     with TestClient(create_app(database_url, secret_key="k" * 32)) as client:
         token = log_in(client)
+        # The linker's own evidence reads as words on the story page.
+        page = client.get(f"/stories/{story}").text
+        assert re.findall(r'data-language="(\w+)"', page) == ["en", "fr", "ar"]
+        assert page.count('<g class="node') == 3 and page.count('<g class="edge') == 2
+        assert len(re.findall(r'class="confidence">\d{1,3}%<', page)) == 3
+        assert "shared " in page and "match score" in page
         done = client.post(
             f"/stories/{story}/split",
             data={"csrf": token, "article": str(ids["ar"])},
