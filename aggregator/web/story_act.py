@@ -1,6 +1,7 @@
 """POST /stories/{id}/merge and /stories/{id}/split: an editor's corrections to linking.
 
-``merge`` moves every member of the story named by the ``other`` field into this one;
+``merge`` moves every member of the story named by the ``other_id`` field (typed), else by
+``other`` (the list of recent stories), into this one;
 ``split`` takes the article named by ``article`` out of this story and keeps it out. Both
 are recorded in the editorial history and respected by later automatic linking
 (``storage.stories``: split and merge constraints). A refused move comes back as the story
@@ -66,6 +67,8 @@ async def story_act(request: Request) -> Response:
 def apply_move(session: Session, move: str, story_id: int, form: FormData, editor: Editor) -> None:
     """One editor's move through the storage API (which records it)."""
     if move == "merge":
-        merge(session, story_id, form_id(form, "other", "story"), editor)
+        # A typed id (an older story than the list offers) wins over the list's choice.
+        field = "other_id" if str(form.get("other_id", "")).strip() else "other"
+        merge(session, story_id, form_id(form, field, "story"), editor)
     else:
         split(session, story_id, form_id(form, "article", "article"), editor)

@@ -95,7 +95,9 @@ def test_merge_and_split_are_recorded_and_respected(desk: Desk) -> None:
     client, token, url, ids = desk
     nso, port = ids["nso_story"], ids["port_story"]
     done = client.post(
-        f"/stories/{nso}/merge", data={"csrf": token, "other": str(port)}, follow_redirects=False
+        f"/stories/{nso}/merge",
+        data={"csrf": token, "other": "", "other_id": f" {port} "},
+        follow_redirects=False,
     )
     assert done.status_code == 303 and done.headers["location"] == f"/stories/{nso}"
     assert story_of(url, ids["port_fr"]) == nso and story_of(url, ids["port_en"]) == nso
@@ -139,6 +141,12 @@ def test_refused_moves_say_why(desk: Desk) -> None:
     bad = client.post(f"/stories/{nso}/merge", data={"csrf": token, "other": "zz"})
     assert bad.status_code == 400
     assert "'zz' is not an id (field 'other')" in unescape(bad.text)
+    typed = client.post(
+        f"/stories/{nso}/merge",
+        data={"csrf": token, "other": str(ids["port_story"]), "other_id": "x1"},
+    )
+    assert typed.status_code == 400  # the typed id wins over the list's choice, and is checked
+    assert "'x1' is not an id (field 'other_id')" in unescape(typed.text)
     itself = client.post(f"/stories/{nso}/merge", data={"csrf": token, "other": str(nso)})
     assert itself.status_code == 400 and "cannot be merged into itself" in itself.text
     stranger = client.post(
