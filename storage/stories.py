@@ -40,7 +40,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from aggregator.errors import StorageError
 from storage.articles import Article
 from storage.base import Base, utcnow
-from storage.editorial import EditorialAction, Editor
+from storage.editorial import Editor, EditorialAction
 
 RELATIONS = ("original", "translation", "republication", "retelling", "duplicate", "update")
 DECIDERS = ("auto", "editor")
@@ -185,8 +185,7 @@ def _story_of(session: Session, match: Article, link: Link) -> Story | None:
     """``match``'s story, made (in a savepoint, race-safe) when it has none."""
     current = membership(session, match.id)
     if current is not None:
-        story = session.get(Story, resolve(session, current.story_id))
-        return story
+        return session.get(Story, resolve(session, current.story_id))
     now = utcnow()
     try:
         with session.begin_nested():
@@ -223,7 +222,9 @@ def _story_of(session: Session, match: Article, link: Link) -> Story | None:
 
 def _add_member(session: Session, story: Story, article: Article, link: Link) -> None:
     if link.relation not in RELATIONS:
-        raise StorageError(f"unknown story relation {link.relation!r} (expected one of {RELATIONS})")
+        raise StorageError(
+            f"unknown story relation {link.relation!r} (expected one of {RELATIONS})"
+        )
     now = utcnow()
     existing = membership(session, article.id)
     if existing is None:
@@ -273,7 +274,9 @@ def refresh_origin(session: Session, story: Story) -> None:
     rows = members(session, story.id)
     if not rows:
         return
-    cited = {m.cited_article_id for m, _ in rows if m.cited_article_id and m.relation != "duplicate"}
+    cited = {
+        m.cited_article_id for m, _ in rows if m.cited_article_id and m.relation != "duplicate"
+    }
     ids = {a.id for _, a in rows}
     roots = [a for m, a in rows if a.id in cited and (m.cited_article_id not in ids)]
     origin = roots[0] if roots else rows[0][1]
@@ -361,7 +364,9 @@ def merge(session: Session, story_id: int, other_id: int, editor: Editor) -> Sto
     assert story is not None
     refresh_origin(session, story)
     if story.origin_article_id is not None:
-        _history(session, story.origin_article_id, editor, "merge", {"into": story_id, "from": other_id})
+        _history(
+            session, story.origin_article_id, editor, "merge", {"into": story_id, "from": other_id}
+        )
     session.flush()
     return story
 
@@ -386,7 +391,10 @@ def recent_stories(
 ) -> list[tuple[Story, list[tuple[StoryMember, Article]]]]:
     """Stories updated since ``since``, newest first, each with its members."""
     stories = session.scalars(
-        select(Story).where(Story.updated_at >= since).order_by(Story.updated_at.desc()).limit(limit)
+        select(Story)
+        .where(Story.updated_at >= since)
+        .order_by(Story.updated_at.desc())
+        .limit(limit)
     ).all()
     return [(story, members(session, story.id)) for story in stories]
 

@@ -4,8 +4,9 @@ Two tables, shared by every crawler process:
 
 * ``story_features`` (feature hash, article id, time): one posting per feature of an article
   (a number, a year, a name's letters or consonant skeleton, a quote, a cited URL; see
-  :mod:`aggregator.stories.features`). Its key ``(feature, article_id)`` and the index
-  ``(feature, at)`` make a lookup a handful of index range scans whatever the table size;
+  :mod:`aggregator.stories.features`). Its key ``(feature, article_id)`` and the covering
+  index ``(feature, at, language, article_id)`` make a lookup a handful of index range scans
+  whatever the table size;
 * ``story_profiles`` (article id, language, time, features): what the scorer compares.
 
 A lookup is bounded by a time window around the new article's time (default 14 days,
@@ -60,7 +61,8 @@ class StoryFeature(Base):
     language: Mapped[str | None] = mapped_column(String(8))
 
     __table_args__ = (
-        Index("ix_story_features_feature_at", "feature", "at"),
+        # Covers both lookup statements (frequencies by language, postings): index only.
+        Index("ix_story_features_lookup", "feature", "at", "language", "article_id"),
         Index("ix_story_features_article", "article_id"),
     )
 

@@ -77,7 +77,9 @@ def link_article(session: Session, article: Article, *, joined: bool) -> Linked:
     add_profile(session, article.id, article.language, at, positions, list(positions))
     _credited_by_others(session, article, positions, at)
     member = membership(session, article.id)
-    return Linked(member.story_id if member else (story.id if story else None), relation, via, len(rows))
+    return Linked(
+        member.story_id if member else (story.id if story else None), relation, via, len(rows)
+    )
 
 
 def _time(article: Article) -> datetime:
@@ -112,10 +114,14 @@ def _join_best(
     cited_ids = {c.cited_article_id for c in cites if c.cited_article_id}
     ranked: list[tuple[float, int, Match, bool]] = []
     for cand in found.candidates:
-        credited = cand.article_id in cited_ids or bool(cited_keys & keys_of.get(cand.article_id, set()))
+        credited = cand.article_id in cited_ids or bool(
+            cited_keys & keys_of.get(cand.article_id, set())
+        )
         match = score(mine, Profile(cand.language, cand.features), stats, cited=credited)
         if match.passed:
-            ranked.append((match.score + (1.0 if credited else 0.0), cand.article_id, match, credited))
+            ranked.append(
+                (match.score + (1.0 if credited else 0.0), cand.article_id, match, credited)
+            )
     for _, cand_id, match, credited in sorted(ranked, key=lambda r: (-r[0], r[1])):
         other = session.get(Article, cand_id)
         if other is None:
@@ -213,7 +219,14 @@ def _length_ratio(a: Article, b: Article) -> float:
 
 def _shared(keys: list[str]) -> dict[str, list[str]]:
     """The evidence's "what matched", by kind, the most telling first (bounded)."""
-    names = {"n": "numbers", "y": "years", "e": "names", "k": "skeletons", "q": "quotes", "u": "urls"}
+    names = {
+        "n": "numbers",
+        "y": "years",
+        "e": "names",
+        "k": "skeletons",
+        "q": "quotes",
+        "u": "urls",
+    }
     out: dict[str, list[str]] = {}
     for key in keys[:30]:
         out.setdefault(names.get(key[0], key[0]), []).append(key[2:][:80])
@@ -268,7 +281,14 @@ def _adopt(session: Session, original: Article, citer: Article, row: Citation) -
     """``citer`` credits ``original``: record it on citer's membership and make ``original``
     its story's origin (joining the story when it is in none)."""
     member = membership(session, citer.id)
-    evidence = {"attribution": {"kind": row.kind, "outlet": row.outlet, "url": row.url, "sentence": row.sentence}}
+    evidence = {
+        "attribution": {
+            "kind": row.kind,
+            "outlet": row.outlet,
+            "url": row.url,
+            "sentence": row.sentence,
+        }
+    }
     if member is None:
         link = Link("original", 1.0, evidence, match_relation="translation")
         story = join(session, original, citer, link)

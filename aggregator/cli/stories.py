@@ -23,7 +23,9 @@ def _since(value: str) -> timedelta:
 
 
 @click.command()
-@click.option("--since", default="7d", show_default=True, help="Stories updated within (30m, 6h, 7d).")
+@click.option(
+    "--since", default="7d", show_default=True, help="Stories updated within (30m, 6h, 7d)."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per story, one per line.")
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 5000))
 @pass_app

@@ -34,7 +34,9 @@ class Cited:
 
 # An outlet's name in Latin script: up to five capitalised words, "The"/"Le"/"El"/"Der" first
 # and "de"/"of"/"du" between ("The Guardian", "Le Monde", "El País", "Agence France-Presse").
-_ARTICLE = r"(?:(?:The|the|Le|La|Les|le|la|les|L'|l'|L’|l’|El|el|Der|Die|Das|der|die|das|den|dem|des)\s+)?"
+_ARTICLE = (
+    r"(?:(?:The|the|Le|La|Les|le|la|les|L'|l'|L’|l’|El|el|Der|Die|Das|der|die|das|den|dem|des)\s+)?"
+)
 _NAME = (
     _ARTICLE
     + r"(?:[A-Z][\w&.’'\-]*|[A-Z]{2,})(?:\s+(?:(?:de|of|du|del|für)\s+)?(?:[A-Z][\w&.’'\-]*)){0,4}"
@@ -47,16 +49,20 @@ _MEDIA = (
 )
 _LATIN_PATTERNS = [
     # fr
-    rf"\b(?i:selon|d['’]après|rapporte|rapportait|indique|écrit|révèle|affirme|précise|annonce)\s+{_MEDIA}(?P<o>{_NAME})",
+    r"\b(?i:selon|d['’]après|rapporte|rapportait|indique|écrit|révèle|affirme|précise|annonce)"
+    rf"\s+{_MEDIA}(?P<o>{_NAME})",
     # en
-    rf"\b(?i:according to|reported by|as reported by|first reported by|via)\s+{_MEDIA}(?P<o>{_NAME})",
+    r"\b(?i:according to|reported by|as reported by|first reported by|via)"
+    rf"\s+{_MEDIA}(?P<o>{_NAME})",
     rf"(?P<o>{_NAME})\s+(?:reported|reports|said in a report|first reported)\b",
     # de
-    rf"\b(?i:laut|berichtet|berichtete|berichten|meldet|meldete|schreibt|schrieb)\s+{_MEDIA}(?P<o>{_NAME})",
+    r"\b(?i:laut|berichtet|berichtete|berichten|meldet|meldete|schreibt|schrieb)"
+    rf"\s+{_MEDIA}(?P<o>{_NAME})",
     rf"\b(?i:wie)\s+{_MEDIA}(?P<o>{_NAME})\s+(?:berichtet|berichtete|meldet|meldete|schreibt)",
     rf"(?P<o>{_NAME})\s+zufolge\b",
     # es
-    rf"\b(?i:según|informa|informó|publica|publicó|de acuerdo con|reporta|reportó)\s+{_MEDIA}(?P<o>{_NAME})",
+    r"\b(?i:según|informa|informó|publica|publicó|de acuerdo con|reporta|reportó)"
+    rf"\s+{_MEDIA}(?P<o>{_NAME})",
 ]
 _LATIN = [re.compile(p) for p in _LATIN_PATTERNS]
 # Arabic: "نقلاً عن", "نقلا عن", "بحسب", "حسب", "وفقاً لـ", "ذكرت", "أفادت", "قالت" + outlet.
@@ -68,17 +74,24 @@ _ARABIC = re.compile(
     + rf"(?P<o>{_AR_WORD}(?:\s+{_AR_WORD})?)"
 )
 # Datelines: "(AFP) -", "(Reuters) -", "— Reuters", "- AFP" at the start or end of the body.
-_AGENCIES = r"AFP|Reuters|AP|dpa|EFE|ANSA|Xinhua|Anadolu|KUNA|WAM|SPA|MENA|Agence France-Presse|Associated Press"
+_AGENCIES = (
+    r"AFP|Reuters|AP|dpa|EFE|ANSA|Xinhua|Anadolu|KUNA|WAM|SPA|MENA|Agence France-Presse"
+    r"|Associated Press"
+)
 _DATELINE = re.compile(rf"\((?P<o>{_AGENCIES})\)|(?:^|\n)\s*[—–-]\s*(?P<e>{_AGENCIES})\s*$")
 # Words that follow an attribution verb but are not outlets.
 _NOT_OUTLETS = frozenset(
-    """i he she they we it you the a this that these those experts officials sources police
-    il elle ils elles nous on lui eux des les la le un une ce cette ces er sie wir es man
-    él ella ellos los las un una""".split()
+    """
+    i he she they we it you the a this that these those experts officials sources police il
+    elle ils elles nous on lui eux des les la le un une ce cette ces er sie wir es man él
+    ella ellos los las un una
+    """.split()  # noqa: SIM905
 )
 _GENERIC = frozenset(
-    """the le la les l el der die das newspaper daily magazine website site agency journal
-    quotidien agence zeitung diario periodico agencia""".split()
+    """
+    the le la les l el der die das newspaper daily magazine website site agency journal
+    quotidien agence zeitung diario periodico agencia
+    """.split()  # noqa: SIM905
 )
 _AR_GENERIC = ("صحيفة", "جريدة", "موقع", "وكالة", "مجلة", "قناة", "شبكة", "ال")
 
@@ -154,7 +167,7 @@ def _trim(outlet: str) -> str | None:
     words = outlet.split()
     while words and words[-1].lower().strip(".,") in _NOT_OUTLETS:
         words.pop()
-    if not words or words[0].lower() in _NOT_OUTLETS and len(words) == 1:
+    if not words or (words[0].lower() in _NOT_OUTLETS and len(words) == 1):
         return None
     text = " ".join(words).rstrip(".,;:")
     return text or None

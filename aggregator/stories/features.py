@@ -34,6 +34,12 @@ KIND_WEIGHT = {"n": 1.6, "y": 0.6, "e": 1.3, "k": 1.0, "q": 1.5, "u": 2.0}
 MAX_INDEXED = 80  # keys per article in the index and its profile (what the scorer compares)
 MAX_TEXT = 60_000  # characters read from a body: features of a huge page are not better
 
+
+def _words(text: str) -> list[str]:
+    """A word list written as one string (kept readable, one language per line)."""
+    return text.split()
+
+
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # A number: digits with thousands separators or a decimal mark between them.
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f' ]\d+)*")
@@ -48,11 +54,15 @@ _AR_TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _AR_PREFIX = re.compile(r"^(?:[وفبلك]?ال|لل|[وف][بلك]?(?=.{4}))")
 # Capitalised words that are grammar, not names, in the languages we serve.
 _FUNCTION = frozenset(
-    """the a an and or but in on at of to for by with from as this that these those it its he she
-    they we you his her their our my mr mrs ms dr le la les un une des du de et ou mais en dans
-    sur pour par avec ce cette ces il elle ils elles nous vous son sa ses leur der die das ein eine
-    und oder aber im am zum zur von mit für auf aus bei nach dem den des er sie es wir ihr el los
-    las una unos unas y o pero con por para del al lo se su sus""".split()
+    _words(
+        """
+    the a an and or but in on at of to for by with from as this that these those it its he
+    she they we you his her their our my mr mrs ms dr le la les un une des du de et ou mais
+    en dans sur pour par avec ce cette ces il elle ils elles nous vous son sa ses leur der
+    die das ein eine und oder aber im am zum zur von mit für auf aus bei nach dem den des er
+    sie es wir ihr el los las una unos unas y o pero con por para del al lo se su sus
+    """
+    )
 )
 # Skeleton classes: letters that sound alike across transliterations share a class.
 _CLASSES = [
@@ -189,8 +199,10 @@ def latin_names(text: str) -> list[tuple[str, int]]:
             continue
         start = match.start()
         before = text[max(0, start - 3) : start]
-        first = start == 0 or bool(_SENTENCE_END.search(text[max(0, start - 3) : start])) or (
-            "\n" in before
+        first = (
+            start == 0
+            or bool(_SENTENCE_END.search(text[max(0, start - 3) : start]))
+            or ("\n" in before)
         )
         capital = word[0].isupper()
         acronym = len(word) >= 2 and word.isupper()
@@ -232,14 +244,14 @@ def skeleton(word: str) -> str:
     """The consonant skeleton of a transliterated word, letters in sound classes, repeats
     collapsed: "guardian" / "ghardyan" -> "KRTN", "microsoft" / "mykrwswft" -> "MKRSBT"."""
     word = word.lower().removeprefix("al-").removeprefix("el-")
-    for pair, cls in _CLASSES:
-        word = word.replace(pair, cls)
+    for pair, upper in _CLASSES:
+        word = word.replace(pair, upper)
     out: list[str] = []
     for ch in word:
-        cls = ch if ch.isupper() else _LETTER.get(ch)
-        if cls is None:
+        found = ch if ch.isupper() else _LETTER.get(ch)
+        if found is None:
             continue
-        for c in cls:
+        for c in found:
             if not out or out[-1] != c:
                 out.append(c)
     return "".join(out)

@@ -13,7 +13,7 @@ from storage.articles import Article
 from storage.batches import BatchWriter
 from storage.citations import Cited, add_citations, citing
 from storage.db import session_scope
-from storage.editorial import EditorialAction, Editor
+from storage.editorial import Editor, EditorialAction
 from storage.ingest import save_article
 from storage.stories import Link, StoryMember, join, members, merge, recent_stories, split
 from storage.story_index import add_profile, lookup, remove_profile
@@ -112,7 +112,7 @@ def test_split_article_never_joins_again_and_is_recorded(
 
 
 def test_merge_moves_members_and_later_links_follow(database_url: str, three: list[int]) -> None:
-    first, second, third = three
+    first = three[0]
     fourth = _article(database_url, 1, "Delta on ports " * 20, T0 + timedelta(hours=5))
     fifth = _article(database_url, 1, "Echo on ports " * 20, T0 + timedelta(hours=6))
     with session_scope(database_url) as session:
@@ -179,9 +179,7 @@ def test_lookup_finds_recent_articles_in_the_window(database_url: str, three: li
         assert lookup(session, ["e:nso"], {}, T0, exclude=first).candidates == []
 
 
-def test_concurrent_writers_make_one_story_per_match(
-    database_url: str, three: list[int]
-) -> None:
+def test_concurrent_writers_make_one_story_per_match(database_url: str, three: list[int]) -> None:
     """Several processes' transactions link new articles to one story-less article at once:
     the membership key lets one make the story, the others join it."""
     first = three[0]

@@ -74,15 +74,25 @@ def _sources(servers: dict[str, OutletServer]) -> str:
         ("akhbar", "Akhbar", "ar"),
     ):
         entry = loopback_source(name, servers[name].base_url, feeds=["/feed.xml"])
-        entry = entry.removeprefix("sources:\n").replace("languages: [en]", f"languages: [{language}]")
+        entry = entry.removeprefix("sources:\n").replace(
+            "languages: [en]", f"languages: [{language}]"
+        )
         entries.append(entry + f"    label: {label}\n")
     return "sources:\n" + "".join(entries)
 
 
 def _crawl(database_url: str, sources: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "aggregator", "--database-url", database_url, "--sources",
-         str(sources), "crawl"],
+        [
+            sys.executable,
+            "-m",
+            "aggregator",
+            "--database-url",
+            database_url,
+            "--sources",
+            str(sources),
+            "crawl",
+        ],
         capture_output=True,
         text=True,
         timeout=240,
@@ -135,7 +145,10 @@ def test_three_outlets_make_one_story_with_its_chain(
         ]
     listed = subprocess.run(
         [sys.executable, "-m", "aggregator", "--database-url", sqlite_url, "stories", "--json"],
-        capture_output=True, text=True, cwd=REPO, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
         timeout=60,
     )
     assert listed.returncode == 0, listed.stderr

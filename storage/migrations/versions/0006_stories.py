@@ -119,7 +119,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("feature", "article_id", name=op.f("pk_story_features")),
     )
-    op.create_index("ix_story_features_feature_at", "story_features", ["feature", "at"])
+    op.create_index(
+        "ix_story_features_lookup", "story_features", ["feature", "at", "language", "article_id"]
+    )
     op.create_index("ix_story_features_article", "story_features", ["article_id"])
     op.create_table(
         "story_profiles",
@@ -150,7 +152,7 @@ def downgrade() -> None:
     op.drop_index("ix_story_profiles_at", table_name="story_profiles")
     op.drop_table("story_profiles")
     op.drop_index("ix_story_features_article", table_name="story_features")
-    op.drop_index("ix_story_features_feature_at", table_name="story_features")
+    op.drop_index("ix_story_features_lookup", table_name="story_features")
     op.drop_table("story_features")
     op.drop_index("ix_story_constraints_other", table_name="story_constraints")
     op.drop_index("ix_story_constraints_article", table_name="story_constraints")
