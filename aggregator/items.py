@@ -68,6 +68,9 @@ def record_from_item(item: ArticleItem, source_id: int) -> ArticleRecord:
         "language_detected": article.language_detected,
         "discovered_via": item.discovered_via,
         "response_url": item.response_url,
+        # The page's own rel=canonical / og:url, even on another site (storage keeps only a
+        # same-site one as the URL): a copy pointing at the original credits it.
+        "declared_canonical": article.canonical_url,
     }
     return ArticleRecord(
         **{name: getattr(article, name) for name in _SAME_NAME},

@@ -1,10 +1,12 @@
 """The review page's queries at scale: folded feed pages, deep keyset pages, counts, exports.
 
 A fresh database is bulk-loaded with --rows generated articles (bench/bulk.py), three in
-ten of them grouped into stories of three, 500 approved through editorial actions; then
+ten of them grouped into stories of three (each with its first article as origin), 500
+approved through editorial actions; then
 p50/p95 latency in milliseconds of
 
-feed     storage.article_query.article_page: newest 50 story rows, "also in" folded (no filter;
+feed     storage.article_query.article_page: newest 50 story rows (the origin as a story's row),
+         "also in" and language badges folded (no filter;
          status=new; language=ar; one source; a frequent, a rare and an absent word)
 deep     the 20th page of the unfiltered feed, opened with its keyset cursor
 counts   storage.article_query.facet_counts (per status, source, language) under language=ar, and
@@ -74,6 +76,13 @@ def fill(url: str, rows: int) -> None:
         connection.execute(
             text("UPDATE articles SET story_id = (id / 10) % :n + 1 WHERE id % 10 < 3"),
             {"n": stories},
+        )
+        # The linker gives every story an origin (the feed's row for it): its first article.
+        connection.execute(
+            text(
+                "UPDATE stories SET origin_article_id = "
+                "(SELECT min(a.id) FROM articles a WHERE a.story_id = stories.id)"
+            )
         )
     with session_scope(url) as session:
         editor = Editor(None, "bench")

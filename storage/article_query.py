@@ -1,8 +1,10 @@
 """The article list query: one page of the folded list, counts per filter, one article in full.
 
 The list is newest first by ``(Article.sort_at, Article.id)`` and pages with a keyset cursor,
-so page 500 costs what page 1 costs. One row stands for a whole story: the newest article of
-the story that matches the filters; the story's other articles are "also in" that row.
+so page 500 costs what page 1 costs. One row stands for a whole story: its origin when the
+origin matches the filters, else the newest article of the story that does; the story's other
+outlets are "also in" that row and its languages are the row's badges. Counts are of rows
+(stories), not articles.
 The filter and cursor are in :mod:`storage.article_filter`; the exports' query is
 :func:`storage.editorial.approved_articles`.
 """
@@ -39,6 +41,7 @@ from storage.editorial import EditorialAction
 from storage.search import Matches
 from storage.sources import SourceRow
 from storage.watches import has_many_hits
+from storage.stories import Story
 
 ALSO_IN_SHOWN = 6
 
@@ -63,6 +66,12 @@ class ArticleRow:
     article: Article
     also_in: list[Sibling] = field(default_factory=list)
     also_in_total: int = 0
+    languages: list[str] = field(default_factory=list)  # the story's, the row's first
+
+    @property
+    def also_languages(self) -> list[str]:
+        """The story's other languages: never the row's own."""
+        return [lang for lang in self.languages if lang != self.article.language]
 
 
 @dataclass
@@ -73,7 +82,7 @@ class ArticlePage:
 
 @dataclass
 class Counts:
-    """How many articles each filter value would show, the other filters held."""
+    """How many rows (stories) each filter value would show, the other filters held."""
 
     total: int
     status: dict[str, int]
@@ -115,14 +124,7 @@ def article_page(
     a, b = Article, aliased(Article)
     found = found or query_matches(session, f)
     search = found.for_page if found else None
-    # A row is shown when no newer article of its story matches the same filters.
-    newer = select(b.id).where(
-        b.story_id == a.story_id,
-        b.id != a.id,
-        _before(b, a.sort_at, a.id),
-        *filter_conditions(b, f, search),
-    )
-    shown = or_(a.story_id.is_(None), ~exists(newer))
+    shown = _shown(a, b, f, search)
     stmt = select(a).where(*filter_conditions(a, f, search), shown)
     if before is not None:
         stmt = stmt.where(
@@ -139,15 +141,34 @@ def article_page(
     return ArticlePage(rows, Cursor(last.sort_at, last.id) if last else None)
 
 
-def _fold(session: Session, rows: list[ArticleRow]) -> None:
-    """Fill each row's "also in": the newest few other articles of its story, and a count.
+def _shown(a: Any, b: Any, f: ArticleFilter, search: Any) -> ColumnElement[bool]:
+    """Whether ``a`` is its story's row: it is the origin, or the origin does not match the
+    filters and no newer article of the story does."""
+    o = aliased(Article)
+    is_origin = exists(
+        select(Story.id).where(Story.id == a.story_id, Story.origin_article_id == a.id)
+    )
+    origin_matches = exists(
+        select(o.id)
+        .join(Story, Story.origin_article_id == o.id)
+        .where(Story.id == a.story_id, o.story_id == a.story_id, *filter_conditions(o, f, search))
+    )
+    newer = select(b.id).where(
+        b.story_id == a.story_id,
+        b.id != a.id,
+        _before(b, a.sort_at, a.id),
+        *filter_conditions(b, f, search),
+    )
+    return or_(a.story_id.is_(None), is_origin, and_(~origin_matches, ~exists(newer)))
 
-    Only other outlets count: a second version at the row's own outlet is not "also in" it
-    (the article page lists every version).
-    """
+
+def _fold(session: Session, rows: list[ArticleRow]) -> None:
+    """Fill each row's "also in" (the newest few articles of its story from other outlets, and
+    their count) and its language badges."""
     by_story = {r.article.story_id: r for r in rows if r.article.story_id is not None}
     if not by_story:
         return
+    _languages(session, by_story)
     shown = {r.article.id for r in rows}
     own = tuple_(Article.story_id, Article.source_id).not_in(
         [(story_id, r.article.source_id) for story_id, r in by_story.items()]
@@ -176,6 +197,23 @@ def _fold(session: Session, rows: list[ArticleRow]) -> None:
         r.also_in.sort(key=lambda s: (s.sort_at, s.id), reverse=True)
 
 
+def _languages(session: Session, by_story: dict[Any, ArticleRow]) -> None:
+    """Each row's story languages, the row's own first, then alphabetical."""
+    stmt = (
+        select(Article.story_id, Article.language)
+        .where(Article.story_id.in_(by_story), Article.language.is_not(None))
+        .group_by(Article.story_id, Article.language)
+    )
+    found: dict[int, set[str]] = {}
+    for story_id, language in session.execute(stmt):
+        if story_id is not None and language:
+            found.setdefault(story_id, set()).add(language)
+    for story_id, row in by_story.items():
+        own = row.article.language
+        others = sorted(found.get(story_id, set()) - {own})
+        row.languages = ([own] if own else []) + others
+
+
 def sibling_select(*extra: Any) -> Select[Any]:
     return select(
         Article.id,
@@ -196,15 +234,22 @@ def sibling_row(row: Any) -> Sibling:
     )
 
 
+def rows_counted() -> Any:
+    """How many list rows the counted articles make: one per story-less article plus one per
+    distinct story. It reads ``story_id``, which no index on the filter columns covers, so a
+    count costs a table read per counted article (docs/benchmarks.md, review page)."""
+    return func.count() - func.count(Article.story_id) + func.count(func.distinct(Article.story_id))
+
+
 def facet_counts(session: Session, f: ArticleFilter, *, found: Matches | None = None) -> Counts:
-    """Article counts per status, source and language, each under the other filters
+    """Row (story) counts per status, source and language, each under the other filters
     (``found`` as for :func:`article_page`)."""
     found = found or query_matches(session, f)
     search = found.for_count if found else None
 
     def grouped(column: Any, without: dict[str, Any]) -> dict[Any, int]:
         conds = filter_conditions(Article, replace(f, **without), search)
-        stmt = select(column, func.count()).select_from(Article).where(*conds).group_by(column)
+        stmt = select(column, rows_counted()).select_from(Article).where(*conds).group_by(column)
         return {key: n for key, n in session.execute(stmt) if key is not None}
 
     # Grouped by id, named afterwards: a join per article row costs more than the count.
@@ -214,7 +259,7 @@ def facet_counts(session: Session, f: ArticleFilter, *, found: Matches | None = 
     counted = grouped(Article.source_id + literal_column("0"), {"source": None})
     by_source = {names[k]: n for k, n in counted.items() if k in names}
     total = session.scalar(
-        select(func.count()).select_from(Article).where(*filter_conditions(Article, f, search))
+        select(rows_counted()).select_from(Article).where(*filter_conditions(Article, f, search))
     )
     return Counts(
         total=total or 0,

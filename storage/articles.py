@@ -92,6 +92,9 @@ class Article(Base):
         Index("ix_articles_language_sort", "language", "sort_at", "id"),
         # Added by migration 0002: "new articles in my language", the editors' usual view.
         Index("ix_articles_status_language_sort", "status", "language", "sort_at", "id"),
+        # Added by migration 0006: the feed counts stories, not articles, per filter value.
+        Index("ix_articles_language_story", "language", "story_id"),
+        Index("ix_articles_status_language_story", "status", "language", "story_id"),
     )
 
 

@@ -31,6 +31,7 @@ from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.near_duplicates import exact_copy, near_match, same_text, set_buckets
 from storage.search import index_article
 from storage.stories import join_story
+from storage.story_links import link_article, reindex_article
 
 Outcome = Literal["stored", "near_duplicate", "updated", "unchanged", "duplicate"]
 # Fields compared on re-fetch; a change to title or body makes a revision.
@@ -74,6 +75,7 @@ class SaveOutcome:
     duplicate_of: int | None = None  # duplicate: the first copy; near_duplicate: the match
     similarity: float | None = None
     changed: list[str] = field(default_factory=list)
+    relation: str | None = None  # the article's relation in its story, when linked now
 
 
 def save_article(session: Session, record: ArticleRecord) -> SaveOutcome:
@@ -175,16 +177,26 @@ def _store_new(
     match = None if record.paywalled else near_match(session, fp, exclude=article.id)
     set_buckets(session, article.id, fp, replace=False)
     index_article(session, article)
-    if match is None:
-        return SaveOutcome("stored", article.id)
-    other = session.get(Article, match.article_id)
     stored = session.get(Article, article.id)
-    if other is None or stored is None:
+    if stored is None:
         return SaveOutcome("stored", article.id)
-    story = join_story(session, stored, other)
-    session.flush()
+    other = None if match is None else session.get(Article, match.article_id)
+    story = None
+    if match is not None and other is not None:
+        story = join_story(session, stored, other, similarity=match.similarity)
+        session.flush()
+    # Cross-language and cross-outlet links (and the candidate index) for every new article;
+    # a near duplicate has its story already.
+    linked = link_article(session, stored, joined=story is not None)
+    if story is None or match is None or other is None:
+        return SaveOutcome("stored", article.id, linked.story_id, relation=linked.relation)
     return SaveOutcome(
-        "near_duplicate", article.id, story.id, duplicate_of=other.id, similarity=match.similarity
+        "near_duplicate",
+        article.id,
+        story.id,
+        duplicate_of=other.id,
+        similarity=match.similarity,
+        relation="duplicate",
     )
 
 
@@ -237,6 +249,7 @@ def _refetched(
     session.flush()
     if "body" in changed:
         set_buckets(session, article.id, fp)
+        reindex_article(session, article)
     index_article(session, article)
     return SaveOutcome("updated", article.id, article.story_id, changed=changed)
 

@@ -3,6 +3,7 @@
 from storage.alerts import Alert
 from storage.articles import STATUSES, Article, ArticleRevision, ArticleUrl
 from storage.base import Base, utcnow
+from storage.citations import Citation
 from storage.editorial import EditorialAction
 from storage.listing_states import ListingState
 from storage.login_attempts import LoginAttempt
@@ -12,7 +13,8 @@ from storage.scheduler_lock import SchedulerLock
 from storage.secrets import AppSecret
 from storage.sessions import LoginSession
 from storage.sources import SourceRow
-from storage.stories import Story
+from storage.stories import Story, StoryConstraint, StoryMember
+from storage.story_index import StoryFeature, StoryProfile
 from storage.users import User
 from storage.watches import Watch, WatchAlias, WatchHit
 
@@ -25,6 +27,7 @@ __all__ = [
     "ArticleRevision",
     "ArticleUrl",
     "Base",
+    "Citation",
     "CrawlRun",
     "EditorialAction",
     "ListingState",
@@ -34,6 +37,10 @@ __all__ = [
     "SchedulerLock",
     "SourceRow",
     "Story",
+    "StoryConstraint",
+    "StoryFeature",
+    "StoryMember",
+    "StoryProfile",
     "User",
     "Watch",
     "WatchAlias",

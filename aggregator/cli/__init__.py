@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "serve": "aggregator.cli.serve",
     "sources": "aggregator.cli.sources",
     "status": "aggregator.cli.status",
+    "stories": "aggregator.cli.stories",
     "users": "aggregator.cli.users",
     "watch": "aggregator.cli.watch",
 }

@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from aggregator.web.api_articles import api_articles
+from aggregator.web.api_stories import api_stories
 from aggregator.web.article_act import article_act
 from aggregator.web.article_list import article_list
 from aggregator.web.article_show import article_show
@@ -26,6 +27,8 @@ from aggregator.web.session_login import login, login_form
 from aggregator.web.session_logout import logout
 from aggregator.web.settings import settings_form, settings_save
 from aggregator.web.source_list import source_list
+from aggregator.web.story_act import story_act
+from aggregator.web.story_show import story_show
 from aggregator.web.templating import HERE, make_templates
 from aggregator.web.watch_act import watch_act
 from aggregator.web.watch_feed import watch_feed
@@ -63,6 +66,8 @@ ROUTES = [
     # Ids are read by the handlers (article_show.article_id_of): out of range is a 404.
     Route("/articles/{article_id:str}", article_show),
     Route("/articles/{article_id:str}/{action:str}", article_act, methods=["POST"]),
+    Route("/stories/{story_id:str}", story_show),
+    Route("/stories/{story_id:str}/{move:str}", story_act, methods=["POST"]),
     Route("/sources", source_list),
     Route("/exports", export_list),
     Route("/exports/{export:str}/rotate", export_rotate, methods=["POST"]),
@@ -72,6 +77,7 @@ ROUTES = [
     Route("/watches/{watch_id:str}/{action:str}", watch_act, methods=["POST"]),
     Route("/watch/{watch_id:str}/atom.xml", watch_feed),
     Route("/api/articles", api_articles),
+    Route("/api/stories", api_stories),
     Route("/healthz", healthz),
     Mount("/static", static_files(), name="static"),
 ]

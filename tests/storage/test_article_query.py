@@ -111,6 +111,33 @@ def test_the_story_row_lists_where_else_it_appeared(filled: tuple[str, dict[str,
     assert [s.id for s in row.also_in] == [ids["story_ar"]]
     assert row.also_in_total == 1
     assert row.also_in[0].source == "ar"
+    assert row.languages == ["fr", "ar"] and row.also_languages == ["ar"]
+
+
+def test_the_origin_is_the_row_unless_the_filters_leave_it_out(
+    filled: tuple[str, dict[str, int]],
+) -> None:
+    url, ids = filled
+    with session_scope(url) as session:
+        story = session.get(Story, session.get(Article, ids["story_ar"]).story_id)  # type: ignore[union-attr]
+        assert story is not None
+        story.origin_article_id = ids["story_ar"]
+        session.flush()
+        pages = _all_pages(session, ArticleFilter(), 4)
+        flat = [i for page in pages for i in page]
+        # Listed once, as its origin, at the origin's place (hour 5, after single5 by id).
+        assert len(flat) == len(set(flat)) == 13
+        assert ids["story_ar"] in flat
+        assert ids["story_fr_new"] not in flat and ids["story_fr_old"] not in flat
+        assert flat.index(ids["single5"]) == flat.index(ids["story_ar"]) + 1
+        rows = article_page(session, ArticleFilter()).rows
+        row = next(r for r in rows if r.article.id == ids["story_ar"])
+        assert row.languages == ["ar", "fr"] and row.also_languages == ["fr"]
+        assert [s.id for s in row.also_in] == [ids["story_fr_new"], ids["story_fr_old"]]
+        # Filtered to French, the origin is out: the newest French article stands for it.
+        french = [r.article.id for r in article_page(session, ArticleFilter(language="fr")).rows]
+        assert ids["story_fr_new"] in french and ids["story_fr_old"] not in french
+        assert facet_counts(session, ArticleFilter(language="fr")).total == len(french) == 7
 
 
 def test_filters_pick_the_newest_matching_article_of_a_story(
@@ -149,12 +176,12 @@ def test_search_filters_pages_counts_and_exports_alike_for_few_or_many_matches(
         assert sorted(exported) == sorted([ids["single0"], ids["story_ar"]])
         story = article_page(session, ArticleFilter(query="story*")).rows
         assert [r.article.id for r in story] == [ids["story_fr_new"]]
-        assert {s.id for s in story[0].also_in} == {ids["story_ar"]}  # fr_old: same outlet
-        assert facet_counts(session, ArticleFilter(query="story*")).total == 3
+        assert {s.id for s in story[0].also_in} == {ids["story_ar"]}
+        assert facet_counts(session, ArticleFilter(query="story*")).total == 1  # one row
         shared = query_matches(session, ArticleFilter(query="story*"))  # as the feed page shares it
         rows = article_page(session, ArticleFilter(query="story*"), found=shared).rows
         assert [r.article.id for r in rows] == [ids["story_fr_new"]]
-        assert facet_counts(session, ArticleFilter(query="story*"), found=shared).total == 3
+        assert facet_counts(session, ArticleFilter(query="story*"), found=shared).total == 1
         assert article_page(session, ArticleFilter(query="nowhere")).rows == []
 
 
@@ -165,7 +192,7 @@ def test_counts_per_filter_hold_the_other_filters(filled: tuple[str, dict[str, i
         counts = facet_counts(session, ArticleFilter(language="ar"))
     assert counts.total == 7
     assert counts.status == {"new": 6, "rejected": 1}
-    assert counts.language == {"ar": 7, "fr": 8}
+    assert counts.language == {"ar": 7, "fr": 7}  # rows: the story's two French articles are one
     assert counts.source == {"ar": 7}
 
 

@@ -100,3 +100,47 @@ def test_run_warnings_column_comes_and_goes_with_0004(database_url: str) -> None
     with session_scope(database_url) as session:
         run = session.scalars(select(CrawlRun)).one()
         assert run.warnings == []
+
+
+def test_stories_tables_come_and_go_with_0006_and_old_stories_get_members(
+    database_url: str,
+) -> None:
+    """0006 adds memberships, citations, constraints and the candidate index; a story made
+    before (near duplicates) gets its members: origin ``original``, the other ``duplicate``."""
+    new = {"story_members", "citations", "story_constraints", "story_features", "story_profiles"}
+    assert new <= set(inspect(get_engine(database_url)).get_table_names())
+    _downgrade(database_url, "0005")
+    assert not new & set(inspect(get_engine(database_url)).get_table_names())
+    with session_scope(database_url) as session:
+        session.execute(
+            text(
+                "INSERT INTO sources (id, name, homepage, languages, timezone, enabled, config, "
+                "created_at, updated_at) VALUES (1, 'wire', 'https://w/', '[]', 'UTC', true, "
+                "'{}', :t, :t)"
+            ),
+            {"t": "2026-01-01 00:00:00"},
+        )
+        session.execute(
+            text(
+                "INSERT INTO stories (id, origin_article_id, title, article_count, created_at, "
+                "updated_at) VALUES (7, NULL, 't', 2, :t, :t)"
+            ),
+            {"t": "2026-01-01 00:00:00"},
+        )
+        for i in (1, 2):
+            session.execute(
+                text(
+                    "INSERT INTO articles (id, source_id, url, body, body_hash, authors, tags, "
+                    "word_count, paywalled, extraction, fetched_at, first_seen_at, updated_at, "
+                    "sort_at, revision, status, starred, story_id) VALUES (:i, 1, :u, 'b', 'h', "
+                    "'[]', '[]', 1, false, '{}', :t, :t, :t, :t, 1, 'new', false, 7)"
+                ),
+                {"i": i, "u": f"https://w/{i}", "t": "2026-01-01 00:00:00"},
+            )
+        session.execute(text("UPDATE stories SET origin_article_id = 1"))
+    upgrade_db(database_url)
+    with session_scope(database_url) as session:
+        rows = session.execute(
+            text("SELECT article_id, story_id, relation FROM story_members ORDER BY article_id")
+        ).all()
+    assert [tuple(r) for r in rows] == [(1, 7, "original"), (2, 7, "duplicate")]

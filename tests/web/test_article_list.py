@@ -7,6 +7,9 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from storage.articles import Article
+from storage.db import session_scope
+
 Editor = tuple[TestClient, str]
 
 
@@ -20,16 +23,28 @@ def row_ids(html: str) -> list[int]:
     return [int(x) for x in re.findall(r'<article class="item[^"]*" data-id="(\d+)"', html)]
 
 
-def test_feed_is_newest_first_with_stories_folded(editor: Editor, ids: dict[str, int]) -> None:
+def story_id_of(url: str, article_id: int) -> int | None:
+    with session_scope(url) as session:
+        article = session.get(Article, article_id)
+        return article.story_id if article else None
+
+
+def test_feed_is_newest_first_with_stories_folded(
+    editor: Editor, ids: dict[str, int], seeded: tuple[str, dict[str, int]]
+) -> None:
     client, _ = editor
     html = client.get("/").text
-    # The Tunisia story appears once, as its newest article (Le Monde), the others folded.
-    assert row_ids(html) == [ids["aj_gaza"], ids["nso"], ids["lm_tunisia"], ids["hostile"]]
-    row = html.split(f'data-id="{ids["lm_tunisia"]}"')[1].split("</article>")[0]
+    # The Tunisia story appears once, as its origin (Al Jazeera), the others folded.
+    assert row_ids(html) == [ids["aj_gaza"], ids["nso"], ids["aj_tunisia"], ids["hostile"]]
+    row = html.split(f'data-id="{ids["aj_tunisia"]}"')[1].split("</article>")[0]
     assert "also in:" in row
-    assert "The Guardian" in row
-    assert "الجزيرة نت" in row
+    assert "The Guardian" in row and "Le Monde" in row
+    assert "الجزيرة نت" not in row.split("also in:")[1]  # never the row's own outlet
     assert f"/articles/{ids['gu_tunisia']}?back=" in row
+    # Language badges, the row's own first, and the other languages as "also in".
+    assert re.findall(r'class="lang-badge">(\w+)<', row) == ["ar", "en", "fr"]
+    assert "also in en, fr<" in row
+    assert f'href="/stories/{story_id_of(seeded[0], ids["aj_tunisia"])}?back=' in row
 
 
 def test_language_filter_shows_arabic_right_to_left(editor: Editor, ids: dict[str, int]) -> None:
@@ -47,7 +62,7 @@ def test_counts_per_filter(editor: Editor) -> None:
     # Status counts are under the language filter; language counts ignore it.
     assert re.search(r'status-new"[^>]*>new <span class="count">2</span>', html)
     assert re.search(r'class="lang"[^>]*>fr <span class="count">2</span>', html)
-    assert "2 article(s) match" in html
+    assert "2 stories match" in html
 
 
 def test_status_source_and_date_filters(editor: Editor, ids: dict[str, int]) -> None:
@@ -63,14 +78,14 @@ def test_search_finds_the_nso_report(editor: Editor, ids: dict[str, int]) -> Non
     client, _ = editor
     html = client.get("/?q=Pegasus").text
     assert row_ids(html) == [ids["nso"]]
-    assert "1 article(s) match" in html
+    assert "1 story match" in html
     assert row_ids(client.get("/?q=تونس").text) == [ids["aj_tunisia"]]
 
 
 def test_pages_follow_the_keyset_cursor(editor: Editor, ids: dict[str, int]) -> None:
     client, _ = editor
     first = client.get("/?limit=3").text
-    assert row_ids(first) == [ids["aj_gaza"], ids["nso"], ids["lm_tunisia"]]
+    assert row_ids(first) == [ids["aj_gaza"], ids["nso"], ids["aj_tunisia"]]
     link = re.search(r'<a href="([^"]+)" rel="next"', first)
     assert link
     second = client.get(link.group(1).replace("&amp;", "&") + "&limit=3").text

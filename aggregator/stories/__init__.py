@@ -1,0 +1,1 @@
+"""Story linking's pure side: language-agnostic features and attribution (no database)."""

@@ -1,0 +1,256 @@
+"""The story candidate index: features of recent articles -> article ids, in the database.
+
+Two tables, shared by every crawler process:
+
+* ``story_features`` (feature hash, article id, time): one posting per feature of an article
+  (a number, a year, a name's letters or consonant skeleton, a quote, a cited URL; see
+  :mod:`aggregator.stories.features`). Its key ``(feature, article_id)`` and the covering
+  index ``(feature, at, language, article_id)`` make a lookup a handful of index range scans
+  whatever the table size;
+* ``story_profiles`` (article id, language, time, features): what the scorer compares.
+
+A lookup is bounded by a time window around the new article's time (default 14 days,
+``AGGREGATOR_STORY_WINDOW_DAYS``), so old news never matches and the scan stays small.
+Document frequencies come from the index itself, inside the window: a feature shared by many
+recent articles ("2019", "Trump") weighs little, and one shared by more than
+:data:`MAX_DF` is not looked up at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.base import Base
+
+DEFAULT_WINDOW = timedelta(days=14)
+MAX_DF = 60  # a feature in more recent articles than this is not used to find candidates
+RAREST = 30  # candidates come from the postings of this many rarest features
+MAX_CANDIDATES = 8
+MAX_FEATURES = 120  # per article: the page is hostile, the index row count is bounded
+
+
+class StoryFeature(Base):
+    """One posting of the candidate index."""
+
+    __tablename__ = "story_features"
+
+    feature: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    at: Mapped[datetime]
+    # The article's language: a key seen in two languages is a name or a figure, not a word.
+    language: Mapped[str | None] = mapped_column(String(8))
+
+    __table_args__ = (
+        # Covers both lookup statements (frequencies by language, postings): index only.
+        Index("ix_story_features_lookup", "feature", "at", "language", "article_id"),
+        Index("ix_story_features_article", "article_id"),
+    )
+
+
+class StoryProfile(Base):
+    """An article's story features, as the scorer reads them."""
+
+    __tablename__ = "story_profiles"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str | None] = mapped_column(String(8))
+    at: Mapped[datetime]
+    features: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (Index("ix_story_profiles_at", "at"),)
+
+
+_FEATURES = cast(Table, StoryFeature.__table__)
+_PROFILES = cast(Table, StoryProfile.__table__)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A recent article sharing features with the new one."""
+
+    article_id: int
+    language: str | None
+    at: datetime
+    features: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Candidates and the window statistics the scorer weighs features with."""
+
+    candidates: list[Candidate]
+    # feature key -> {language: recent articles holding it}, for the new article's keys and
+    # the candidates' keys
+    df: dict[str, dict[str, int]]
+    total: int  # recent articles in the window
+
+
+def window() -> timedelta:
+    """The lookup window: AGGREGATOR_STORY_WINDOW_DAYS days (default 14)."""
+    raw = os.environ.get("AGGREGATOR_STORY_WINDOW_DAYS")
+    if not raw:
+        return DEFAULT_WINDOW
+    try:
+        days = float(raw)
+    except ValueError:
+        raise ValueError(
+            f"AGGREGATOR_STORY_WINDOW_DAYS must be a number of days, not {raw!r}"
+        ) from None
+    if days <= 0:
+        raise ValueError(f"AGGREGATOR_STORY_WINDOW_DAYS must be positive, not {raw!r}")
+    return timedelta(days=days)
+
+
+def feature_hash(key: str) -> int:
+    """A feature's 64-bit signed key (BIGINT on both databases)."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def add_profile(
+    session: Session,
+    article_id: int,
+    language: str | None,
+    at: datetime,
+    features: dict[str, Any],
+    keys: list[str],
+) -> None:
+    """Index a new article: its profile row and one posting per distinct feature key."""
+    connection = session.connection()
+    connection.execute(
+        insert(_PROFILES),
+        {"article_id": article_id, "language": language, "at": at, "features": features},
+    )
+    hashes = sorted({feature_hash(k) for k in keys[:MAX_FEATURES]})
+    if hashes:
+        connection.execute(
+            insert(_FEATURES),
+            [
+                {"feature": h, "article_id": article_id, "at": at, "language": language}
+                for h in hashes
+            ],
+        )
+
+
+def remove_profile(session: Session, article_id: int) -> None:
+    """Drop an article from the index (its body changed; it is indexed again)."""
+    connection = session.connection()
+    connection.execute(delete(_FEATURES).where(_FEATURES.c.article_id == article_id))
+    connection.execute(delete(_PROFILES).where(_PROFILES.c.article_id == article_id))
+
+
+_DF = (
+    select(_FEATURES.c.feature, _FEATURES.c.language, func.count())
+    .where(
+        _FEATURES.c.feature.in_(bindparam("features", expanding=True)),
+        _FEATURES.c.at.between(bindparam("lo"), bindparam("hi")),
+    )
+    .group_by(_FEATURES.c.feature, _FEATURES.c.language)
+)
+_POSTINGS = select(_FEATURES.c.feature, _FEATURES.c.article_id).where(
+    _FEATURES.c.feature.in_(bindparam("features", expanding=True)),
+    _FEATURES.c.at.between(bindparam("lo"), bindparam("hi")),
+    _FEATURES.c.article_id != bindparam("exclude"),
+)
+_TOTAL = select(func.count()).where(_PROFILES.c.at.between(bindparam("lo"), bindparam("hi")))
+_PROFILE_ROWS = select(
+    _PROFILES.c.article_id, _PROFILES.c.language, _PROFILES.c.at, _PROFILES.c.features
+).where(_PROFILES.c.article_id.in_(bindparam("ids", expanding=True)))
+
+
+def _frequencies(
+    session: Session, keys: list[str], params: dict[str, Any]
+) -> dict[str, dict[str, int]]:
+    """key -> {language: articles in the window holding it}."""
+    by_hash = {feature_hash(k): k for k in keys}
+    found: dict[str, dict[str, int]] = {k: {} for k in keys}
+    for chunk in range(0, len(by_hash), 500):
+        hashes = list(by_hash)[chunk : chunk + 500]
+        rows = session.connection().execute(_DF, {**params, "features": hashes})
+        for feature, language, count in rows:
+            found[by_hash[int(feature)]][language or "?"] = int(count)
+    return found
+
+
+def lookup(
+    session: Session,
+    keys: list[str],
+    weights: dict[str, float],
+    at: datetime,
+    *,
+    exclude: int | None = None,
+    span: timedelta | None = None,
+    limit: int = MAX_CANDIDATES,
+) -> Lookup:
+    """Recent articles (within ``span`` either side of ``at``) sharing the most weight of
+    rare features with ``keys`` (``weights``: each key's prior weight, by kind), with the
+    window frequencies of our keys (the candidates' other keys are not counted: the scorer
+    takes them as rare, which only lowers a score)."""
+    span = span or window()
+    params: dict[str, Any] = {"lo": at - span, "hi": at + span}
+    keys = list(dict.fromkeys(keys))[:MAX_FEATURES]
+    if not keys:
+        return Lookup([], {}, 0)
+    connection = session.connection()
+    df = _frequencies(session, keys, params)
+    counts = {k: sum(v.values()) for k, v in df.items()}
+    rare = sorted((k for k in keys if 0 < counts[k] <= MAX_DF), key=lambda k: (counts[k], k))
+    useful = {feature_hash(k): k for k in rare[:RAREST]}
+    total = int(connection.scalar(_TOTAL, params) or 0)
+    if not useful:
+        return Lookup([], df, total)
+    score: dict[int, float] = {}
+    rows = connection.execute(
+        _POSTINGS,
+        {**params, "features": list(useful), "exclude": -1 if exclude is None else exclude},
+    )
+    for feature, article_id in rows:
+        key = useful[int(feature)]
+        weight = weights.get(key, 1.0) / (1.0 + counts[key])
+        score[int(article_id)] = score.get(int(article_id), 0.0) + weight
+    best = sorted(score, key=lambda a: (-score[a], a))[:limit]
+    if not best:
+        return Lookup([], df, total)
+    found = {
+        int(r[0]): Candidate(int(r[0]), r[1], r[2], r[3] or {})
+        for r in connection.execute(_PROFILE_ROWS, {"ids": best})
+    }
+    return Lookup([found[a] for a in best if a in found], df, total)
+
+
+def profile(session: Session, article_id: int) -> Candidate | None:
+    """One article's indexed profile."""
+    row = session.connection().execute(_PROFILE_ROWS, {"ids": [article_id]}).first()
+    return None if row is None else Candidate(int(row[0]), row[1], row[2], row[3] or {})
+
+
+def frequencies(
+    session: Session, keys: list[str], at: datetime, *, span: timedelta | None = None
+) -> tuple[dict[str, dict[str, int]], int]:
+    """Window frequencies of ``keys`` by language, and the articles in the window."""
+    span = span or window()
+    params: dict[str, Any] = {"lo": at - span, "hi": at + span}
+    total = int(session.connection().scalar(_TOTAL, params) or 0)
+    return _frequencies(session, keys, params), total

@@ -1,0 +1,317 @@
+"""Linking at store time: a new article joins the story it translates, retells or copies.
+
+Called by :func:`storage.ingest.save_article` inside the transaction that stores the article
+(so a crash leaves neither the article nor its links). In order:
+
+1. its features (:mod:`aggregator.stories.features`) go into the candidate index and its
+   attributions (:mod:`aggregator.stories.attribution`) into ``citations``;
+2. unless LSH already found a same-language near duplicate, the index gives the recent
+   articles sharing the most weight of features; each is scored
+   (:func:`aggregator.stories.score.score`), with a lower bar when the new article credits
+   the candidate's outlet or URL; the best that passes gives the story, and an editor's split
+   is respected;
+3. citations by stored articles that credit this one (its URL, or its outlet with a matching
+   text) are resolved: a late original becomes its story's origin.
+
+The relation: crediting the candidate makes a ``translation`` (other language) or a
+``republication`` (same language); otherwise a strong cross-language match is a
+``translation`` and the rest ``retelling``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.orm import Session
+
+from aggregator.stories.attribution import attributions, source_keys
+from aggregator.stories.features import KIND_WEIGHT, StoryFeatures, story_features
+from aggregator.stories.score import Match, Profile, Stats, confidence, score
+from storage.articles import Article, ArticleUrl
+from storage.citations import Citation, add_citations, citing
+from storage.sources import SourceRow
+from storage.stories import Link, Story, join, membership, refresh_origin
+from storage.story_index import (
+    add_profile,
+    frequencies,
+    lookup,
+    profile,
+    remove_profile,
+    window,
+)
+
+TRANSLATION_RATIO = 2.0  # an uncredited match this far over its bar is a translation...
+TRANSLATION_LENGTH = 0.65  # ...when about as long as the other: a retelling tells less
+_URLS = cast(Table, ArticleUrl.__table__)
+_URL_OWNER = select(_URLS.c.article_id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
+_SOURCES = cast(Table, SourceRow.__table__)
+_ARTICLES = cast(Table, Article.__table__)
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What linking did for a new article."""
+
+    story_id: int | None
+    relation: str | None
+    via: int | None
+    citations: int
+
+
+def link_article(session: Session, article: Article, *, joined: bool) -> Linked:
+    """Index ``article``, record its citations and link it (``joined``: LSH already did)."""
+    feats = story_features(article.title, article.body or "")
+    at = _time(article)
+    positions = feats.to_json()
+    canonical = (article.extraction or {}).get("declared_canonical")
+    found = attributions(article.body or "", page_url=article.url, canonical=canonical)
+    rows = add_citations(session, article.id, found)
+    _resolve_urls(session, rows)
+    story: Story | None = None
+    relation = via = None
+    if not joined:  # looked up before it is indexed: the frequencies are the others'
+        story, relation, via = _join_best(session, article, feats, positions, at, rows)
+    add_profile(session, article.id, article.language, at, positions, list(positions))
+    _credited_by_others(session, article, positions, at)
+    member = membership(session, article.id)
+    return Linked(
+        member.story_id if member else (story.id if story else None), relation, via, len(rows)
+    )
+
+
+def _time(article: Article) -> datetime:
+    return article.published_at or article.first_seen_at
+
+
+def _resolve_urls(session: Session, rows: list[Citation]) -> None:
+    """A cited URL that is stored names its article."""
+    for row in rows:
+        if row.url:
+            owner = session.connection().scalar(_URL_OWNER, {"urls": [row.url]})
+            if owner is not None and owner != row.article_id:
+                row.cited_article_id = int(owner)
+
+
+def _join_best(
+    session: Session,
+    article: Article,
+    feats: StoryFeatures,
+    positions: dict[str, float],
+    at: datetime,
+    cites: list[Citation],
+) -> tuple[Story | None, str | None, int | None]:
+    weights = {k: KIND_WEIGHT.get(k[0], 1.0) for k in positions}
+    found = lookup(session, list(positions), weights, at, exclude=article.id)
+    if not found.candidates:
+        return None, None, None
+    stats = Stats(found.total + 1, _with_self(found.df, positions, article.language))
+    mine = Profile(article.language, positions)
+    keys_of = _source_keys(session, [c.article_id for c in found.candidates])
+    cited_keys = {c.outlet_key for c in cites if c.outlet_key}
+    cited_ids = {c.cited_article_id for c in cites if c.cited_article_id}
+    ranked: list[tuple[float, int, Match, bool]] = []
+    for cand in found.candidates:
+        credited = cand.article_id in cited_ids or bool(
+            cited_keys & keys_of.get(cand.article_id, set())
+        )
+        match = score(mine, Profile(cand.language, cand.features), stats, cited=credited)
+        if match.passed:
+            ranked.append(
+                (match.score + (1.0 if credited else 0.0), cand.article_id, match, credited)
+            )
+    for _, cand_id, match, credited in sorted(ranked, key=lambda r: (-r[0], r[1])):
+        other = session.get(Article, cand_id)
+        if other is None:
+            continue
+        link = _link(article, other, match, credited, cites, at)
+        story = join(session, article, other, link)
+        if story is not None:
+            if credited:
+                _mark_resolved(cites, other, keys_of.get(cand_id, set()))
+            return story, link.relation, cand_id
+    return None, None, None
+
+
+def _with_self(
+    df: dict[str, dict[str, int]], positions: dict[str, float], language: str | None
+) -> dict[str, dict[str, int]]:
+    """The window frequencies counting the new article itself."""
+    out = {k: dict(v) for k, v in df.items()}
+    for key in positions:
+        langs = out.setdefault(key, {})
+        langs[language or "?"] = langs.get(language or "?", 0) + 1
+    return out
+
+
+def _source_keys(session: Session, article_ids: list[int]) -> dict[int, set[str]]:
+    """Article id -> the outlet keys of its source (name, label, site name, homepage)."""
+    if not article_ids:
+        return {}
+    rows = session.connection().execute(
+        select(
+            _ARTICLES.c.id,
+            _ARTICLES.c.site_name,
+            _SOURCES.c.name,
+            _SOURCES.c.label,
+            _SOURCES.c.homepage,
+        )
+        .join(_SOURCES, _SOURCES.c.id == _ARTICLES.c.source_id)
+        .where(_ARTICLES.c.id.in_(article_ids))
+    )
+    return {int(r[0]): set(source_keys(r[2], r[3], r[1], r[4])) for r in rows}
+
+
+def _link(
+    article: Article,
+    other: Article,
+    match: Match,
+    credited: bool,
+    cites: list[Citation],
+    at: datetime,
+) -> Link:
+    same_language = article.language == other.language
+    if credited:
+        relation = "republication" if same_language else "translation"
+    elif (
+        not same_language
+        and match.score >= TRANSLATION_RATIO * match.threshold
+        and _length_ratio(article, other) >= TRANSLATION_LENGTH
+    ):
+        relation = "translation"
+    else:
+        relation = "retelling"
+    other_at = _time(other)
+    evidence: dict[str, Any] = {
+        "score": match.score,
+        "threshold": match.threshold,
+        "shared": _shared(match.aligned),
+        "time": "after" if at >= other_at else "before",
+        "via": other.id,
+    }
+    if credited:
+        cite = next((c for c in cites if c.outlet or c.url), None)
+        if cite is not None:
+            evidence["attribution"] = {
+                "kind": cite.kind,
+                "outlet": cite.outlet,
+                "url": cite.url,
+                "sentence": cite.sentence,
+            }
+    value = 1.0 if credited and match.score >= match.threshold * 2 else confidence(match)
+    return Link(
+        relation,
+        value,
+        evidence,
+        cited_article_id=other.id if credited else None,
+        match_relation="original",
+    )
+
+
+def _length_ratio(a: Article, b: Article) -> float:
+    """Shorter body over longer, in characters (scripts differ less in characters than in
+    words)."""
+    x, y = len(a.body or ""), len(b.body or "")
+    return min(x, y) / max(x, y, 1)
+
+
+def _shared(keys: list[str]) -> dict[str, list[str]]:
+    """The evidence's "what matched", by kind, the most telling first (bounded)."""
+    names = {
+        "n": "numbers",
+        "y": "years",
+        "e": "names",
+        "k": "skeletons",
+        "q": "quotes",
+        "u": "urls",
+    }
+    out: dict[str, list[str]] = {}
+    for key in keys[:30]:
+        out.setdefault(names.get(key[0], key[0]), []).append(key[2:][:80])
+    return out
+
+
+def _mark_resolved(cites: list[Citation], other: Article, keys: set[str]) -> None:
+    for cite in cites:
+        if cite.cited_article_id is None and cite.outlet_key in keys:
+            cite.cited_article_id = other.id
+
+
+def _credited_by_others(
+    session: Session, article: Article, positions: dict[str, float], at: datetime
+) -> None:
+    """Stored articles that credit this one's URL (or outlet, with matching text) now cite
+    it: it becomes the origin of their story, or joins it as its original."""
+    source = session.get(SourceRow, article.source_id)
+    keys = source_keys(
+        source.name if source else None,
+        source.label if source else None,
+        article.site_name,
+        source.homepage if source else None,
+    )
+    urls = [article.url]
+    rows = [r for r in citing(session, urls, keys) if r.article_id != article.id]
+    if not rows:
+        return
+    mine = Profile(article.language, positions)
+    for row in rows:
+        citer = session.get(Article, row.article_id)
+        if citer is None or citer.source_id == article.source_id:
+            continue
+        if row.url != article.url and not _same_story(session, mine, citer, at):
+            continue
+        row.cited_article_id = article.id
+        _adopt(session, article, citer, row)
+
+
+def _same_story(session: Session, mine: Profile, citer: Article, at: datetime) -> bool:
+    """Whether a citer that names our outlet (not our URL) tells our story."""
+    theirs = profile(session, citer.id)
+    if theirs is None or abs(theirs.at - at) > window():
+        return False
+    keys = sorted(set(mine.positions) | set(theirs.features))
+    df, total = frequencies(session, keys, at)
+    stats = Stats(total + 1, df)
+    return score(mine, Profile(theirs.language, theirs.features), stats, cited=True).passed
+
+
+def _adopt(session: Session, original: Article, citer: Article, row: Citation) -> None:
+    """``citer`` credits ``original``: record it on citer's membership and make ``original``
+    its story's origin (joining the story when it is in none)."""
+    member = membership(session, citer.id)
+    evidence = {
+        "attribution": {
+            "kind": row.kind,
+            "outlet": row.outlet,
+            "url": row.url,
+            "sentence": row.sentence,
+        }
+    }
+    if member is None:
+        link = Link("original", 1.0, evidence, match_relation="translation")
+        story = join(session, original, citer, link)
+        member = membership(session, citer.id)
+        if story is None or member is None:
+            return
+    elif membership(session, original.id) is None:
+        story = join(session, original, citer, Link("original", 1.0, {}))
+        if story is None:
+            return
+    relation = "republication" if citer.language == original.language else "translation"
+    member.cited_article_id = original.id
+    member.relation = relation
+    member.evidence = {**(member.evidence or {}), **evidence}
+    story = session.get(Story, member.story_id)
+    if story is not None:
+        session.flush()
+        refresh_origin(session, story)
+    session.flush()
+
+
+def reindex_article(session: Session, article: Article) -> None:
+    """A changed body: its features in the index are replaced (its story stays)."""
+    remove_profile(session, article.id)
+    positions = story_features(article.title, article.body or "").to_json()
+    add_profile(session, article.id, article.language, _time(article), positions, list(positions))

@@ -1,0 +1,163 @@
+"""End to end: three loopback outlets crawled by the real `aggregator crawl` make one story.
+
+An English original (the Guardian), its French translation on an Arabic-language site that
+says "rapporte The Guardian" (../shared/seed/nso-report.txt in the site's chrome), and an Arabic
+retelling: one story whose origin is the English report, the French page a translation citing
+it, the Arabic page a retelling. Another English report that also names NSO Group stays out.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from aggregator.demo.server import OutletServer
+from storage.articles import Article
+from storage.citations import citations_of
+from storage.db import session_scope
+from storage.stories import Story, members
+from tests.conftest import FIXTURES
+from tests.spiders.crawling import REPO, loopback_source
+
+pytestmark = pytest.mark.slow
+
+STORIES = FIXTURES / "stories"
+SEED = REPO.parent / "shared" / "seed" / "nso-report.txt"
+
+
+def _french_page(target: Path) -> None:
+    """The seed text in the Arabic-language site's chrome: tagline, title, views, paragraphs."""
+    tagline, title, views, *paragraphs = [
+        p.strip() for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()
+    ]
+    page = (STORIES / "sawt" / "page.html").read_text(encoding="utf-8")
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    page = page.replace("{{TAGLINE}}", html.escape(tagline)).replace("{{VIEWS}}", views)
+    page = page.replace("{{TITLE}}", html.escape(title)).replace("{{PARAGRAPHS}}", body)
+    (target / "fr" / "2021" / "nso-enquete.html").write_text(page, encoding="utf-8")
+
+
+def _outlets(tmp_path: Path) -> Path:
+    """The fixtures with publication times: English 6 h ago, French 3 h, Arabic 1 h."""
+    root = tmp_path / "outlets"
+    shutil.copytree(STORIES, root)
+    _french_page(root / "sawt")
+    now = datetime.now(UTC)
+    times = {
+        "{{T_EN}}": now - timedelta(hours=6),
+        "{{T_FR}}": now - timedelta(hours=3),
+        "{{T_AR}}": now - timedelta(hours=1),
+        "{{T_OTHER}}": now - timedelta(hours=2),
+    }
+    for file in root.rglob("*.html"):
+        text = file.read_text(encoding="utf-8")
+        for mark, when in times.items():
+            text = text.replace(mark, when.isoformat(timespec="seconds"))
+        file.write_text(text, encoding="utf-8")
+    return root
+
+
+def _sources(servers: dict[str, OutletServer]) -> str:
+    entries = []
+    for name, label, language in (
+        ("guardian", "The Guardian", "en"),
+        ("sawt", "Sawt", "ar"),
+        ("akhbar", "Akhbar", "ar"),
+    ):
+        entry = loopback_source(name, servers[name].base_url, feeds=["/feed.xml"])
+        entry = entry.removeprefix("sources:\n").replace(
+            "languages: [en]", f"languages: [{language}]"
+        )
+        entries.append(entry + f"    label: {label}\n")
+    return "sources:\n" + "".join(entries)
+
+
+def _crawl(database_url: str, sources: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aggregator",
+            "--database-url",
+            database_url,
+            "--sources",
+            str(sources),
+            "crawl",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=REPO,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(REPO),
+            "AGGREGATOR_DOWNLOAD_DELAY": "0",
+            "AGGREGATOR_EXTRACT_WORKERS": "1",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-4000:]
+
+
+def test_three_outlets_make_one_story_with_its_chain(
+    tmp_path: Path, serve_outlet: Callable[[Path], OutletServer], sqlite_url: str
+) -> None:
+    root = _outlets(tmp_path)
+    servers = {name: serve_outlet(root / name) for name in ("guardian", "sawt", "akhbar")}
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(_sources(servers), encoding="utf-8")
+    _crawl(sqlite_url, sources)
+    with session_scope(sqlite_url) as session:
+        stored = list(session.scalars(select(Article)))
+        assert len(stored) == 4, [a.url for a in stored]
+
+        def at(path: str) -> Article:
+            return next(a for a in stored if a.url.endswith(path))
+
+        english, other = at("/world/nso-doj.html"), at("/technology/nso-drones.html")
+        french, arabic = at("/fr/2021/nso-enquete.html"), at("/news/nso-doj.html")
+        assert (english.language, french.language, arabic.language) == ("en", "fr", "ar")
+        story = session.get(Story, english.story_id)
+        assert story is not None
+        assert story.origin_article_id == english.id
+        rows = {a.id: m for m, a in members(session, story.id)}
+        assert set(rows) == {english.id, french.id, arabic.id}
+        assert rows[english.id].relation == "original"
+        assert rows[french.id].relation == "translation"
+        assert rows[french.id].cited_article_id == english.id
+        assert rows[french.id].evidence["attribution"]["outlet"] == "The Guardian"
+        assert "rapporte The Guardian" in rows[french.id].evidence["attribution"]["sentence"]
+        assert rows[arabic.id].relation == "retelling"
+        assert 0 < rows[arabic.id].confidence <= 1
+        assert rows[arabic.id].evidence["shared"]  # what matched is recorded
+        assert other.story_id is None or other.story_id != story.id
+        cited = citations_of(session, french.id)
+        assert [(c.kind, c.outlet, c.cited_article_id) for c in cited] == [
+            ("sentence", "The Guardian", english.id)
+        ]
+    listed = subprocess.run(
+        [sys.executable, "-m", "aggregator", "--database-url", sqlite_url, "stories", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+    assert listed.returncode == 0, listed.stderr
+    lines = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(lines) == 1
+    story_json = lines[0]
+    assert story_json["origin"]["url"] == english.url
+    assert {(m["language"], m["relation"], m["source"]) for m in story_json["members"]} == {
+        ("en", "original", "guardian"),
+        ("fr", "translation", "sawt"),
+        ("ar", "retelling", "akhbar"),
+    }
