@@ -40,8 +40,8 @@ from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.editorial import EditorialAction
 from storage.search import Matches
 from storage.sources import SourceRow
-from storage.watches import has_many_hits
 from storage.stories import Story
+from storage.watches import has_many_hits
 
 ALSO_IN_SHOWN = 6
 

@@ -2,8 +2,8 @@
 
 Tokened like the exports (a token per watch, shown on the watches page; header
 ``Authorization: Bearer TOKEN``, ``X-Export-Token`` or ``?token=``), or open to any logged-in
-account (a viewer reads it too). Entries are written by :func:`aggregator.exports.atom.render_atom`, with the hit's
-time as the entry's update time.
+account (a viewer reads it too). Entries are written by
+:func:`aggregator.exports.atom.render_atom`, with the hit's time as the entry's update time.
 """
 
 from __future__ import annotations

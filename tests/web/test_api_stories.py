@@ -1,4 +1,4 @@
-"""GET /api/stories: the stories of the `aggregator stories --json` command, behind the api token."""
+"""GET /api/stories: the stories of `aggregator stories --json`, behind the api token."""
 
 from __future__ import annotations
 
