@@ -26,6 +26,7 @@ from apscheduler.schedulers.base import STATE_STOPPED
 
 from aggregator.config.sources import Schedule, SourcesFile
 from aggregator.errors import SchedulerError
+from aggregator.fleet.broker import Broker
 from scheduler import jobs, orphan_runs
 from scheduler.lock import SchedulerLease
 from scheduler.reload import ConfigWatcher, sync_jobs
@@ -68,6 +69,7 @@ class ServiceOptions:
     heartbeat_interval: timedelta = timedelta(seconds=10)
     stale_after: timedelta = timedelta(seconds=60)
     log_dir: Path | None = None
+    broker_url: str = ""  # set: queue due runs for `aggregator worker` processes
 
 
 class SchedulerService:
@@ -182,6 +184,7 @@ class SchedulerService:
         scheduler = self._build_scheduler()
         self.scheduler = scheduler
         jobs.install_runner(self.runner)
+        broker = self._install_queue()
         scheduler.start(paused=True)
         try:
             report = sync_jobs(
@@ -202,7 +205,21 @@ class SchedulerService:
             self.runner.stop(self.options.grace)
             scheduler.shutdown(wait=True)
             jobs.install_runner(None)
+            jobs.install_queue(None)
+            if broker is not None:
+                broker.close()
             log.info("scheduler stopped")
+
+    def _install_queue(self) -> Broker | None:
+        """In a fleet, due runs go to the broker's queue; workers take them from there."""
+        if not self.options.broker_url:
+            return None
+        broker = Broker(self.options.broker_url)
+        broker.ping()
+        broker.ensure_group()
+        jobs.install_queue(lambda name: broker.enqueue(name, "scheduled"))
+        log.info("fleet mode: due runs are queued on %s for `aggregator worker`", broker.url)
+        return broker
 
     def _build_scheduler(self) -> Scheduler:
         store = SQLAlchemyJobStore(

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "sources": "aggregator.cli.sources",
     "status": "aggregator.cli.status",
     "users": "aggregator.cli.users",
+    "worker": "aggregator.cli.worker",
 }
 
 

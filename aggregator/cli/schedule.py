@@ -44,6 +44,10 @@ def command(app: App, grace: float, max_parallel: int, standby: bool, log_dir: P
     """Run the scheduler: crawl each enabled source on its own schedule, in a child process
     per crawl, until SIGTERM or Ctrl-C.
 
+    With AGGREGATOR_BROKER_URL set, due runs are queued for `aggregator worker` processes
+    instead (see docs/fleet.md); start a second scheduler with --standby to take over if this
+    one dies.
+
     Sources without a schedule use the default_schedule option. Next run times are kept in
     the database, so a restart continues where it stopped; edits to the sources file apply
     within the reload interval. Only one scheduler may drive a database.
@@ -65,6 +69,7 @@ def command(app: App, grace: float, max_parallel: int, standby: bool, log_dir: P
         max_parallel=max_parallel,
         standby=standby,
         log_dir=log_dir,
+        broker_url=settings.broker_url,
     )
     SchedulerService(options, app.sources).run(handle_signals=True)
 

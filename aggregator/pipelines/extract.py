@@ -20,7 +20,7 @@ from aggregator.config.sources import Source
 from aggregator.extraction import extract_article
 from aggregator.extraction.article import ExtractedArticle, rejection
 from aggregator.items import ArticleItem
-from aggregator.pipelines.extract_pool import new_pool
+from aggregator.pipelines.extract_pool import new_pool, shared_pool
 from aggregator.source_stats import fail, observe
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ class ExtractPipeline:
         self.crawler = crawler
         self.workers = workers
         self.pool: Executor | None = None
+        self.owns_pool = True
         self._sources: dict[str, Source] | None = None
 
     @classmethod
@@ -41,12 +42,14 @@ class ExtractPipeline:
         return cls(crawler, max(1, workers))
 
     def open_spider(self) -> None:
-        self.pool = new_pool(self.workers)
+        # A long-lived worker's crawls share one pool (AGGREGATOR_SHARED_EXTRACT_POOL).
+        self.owns_pool = not self.crawler.settings.getbool("AGGREGATOR_SHARED_EXTRACT_POOL")
+        self.pool = new_pool(self.workers) if self.owns_pool else shared_pool(self.workers)
 
     def close_spider(self) -> None:
-        if self.pool is not None:
+        if self.pool is not None and self.owns_pool:
             self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        self.pool = None
 
     def source(self, name: str) -> Source | None:
         """The Source a page came from (the spider holds the validated list)."""
