@@ -23,6 +23,8 @@ JOB_FUNC = "scheduler.jobs:crawl_job"
 _runner: CrawlRunner | None = None
 # In a fleet (AGGREGATOR_BROKER_URL): queues a run, returns its entry id (None: already queued).
 _enqueue: Callable[[str], str | None] | None = None
+# The embedded default: hands a run to this process's worker and waits until it is recorded.
+_local: Callable[[str], None] | None = None
 log = logging.getLogger("aggregator.scheduler")
 
 
@@ -65,6 +67,12 @@ def install_queue(enqueue: Callable[[str], str | None] | None) -> None:
     _enqueue = enqueue
 
 
+def install_local(local: Callable[[str], None] | None) -> None:
+    """Make :func:`crawl_job` hand runs to the in-process worker (None when it stops)."""
+    global _local
+    _local = local
+
+
 def crawl_job(source_name: str) -> Outcome | None:
     """Crawl one source now, in a child process, and wait until its run is recorded.
 
@@ -77,6 +85,9 @@ def crawl_job(source_name: str) -> Outcome | None:
             log.warning("%s: not queued, its previous run is still queued or running", source_name)
         else:
             log.info("%s: run queued (%s)", source_name, entry)
+        return None
+    if _local is not None:
+        _local(source_name)
         return None
     if _runner is None:
         raise SchedulerError(f"crawl job for {source_name!r} ran outside `aggregator schedule`")

@@ -38,6 +38,7 @@ from aggregator.config.sources import Source, SourcesFile, load_sources
 from aggregator.crawl_plan import CrawlPlan, abandon_runs, prepare_crawl
 from aggregator.errors import AggregatorError
 from aggregator.fleet.broker import Broker, Job
+from aggregator.fleet.local import LocalQueue
 from storage.base import utcnow
 from storage.db import DatabaseError, ensure_schema, session_scope
 from storage.runs import end_run, record_closed_run, runs_by_ids
@@ -110,7 +111,9 @@ def close_previous_attempt(database_url: str, run_id: int, message: str) -> bool
 class Worker:
     """The dispatcher (a thread: broker, leases, run rows) and the reactor (main thread)."""
 
-    def __init__(self, settings: Settings, broker: Broker, options: WorkerOptions) -> None:
+    def __init__(
+        self, settings: Settings, broker: Broker | LocalQueue, options: WorkerOptions
+    ) -> None:
         self.settings = settings
         self.broker = broker
         self.options = options
@@ -130,8 +133,12 @@ class Worker:
 
     # --- the main thread -----------------------------------------------------------------
 
-    def run(self, *, handle_signals: bool = True) -> None:
-        """Serve jobs until SIGTERM/SIGINT (or ``max_jobs``); blocks in the reactor."""
+    def run(self, *, handle_signals: bool = True, own_logging: bool = True) -> None:
+        """Serve jobs until SIGTERM/SIGINT (or ``max_jobs``); blocks in the reactor.
+
+        The embedded default runs this in a thread of ``aggregator schedule`` (no signal
+        handlers there, and the scheduler's logging): the reactor is then that thread's.
+        """
         from scrapy.utils.reactor import install_reactor
 
         install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
@@ -145,7 +152,11 @@ class Worker:
         self.broker.ping()
         ensure_schema(self.settings.database_url)  # once, under a lock: workers never race
         base = scrapy_settings(self.settings, trigger="scheduled", progress="off")
-        configure_logging(base, install_root_handler=True)
+        # Each run's figures go to its crawl_runs row: no stats dump per run in the log.
+        base.setdict(
+            {"LOG_INSTALL_ROOT_HANDLER": own_logging, "STATS_DUMP": False}, priority="cmdline"
+        )
+        configure_logging(base)
         reactor: Any = _reactor
         self._reactor = reactor
         self._runner = CrawlerRunner(base)
