@@ -183,7 +183,7 @@ def make_site(index: int, articles: int, crawl_delay: float, seed: str) -> Site:
 
 def publish(outlets: Outlets, index: int, site: Site, host_offset: int) -> str:
     """Serve ``site`` and write its feed with absolute links; its base URL."""
-    host = f"127.0.{host_offset + index // 250}.{10 + index % 250}"
+    host = f"127.0.{host_offset + index // 240}.{10 + index % 240}"
     base = outlets.add(host, site)
     feed = "".join(
         f"<item><title>{t}</title><link>{base}{p}</link><pubDate>{d}</pubDate></item>"

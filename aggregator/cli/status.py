@@ -89,7 +89,7 @@ def _fleet(broker_url: str) -> dict[str, Any]:
     except redis.RedisError as exc:
         return {
             "workers": [],
-            "queue": {"error": f"the broker {broker_url} cannot be reached: {exc}"},
+            "queue": {"error": f"the broker {broker.url} cannot be reached: {exc}"},
         }
     finally:
         broker.close()

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
@@ -118,15 +119,24 @@ def connect(url: str) -> redis.Redis:
     try:
         client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=10)
     except ValueError as exc:
-        raise ConfigError(f"AGGREGATOR_BROKER_URL={url!r}: {exc}") from None
+        raise ConfigError(f"AGGREGATOR_BROKER_URL={shown_url(url)!r}: {exc}") from None
     return client
+
+
+def shown_url(url: str) -> str:
+    """``url`` with its password, if any, hidden."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 class Broker:
     """The queue of runs, the host leases and the worker registry on one Redis database."""
 
     def __init__(self, url: str, *, prefix: str = PREFIX) -> None:
-        self.url = url
+        self.url = shown_url(url)  # for logs and messages: never the password
         self.client = connect(url)
         self.prefix = prefix
         self.stream = prefix + "runs"

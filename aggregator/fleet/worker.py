@@ -217,9 +217,18 @@ class Worker:
             },
             priority="cmdline",
         )
-        crawler = Crawler(NewsSpider, settings)
-        held.crawler = crawler
-        deferred = self._runner.crawl(crawler, sources=[held.source])
+        try:
+            crawler = Crawler(NewsSpider, settings)
+            held.crawler = crawler
+            deferred = self._runner.crawl(crawler, sources=[held.source])
+        except Exception as exc:  # a crawl that cannot be built must not hold its job forever
+            log.exception("%s: the crawl could not be started", held.job.source)
+            if held.run_id is not None:
+                abandon_runs(
+                    self.settings.database_url, [held.run_id], f"the crawl did not start: {exc!r}"
+                )
+            self.done.put((held.job.entry, 0.0))
+            return
         deferred.addBoth(self._crawled, held, crawler)
 
     def _crawled(self, result: Any, held: Running, crawler: Any) -> None:
