@@ -470,9 +470,9 @@ def report(
         )
     lines += [
         "",
-        "Each worker crawls 8 runs at once with one extraction process; with a Crawl-delay the "
-        "host is the bottleneck, so more workers help until every outlet is being crawled; "
-        "on 2 shared cores the extraction CPU caps it after that.",
+        "Each worker crawls 8 runs at once with one extraction process, all on this one "
+        "machine: extra workers add processes competing for the same cores, so this shows what "
+        "one machine gains from more workers, not what more machines gain (not measured).",
         "",
     ]
     return "\n".join(lines)
