@@ -42,9 +42,16 @@ class CrawlPlan:
         return {SOURCE_IDS: dict(self.source_ids), RUN_IDS: dict(self.run_ids)}
 
 
-def prepare_crawl(database_url: str, sources: list[Source], trigger: str) -> CrawlPlan:
-    """Bring the schema up to date, sync ``sources`` and open a ``running`` run for each."""
-    ensure_schema(database_url)
+def prepare_crawl(
+    database_url: str, sources: list[Source], trigger: str, *, check_schema: bool = True
+) -> CrawlPlan:
+    """Bring the schema up to date, sync ``sources`` and open a ``running`` run for each.
+
+    A long-lived worker checks the schema once when it starts (``check_schema=False`` per
+    run): reading the migration scripts again for every run would cost more than the run.
+    """
+    if check_schema:
+        ensure_schema(database_url)
     with session_scope(database_url) as session:
         source_ids = sync_sources(session, sources)
         run_ids = {

@@ -8,7 +8,9 @@ here when it starts.
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from aggregator.errors import SchedulerError
@@ -19,6 +21,11 @@ JOB_PREFIX = "crawl:"
 JOB_FUNC = "scheduler.jobs:crawl_job"
 
 _runner: CrawlRunner | None = None
+# In a fleet (AGGREGATOR_BROKER_URL): queues a run, returns its entry id (None: already queued).
+_enqueue: Callable[[str], str | None] | None = None
+# The embedded default: hands a run to this process's worker and waits until it is recorded.
+_local: Callable[[str], None] | None = None
+log = logging.getLogger("aggregator.scheduler")
 
 
 def crawl_command(database_url: str, sources_path: str, source_name: str) -> list[str]:
@@ -54,8 +61,34 @@ def install_runner(runner: CrawlRunner | None) -> None:
     _runner = runner
 
 
+def install_queue(enqueue: Callable[[str], str | None] | None) -> None:
+    """Make :func:`crawl_job` queue runs for the fleet's workers (None when the service stops)."""
+    global _enqueue
+    _enqueue = enqueue
+
+
+def install_local(local: Callable[[str], None] | None) -> None:
+    """Make :func:`crawl_job` hand runs to the in-process worker (None when it stops)."""
+    global _local
+    _local = local
+
+
 def crawl_job(source_name: str) -> Outcome | None:
-    """Crawl one source now, in a child process, and wait until its run is recorded."""
+    """Crawl one source now, in a child process, and wait until its run is recorded.
+
+    In a fleet the run is queued for a worker instead, unless one is already queued or
+    running: each due run happens once, fleet-wide.
+    """
+    if _enqueue is not None:
+        entry = _enqueue(source_name)
+        if entry is None:
+            log.warning("%s: not queued, its previous run is still queued or running", source_name)
+        else:
+            log.info("%s: run queued (%s)", source_name, entry)
+        return None
+    if _local is not None:
+        _local(source_name)
+        return None
     if _runner is None:
         raise SchedulerError(f"crawl job for {source_name!r} ran outside `aggregator schedule`")
     return _runner.run(source_name)

@@ -26,6 +26,8 @@ from apscheduler.schedulers.base import STATE_STOPPED
 
 from aggregator.config.sources import Schedule, SourcesFile
 from aggregator.errors import SchedulerError
+from aggregator.fleet.broker import Broker
+from aggregator.fleet.local import LocalQueue
 from scheduler import jobs, orphan_runs
 from scheduler.lock import SchedulerLease
 from scheduler.reload import ConfigWatcher, sync_jobs
@@ -68,6 +70,8 @@ class ServiceOptions:
     heartbeat_interval: timedelta = timedelta(seconds=10)
     stale_after: timedelta = timedelta(seconds=60)
     log_dir: Path | None = None
+    broker_url: str = ""  # set: queue due runs for `aggregator worker` processes
+    in_process: bool = False  # no broker: crawl in a worker inside this process, not children
 
 
 class SchedulerService:
@@ -183,6 +187,8 @@ class SchedulerService:
         scheduler = self._build_scheduler()
         self.scheduler = scheduler
         jobs.install_runner(self.runner)
+        broker = self._install_queue()
+        embedded = self._start_embedded() if broker is None else None
         scheduler.start(paused=True)
         try:
             report = sync_jobs(
@@ -201,9 +207,37 @@ class SchedulerService:
         finally:
             scheduler.pause()
             self.runner.stop(self.options.grace)
+            if embedded is not None:
+                embedded.stop(self.options.grace)
             scheduler.shutdown(wait=True)
             jobs.install_runner(None)
+            jobs.install_queue(None)
+            if broker is not None:
+                broker.close()
             log.info("scheduler stopped")
+
+    def _install_queue(self) -> Broker | None:
+        """In a fleet, due runs go to the broker's queue; workers take them from there."""
+        if not self.options.broker_url:
+            return None
+        broker = Broker(self.options.broker_url)
+        broker.ping()
+        broker.ensure_group()
+        jobs.install_queue(lambda name: broker.enqueue(name, "scheduled"))
+        log.info("fleet mode: due runs are queued on %s for `aggregator worker`", broker.url)
+        return broker
+
+    def _start_embedded(self) -> EmbeddedWorker | None:
+        """The embedded default: one worker in this process, runs handed over in memory."""
+        if not self.options.in_process:
+            return None
+        embedded = EmbeddedWorker(self.options)
+        embedded.start()
+        jobs.install_local(embedded.crawl)
+        log.info(
+            "crawling in this process (one worker, %d runs at once)", self.options.max_parallel
+        )
+        return embedded
 
     def _build_scheduler(self) -> Scheduler:
         store = SQLAlchemyJobStore(
@@ -260,6 +294,67 @@ class SchedulerService:
                 log.error("no heartbeat for %ss: the lease may be taken over; stopping", stale)
             self._lost_lease = True
             self._stop.set()
+
+
+class EmbeddedWorker:
+    """A :class:`~aggregator.fleet.worker.Worker` on a thread of the scheduler's process.
+
+    Its reactor runs on that thread for the life of the service (Twisted's reactor cannot be
+    restarted), so the extraction pool it opens there dies with the process whatever kills it.
+    """
+
+    def __init__(self, options: ServiceOptions) -> None:
+        from aggregator.config.settings import load_settings
+        from aggregator.fleet.worker import Worker, WorkerOptions
+
+        self.queue = LocalQueue()
+        self.options = options
+        settings = load_settings().with_overrides(
+            database_url=options.database_url,
+            sources=options.sources_path,
+            crawl_time_limit=options.time_limit.total_seconds(),
+        )
+        self.worker = Worker(
+            settings, self.queue, WorkerOptions(concurrency=options.max_parallel, name="embedded")
+        )
+        self.thread = threading.Thread(
+            target=self.worker.run,
+            kwargs={"handle_signals": False, "own_logging": False},
+            name="embedded-worker",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def crawl(self, source: str) -> None:
+        """Run ``source`` now in the worker and wait until its run is recorded; skipped when
+        a crawl of it is still running here or elsewhere (a manual ``aggregator crawl``)."""
+        since = utcnow() - self.options.time_limit
+        other = orphan_runs.running_elsewhere(self.options.database_url, source, since)
+        if other is not None:
+            log.warning(
+                "%s: skipped, a crawl started at %s (pid %s on %s) is still running",
+                source,
+                f"{other.started_at:%H:%M:%S}",
+                other.pid,
+                other.host,
+            )
+            return
+        entry = self.queue.enqueue(source)
+        if entry is None:
+            log.warning("%s: skipped, its previous crawl is still running", source)
+            return
+        self.queue.wait(entry)
+
+    def stop(self, grace: timedelta) -> None:
+        """Let runs in progress finish within ``grace``, then stop them (``interrupted``)."""
+        deadline = time.monotonic() + grace.total_seconds()
+        while self.queue.depth().running and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.worker.stop()
+        self.thread.join(timeout=grace.total_seconds() + 30)
+        jobs.install_local(None)
 
 
 def _log_job_event(event: JobEvent) -> None:

@@ -9,7 +9,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -133,12 +133,42 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+# pg_advisory_xact_lock key of schema migrations (any constant shared by every process).
+_MIGRATION_LOCK = 0x61676772  # "aggr"
+
+
+@contextmanager
+def _migration_lock(url: str) -> Iterator[None]:
+    """One process migrates a database at a time; the others wait, then find it current.
+
+    Workers starting together on a fresh database would otherwise all create the tables and
+    all but one fail. SQLite (one machine) takes a file lock beside the database; PostgreSQL
+    an advisory lock, taken in :func:`upgrade`'s transaction.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        yield
+        return
+    from filelock import FileLock
+
+    path = Path(str(parsed.database)).expanduser()
+    with FileLock(str(path) + ".migrate-lock", timeout=300):
+        yield
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema at ``url`` up to ``revision`` (creating it on an empty database)."""
+    """Bring the schema at ``url`` up to ``revision`` (creating it on an empty database).
+
+    Safe when several processes do it at once (see :func:`_migration_lock`).
+    """
     from alembic import command
 
     try:
-        with get_engine(url).begin() as connection:
+        with _migration_lock(url), get_engine(url).begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                )
             config = alembic_config(url)
             config.attributes["connection"] = connection
             command.upgrade(config, revision)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, Text, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, utcnow
@@ -45,11 +46,14 @@ def sync_source(
     schedule: str | None,
     config: dict[str, Any],
 ) -> SourceRow:
-    """Insert or update the row for ``name`` from its sources-file entry; return it."""
+    """Insert or update the row for ``name`` from its sources-file entry; return it.
+
+    Two workers may insert the same new source at once (a fresh database): the loser's
+    insert fails on ``uq_sources_name`` inside a savepoint, and it updates the winner's row.
+    """
     row = session.scalar(select(SourceRow).where(SourceRow.name == name))
     if row is None:
-        row = SourceRow(name=name)
-        session.add(row)
+        row = _insert_or_find(session, name, homepage)
     row.label = label
     row.homepage = homepage
     row.languages = languages
@@ -59,6 +63,21 @@ def sync_source(
     row.config = config
     session.flush()
     return row
+
+
+def _insert_or_find(session: Session, name: str, homepage: str) -> SourceRow:
+    """Insert a row for ``name``; when a concurrent insert won, the row it wrote."""
+    try:
+        with session.begin_nested():
+            row = SourceRow(name=name, homepage=homepage, languages=[], timezone="UTC", config={})
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        found = session.scalar(select(SourceRow).where(SourceRow.name == name))
+        if found is None:
+            raise
+        return found
 
 
 def source_ids(session: Session) -> dict[str, int]:

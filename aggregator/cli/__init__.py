@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "stories": "aggregator.cli.stories",
     "users": "aggregator.cli.users",
     "watch": "aggregator.cli.watch",
+    "worker": "aggregator.cli.worker",
 }
 
 

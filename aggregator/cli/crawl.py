@@ -18,7 +18,7 @@ from storage.runs import runs_by_ids
 )
 @click.option(
     "--trigger",
-    type=click.Choice(["manual", "scheduled", "due", "demo"]),
+    type=click.Choice(["manual", "scheduled", "due", "demo", "queued"]),
     default=None,
     help="Recorded on the run (the scheduler passes 'scheduled').",
 )
@@ -29,16 +29,30 @@ from storage.runs import runs_by_ids
     show_default=True,
     help="Live status line on a terminal, progress lines (every 5 s and at the end) otherwise.",
 )
+@click.option(
+    "--enqueue",
+    is_flag=True,
+    help="Queue the runs for the fleet's workers (AGGREGATOR_BROKER_URL) instead of crawling "
+    "here; a source whose run is already queued or running is not queued twice.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log.")
 @pass_app
 def command(
-    app: App, names: tuple[str, ...], due: bool, trigger: str | None, progress: str, verbose: bool
+    app: App,
+    names: tuple[str, ...],
+    due: bool,
+    trigger: str | None,
+    progress: str,
+    enqueue: bool,
+    verbose: bool,
 ) -> None:
     """Crawl the named sources (every enabled source when none is named).
 
     Runs are recorded in the database; the command ends with a summary per source.
 
     Example: aggregator crawl guardian le-monde
+
+    Example: AGGREGATOR_BROKER_URL=redis://127.0.0.1:6379/3 aggregator crawl --enqueue --due
     """
     sources = app.sources.select(names)
     database_url = app.database()  # schema current and dead crawls' runs closed, first
@@ -52,6 +66,9 @@ def command(
         trigger = trigger or "due"
     if not sources:
         click.echo("Nothing to crawl: no enabled source " + ("is due." if due else "selected."))
+        return
+    if enqueue:
+        _enqueue(app, [s.name for s in sources], trigger or "queued")
         return
     # Scrapy's INFO log only with -v: progress lines are printed by CrawlProgress itself.
     quiet = not verbose
@@ -67,3 +84,21 @@ def command(
         runs_table(runs)
     if runs and all(run.status == "failed" for run in runs):
         raise click.ClickException("every source failed; see the failure reasons above")
+
+
+def _enqueue(app: App, names: list[str], trigger: str) -> None:
+    """Queue one run per source for the workers; say which were already queued."""
+    from aggregator.errors import ConfigError
+    from aggregator.fleet.broker import Broker
+
+    if not app.settings.broker_url:
+        raise ConfigError("--enqueue needs AGGREGATOR_BROKER_URL (e.g. redis://127.0.0.1:6379/3)")
+    broker = Broker(app.settings.broker_url)
+    broker.ping()
+    queued = [name for name in names if broker.enqueue(name, trigger) is not None]
+    skipped = [name for name in names if name not in queued]
+    click.echo(f"Queued {len(queued)} run(s)" + (f": {', '.join(queued)}" if queued else "."))
+    if skipped:
+        click.echo(f"Already queued or running: {', '.join(skipped)}")
+    depth = broker.depth()
+    click.echo(f"Queue: {depth.waiting} waiting, {depth.running} running.")

@@ -25,7 +25,7 @@ from aggregator.cli.context import App, pass_app
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
-    help="Crawls (child processes) running at the same time at most.",
+    help="Crawls running at the same time at most.",
 )
 @click.option(
     "--standby",
@@ -39,10 +39,28 @@ from aggregator.cli.context import App, pass_app
     default=None,
     help="Keep each source's latest crawl output in DIR/<source>.log.",
 )
+@click.option(
+    "--child-per-run",
+    is_flag=True,
+    help="Without a broker, start a child process per run (the old way) instead of crawling "
+    "in a worker inside the scheduler.",
+)
 @pass_app
-def command(app: App, grace: float, max_parallel: int, standby: bool, log_dir: Path | None) -> None:
-    """Run the scheduler: crawl each enabled source on its own schedule, in a child process
-    per crawl, until SIGTERM or Ctrl-C.
+def command(
+    app: App,
+    grace: float,
+    max_parallel: int,
+    standby: bool,
+    log_dir: Path | None,
+    child_per_run: bool,
+) -> None:
+    """Run the scheduler: crawl each enabled source on its own schedule, until SIGTERM or
+    Ctrl-C. Crawls run in one worker inside this process (no start-up per run), or in a child
+    process each with --child-per-run.
+
+    With AGGREGATOR_BROKER_URL set, due runs are queued for `aggregator worker` processes
+    instead (see docs/fleet.md); start a second scheduler with --standby to take over if this
+    one dies.
 
     Sources without a schedule use the default_schedule option. Next run times are kept in
     the database, so a restart continues where it stopped; edits to the sources file apply
@@ -65,6 +83,8 @@ def command(app: App, grace: float, max_parallel: int, standby: bool, log_dir: P
         max_parallel=max_parallel,
         standby=standby,
         log_dir=log_dir,
+        broker_url=settings.broker_url,
+        in_process=not child_per_run,
     )
     SchedulerService(options, app.sources).run(handle_signals=True)
 

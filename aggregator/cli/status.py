@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -41,6 +42,7 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
 
     lease = SchedulerLease(database_url).current()
     next_runs = stored_next_runs(database_url)
+    fleet = _fleet(app.settings.broker_url)
     enabled = {s.name: s.enabled for s in sources}
     if as_json:
         click.echo(
@@ -50,6 +52,8 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
                     "scheduler": None
                     if lease is None
                     else {"holder": lease.holder, "heartbeat_at": lease.heartbeat_at.isoformat()},
+                    "workers": fleet["workers"],
+                    "queue": fleet["queue"],
                     "sources": [
                         {
                             **h.to_json(),
@@ -66,8 +70,47 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
     else:
         _print_table(report, enabled, next_runs, now)
         click.echo(f"\nscheduler: {lease.describe(now) if lease else 'not running'}")
+        _print_fleet(fleet)
     if check and any(h.warnings for h in report if enabled[h.name]):
         click.get_current_context().exit(2)
+
+
+def _fleet(broker_url: str) -> dict[str, Any]:
+    """The live workers and the queue depth (no broker: none; broker down: the error)."""
+    if not broker_url:
+        return {"workers": [], "queue": None}
+    import redis
+
+    from aggregator.fleet.broker import Broker
+
+    broker = Broker(broker_url)
+    try:
+        return {"workers": broker.workers(), "queue": broker.depth().to_json()}
+    except redis.RedisError as exc:
+        return {
+            "workers": [],
+            "queue": {"error": f"the broker {broker.url} cannot be reached: {exc}"},
+        }
+    finally:
+        broker.close()
+
+
+def _print_fleet(fleet: dict[str, Any]) -> None:
+    queue = fleet["queue"]
+    if queue is None:
+        return
+    if "error" in queue:
+        click.echo(f"queue: {queue['error']}")
+        return
+    click.echo(f"queue: {queue['waiting']} run(s) waiting, {queue['running']} running")
+    if not fleet["workers"]:
+        click.echo("workers: none alive")
+    for worker in fleet["workers"]:
+        running = ", ".join(worker.get("running") or []) or "idle"
+        click.echo(
+            f"worker {worker['name']}: running {running} "
+            f"({worker.get('finished', 0)} run(s) done, up to {worker.get('concurrency')} at once)"
+        )
 
 
 def _print_table(

@@ -48,6 +48,23 @@ def _allowances(text: str) -> tuple[str, ...]:
     return entries
 
 
+def _broker_url(text: str) -> str:
+    if text and not text.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("expected a Redis URL such as redis://127.0.0.1:6379/3")
+    return text
+
+
+def _retired_redis_url(text: str) -> str:
+    if text.strip():
+        raise ValueError(
+            "the Redis request frontier (scrapy-redis) is retired: it lost the articles of a "
+            "crawler killed mid-run. Unset it and set AGGREGATOR_BROKER_URL to the same Redis "
+            "(e.g. redis://127.0.0.1:6379/3) to share runs between `aggregator worker` "
+            "processes (docs/fleet.md)"
+        )
+    return text
+
+
 @dataclass(frozen=True)
 class Option:
     """One runtime option."""
@@ -107,7 +124,21 @@ OPTIONS: tuple[Option, ...] = (
         "",
         "Key that signs session cookies; empty means one is generated and kept in the database.",
     ),
-    Option("redis_url", "", "Redis URL of a shared crawl frontier (empty: none, crawl locally)."),
+    Option(
+        "broker_url",
+        "",
+        "Redis URL of the fleet's queue of runs (e.g. redis://127.0.0.1:6379/3): the scheduler "
+        "queues due runs there and `aggregator worker` processes take them (empty: no fleet, "
+        "the scheduler crawls on this machine). See docs/fleet.md.",
+        _broker_url,
+    ),
+    Option(
+        "redis_url",
+        "",
+        "Retired (the Redis request frontier lost articles when a crawler was killed); must "
+        "stay empty: set AGGREGATOR_BROKER_URL for several crawler machines.",
+        _retired_redis_url,
+    ),
     Option("log_level", "INFO", "Log level of crawls and services."),
     Option("obey_robots", "true", "Obey robots.txt (leave on in production).", _bool),
     Option(

@@ -2,15 +2,11 @@
 
 Before Scrapy starts, the runner prepares the crawl once (:mod:`aggregator.crawl_plan`: schema,
 source rows, one open run per source) and hands the ids to the components in the settings;
-it returns the run ids it opened. The scheduler starts crawls by running ``python -m
-aggregator crawl NAME`` in a child process, because Twisted's reactor cannot be restarted
-inside one process.
+it returns the run ids it opened. A long-lived ``aggregator worker``
+(:mod:`aggregator.fleet.worker`) builds its crawls from the same :func:`scrapy_settings`.
 """
 
 from __future__ import annotations
-
-import hashlib
-from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import CrawlerProcess
@@ -47,28 +43,6 @@ def scrapy_settings(
     return result
 
 
-def redis_frontier(redis_url: str, sources: list[Source]) -> dict[str, Any]:
-    """Scrapy settings that move the request queue to Redis (scrapy-redis).
-
-    Crawler machines that crawl the same set of sources share one queue, keyed by that set, so
-    a machine never receives a request for a source it was not given. The queue persists: a
-    crawl that was interrupted resumes where it stopped, and one machine finishing does not
-    empty the queue under the others. Seen-URL checks already live in the database, so the
-    shared queue needs no shared duplicate filter.
-    """
-    names = ",".join(sorted(s.name for s in sources))
-    key = "aggregator:" + hashlib.sha256(names.encode()).hexdigest()[:16]
-    return {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "SCHEDULER_QUEUE_KEY": key + ":requests",
-        "SCHEDULER_DUPEFILTER_KEY": key + ":dupefilter",
-        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
-        "SCHEDULER_PERSIST": True,
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "REDIS_URL": redis_url,
-    }
-
-
 def run_crawl(
     settings: Settings,
     sources: list[Source],
@@ -90,8 +64,6 @@ def run_crawl(
         settings, trigger=trigger, progress=progress, log_level=log_level
     )
     crawl_settings.setdict(plan.settings(), priority="cmdline")
-    if settings.redis_url:
-        crawl_settings.setdict(redis_frontier(settings.redis_url, sources), priority="cmdline")
     process = CrawlerProcess(crawl_settings)
     crawler = process.create_crawler(NewsSpider)
     opened: list[Spider] = []
@@ -120,9 +92,9 @@ def _keep_error(failure: Failure, failures: list[BaseException | None]) -> None:
 def start_failure(error: BaseException) -> str:
     """The error that kept the crawl from starting, in one line.
 
-    When the spider cannot open (Redis down, say), Scrapy's clean-up fails in turn while
-    handling that error ("Engine slot not assigned"): the error it was handling is the one
-    to show ("ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused.").
+    When the spider cannot open (its database is down, say), Scrapy's clean-up fails in turn
+    while handling that error ("Engine slot not assigned"): the error it was handling is the
+    one to show.
     """
     if error.__context__ is not None and error.__cause__ is None:
         error = error.__context__

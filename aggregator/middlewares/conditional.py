@@ -3,8 +3,9 @@
 Requests the spider marks ``conditional`` get ``If-None-Match`` / ``If-Modified-Since`` from
 the validators stored at the last run. A 304 is counted as ``not_modified`` and ends the
 request with :class:`NotModified` before any parsing. New validators are saved only when the
-crawl finishes cleanly and every article request that came from the listing succeeded:
-otherwise the next run would get a 304 and never retry the articles it missed.
+crawl finishes cleanly, every article request that came from the listing succeeded and every
+article of the source was stored: otherwise the next run would get a 304 and never retry the
+articles it missed (a killed crawl saves none).
 
 The middleware sits below RetryMiddleware (550) so it sees final outcomes, not attempts.
 """
@@ -100,6 +101,13 @@ class ConditionalRequestMiddleware:
         if request.meta.get("via") and not isinstance(exception, IgnoreRequest):
             self.incomplete.add(request.meta["via"])
 
+    def _store_failed(self, source: str) -> bool:
+        """True when an article of ``source`` could not be stored in this run (the store stage
+        has flushed by now: pipelines close before ``spider_closed``). Its listings must be read
+        again next run, not answered with a 304 that would hide the article for good."""
+        assert self.crawler.stats is not None
+        return bool(self.crawler.stats.get_value(f"aggregator/{source}/reason/storage"))
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Persist what the listings answered; new validators only after a clean crawl."""
         from storage.listing_states import save_validators
@@ -112,6 +120,7 @@ class ConditionalRequestMiddleware:
                     reason == "finished"
                     and pending.meta.get("conditional")
                     and url not in self.incomplete
+                    and not self._store_failed(pending.source)
                 )
                 if pending.status == 304:
                     save_validators(session, url, pending.source, Validators(), status=304)

@@ -4,11 +4,14 @@ Scrapy parses robots.txt (Protego exposes ``crawl_delay``) and announces each pa
 ``robots_parsed`` signal, but does not apply the delay. This middleware applies it to the
 host's download slot: new slots start with it, and before every request (and after every
 AutoThrottle adjustment) the slot's delay is raised back to it, without random jitter that
-could go below it. A hostile ``Crawl-delay: 86400`` is capped (AGGREGATOR_MAX_CRAWL_DELAY).
+could go below it; the delay runs from each answer, so requests reach the outlet at least
+that far apart even when one waited for its connection. A hostile ``Crawl-delay: 86400`` is
+capped (AGGREGATOR_MAX_CRAWL_DELAY).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -56,6 +59,7 @@ class CrawlDelayMiddleware:
         if downloader is not None:
             downloader.per_slot_settings.setdefault(host, {}).update(delay=delay, jitter=0.0)
         self._apply(request)
+        self._restart_gap(request)  # robots.txt has just answered
 
     def _downloader(self) -> Any:
         engine = self.crawler.engine
@@ -77,3 +81,19 @@ class CrawlDelayMiddleware:
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         self._apply(request)
+        self._restart_gap(request)
+
+    def _restart_gap(self, request: Request) -> None:
+        """Count the host's delay from this answer, not from when the request left.
+
+        Scrapy spaces requests by the time they leave the slot; a request that waits for a
+        new connection (the first after robots.txt, a busy machine) reaches the outlet later
+        than it left, and the next one could reach it sooner than the delay after it.
+        """
+        host = urlparse_cached(request).hostname
+        downloader = self._downloader()
+        if host not in self.delays or downloader is None:
+            return
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is not None:
+            slot.lastseen = max(slot.lastseen, time.monotonic())

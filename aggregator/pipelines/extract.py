@@ -26,7 +26,7 @@ from scrapy.exceptions import DropItem
 from aggregator.config.sources import Source
 from aggregator.extraction.article import ExtractedArticle, rejection
 from aggregator.items import ArticleItem
-from aggregator.pipelines.extract_pool import new_pool, start_workers
+from aggregator.pipelines.extract_pool import new_pool, shared_pool, start_workers
 from aggregator.pipelines.extract_task import PageResult, extract_page
 from aggregator.source_stats import fail, observe
 
@@ -41,6 +41,7 @@ class ExtractPipeline:
         self.workers = workers
         self.pool: Executor | None = None
         self._ready: Future[None] | None = None
+        self.owns_pool = True
         self._sources: dict[str, Source] | None = None
 
     @classmethod
@@ -49,6 +50,8 @@ class ExtractPipeline:
         return cls(crawler, max(1, workers))
 
     def open_spider(self) -> None:
+        # A long-lived worker's crawls share one pool (AGGREGATOR_SHARED_EXTRACT_POOL).
+        self.owns_pool = not self.crawler.settings.getbool("AGGREGATOR_SHARED_EXTRACT_POOL")
         self.crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
 
     def request_scheduled(self, request: Request) -> None:
@@ -60,15 +63,19 @@ class ExtractPipeline:
             self.start_pool()
 
     def start_pool(self) -> None:
-        """Open the pool and start its workers in the background (call from the reactor)."""
+        """Open the pool and start its workers in the background (call from the reactor);
+        a long-lived worker's crawls take the process's shared pool instead."""
         if self.pool is None:
-            self.pool = new_pool(self.workers)
-            self._ready = start_workers(self.pool, self.workers)
+            if self.owns_pool:
+                self.pool = new_pool(self.workers)
+                self._ready = start_workers(self.pool, self.workers)
+            else:
+                self.pool, self._ready = shared_pool(self.workers)
 
     def close_spider(self) -> None:
-        if self.pool is not None:
+        if self.pool is not None and self.owns_pool:
             self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        self.pool = None
 
     def source(self, name: str) -> Source | None:
         """The Source a page came from (the spider holds the validated list)."""

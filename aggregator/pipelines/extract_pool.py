@@ -27,6 +27,13 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PRELOAD = ["aggregator.pipelines.forkserver_guard", "aggregator.pipelines.forkserver_warm"]
+# The pid a pool process's parent must have: set by the crawl for its forkserver, and by the
+# forkserver for the workers it forks. A parent that died before the child asked for
+# PDEATHSIG is then noticed (the child's parent is already init, not the one expected).
+PARENT_ENV = "AGGREGATOR_POOL_PARENT"
+
+_shared: Executor | None = None
+_shared_ready: Future[None] | None = None
 
 
 def new_pool(workers: int) -> Executor:
@@ -37,6 +44,7 @@ def new_pool(workers: int) -> Executor:
     """
     # forkserver: forking a process that runs reactor threads can deadlock; spawning is slow.
     # The server preloads and warms extraction once so each worker starts warm.
+    os.environ[PARENT_ENV] = str(os.getpid())  # inherited by the forkserver it starts
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent)
@@ -65,11 +73,35 @@ def start_workers(pool: Executor, workers: int) -> Future[None]:
     return ready
 
 
+def shared_pool(workers: int) -> tuple[Executor, Future[None]]:
+    """The process-wide pool a long-lived worker's crawls share (made and started on first
+    use), with the future that ends when its workers run.
+
+    A worker runs many crawls; a pool per crawl would fork its processes for every run. A
+    pool broken by a dead process (a hostile page that crashed lxml) is replaced.
+    """
+    global _shared, _shared_ready
+    if _shared is None or _shared_ready is None or getattr(_shared, "_broken", False):
+        _shared = new_pool(workers)
+        _shared_ready = start_workers(_shared, workers)
+    return _shared, _shared_ready
+
+
+def close_shared_pool() -> None:
+    """Shut the shared pool down (the worker stops)."""
+    global _shared, _shared_ready
+    if _shared is not None:
+        _shared.shutdown(wait=True, cancel_futures=True)
+        _shared = _shared_ready = None
+
+
 def die_with_parent() -> None:
     """Ask the kernel to SIGKILL this process when its parent dies (Linux; else nothing)."""
     if not sys.platform.startswith("linux"):
         return
-    parent = os.getppid()
+    expected = os.environ.get(PARENT_ENV, "")
+    parent = int(expected) if expected.isdigit() else os.getppid()
+    os.environ[PARENT_ENV] = str(os.getpid())  # what this process's own children expect
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         return

@@ -156,3 +156,31 @@ def test_a_row_longer_than_the_headers_is_refused() -> None:
 
     with pytest.raises(ValueError, match="2 headers but a row of 3"):
         table(("a", "b"), [(1, 2, 3)], title="t")
+
+
+@pytest.mark.redis
+def test_fleet_workers_and_queue_depth(
+    setup: list[str], redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aggregator.fleet.broker import Broker
+
+    broker = Broker(redis_url)
+    for name in ("good", "down", "fresh"):
+        broker.enqueue(name)
+    job = broker.take("w1", 100)
+    assert job is not None
+    broker.announce("w1", {"host": "crawler-1", "running": [job.source], "finished": 4}, 30)
+    monkeypatch.setenv("AGGREGATOR_BROKER_URL", redis_url)
+    data = json.loads(CliRunner().invoke(cli, [*setup, "--json"]).output)
+    assert data["queue"] == {"waiting": 2, "running": 1}
+    assert [(w["name"], w["host"], w["running"]) for w in data["workers"]] == [
+        ("w1", "crawler-1", [job.source])
+    ]
+    table = CliRunner().invoke(cli, setup).output
+    assert "queue: 2 run(s) waiting, 1 running" in table
+    assert f"worker w1: running {job.source} (4 run(s) done" in table
+
+
+def test_without_a_broker_there_is_no_fleet(setup: list[str]) -> None:
+    data = json.loads(CliRunner().invoke(cli, [*setup, "--json"]).output)
+    assert data["workers"] == [] and data["queue"] is None

@@ -47,3 +47,19 @@ def test_allow_networks_is_a_validated_list() -> None:
     assert settings.allow_networks == ("127.0.0.1/32", "intranet.example")
     with pytest.raises(ConfigError, match=re.escape("AGGREGATOR_ALLOW_NETWORKS='10.0.0.0/33'")):
         load_settings({"AGGREGATOR_ALLOW_NETWORKS": "10.0.0.0/33"})
+
+
+def test_the_retired_redis_frontier_points_to_the_broker() -> None:
+    assert load_settings({}).redis_url == ""
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"AGGREGATOR_REDIS_URL": "redis://127.0.0.1:6379/0"})
+    message = str(caught.value)
+    assert "AGGREGATOR_REDIS_URL" in message and "retired" in message
+    assert "AGGREGATOR_BROKER_URL" in message
+
+
+def test_the_broker_url_must_be_redis() -> None:
+    url = "redis://127.0.0.1:6379/3"
+    assert load_settings({"AGGREGATOR_BROKER_URL": url}).broker_url == url
+    with pytest.raises(ConfigError, match="AGGREGATOR_BROKER_URL='amqp://x'"):
+        load_settings({"AGGREGATOR_BROKER_URL": "amqp://x"})

@@ -99,3 +99,20 @@ def test_without_a_database_it_is_off() -> None:
     crawler = get_crawler(settings_dict={"AGGREGATOR_DATABASE_URL": ""})
     with pytest.raises(NotConfigured):
         build_from_crawler(ConditionalRequestMiddleware, crawler)
+
+
+def test_an_article_that_could_not_be_stored_keeps_its_feed_unconditional(
+    database_url: str,
+) -> None:
+    from aggregator.source_stats import fail
+
+    middleware = _middleware(database_url)
+    request = _listing()
+    middleware.process_response(
+        request, Response(FEED, status=200, request=request, headers={"ETag": '"v5"'})
+    )
+    # Downloaded fine, but the store stage gave up on it (database down past its retries).
+    fail(middleware.crawler.stats, "outlet", "http://outlet.test/a.html", "storage", "gone")
+    middleware.spider_closed(None, "finished")  # type: ignore[arg-type]
+    with session_scope(database_url) as session:
+        assert not get_validators(session, FEED)
