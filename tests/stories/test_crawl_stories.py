@@ -43,7 +43,9 @@ def _french_page(target: Path) -> None:
     body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     page = page.replace("{{TAGLINE}}", html.escape(tagline)).replace("{{VIEWS}}", views)
     page = page.replace("{{TITLE}}", html.escape(title)).replace("{{PARAGRAPHS}}", body)
-    (target / "fr" / "2021" / "nso-enquete.html").write_text(page, encoding="utf-8")
+    path = target / "fr" / "2021" / "nso-enquete.html"
+    path.parent.mkdir(parents=True, exist_ok=True)  # git keeps no empty folder
+    path.write_text(page, encoding="utf-8")
 
 
 def _outlets(tmp_path: Path) -> Path:
