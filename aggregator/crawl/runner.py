@@ -2,7 +2,10 @@
 
 Before Scrapy starts, the runner prepares the crawl once (:mod:`aggregator.crawl_plan`: schema,
 source rows, one open run per source) and hands the ids to the components in the settings;
-it returns the run ids it opened. The scheduler starts crawls by running ``python -m
+it returns the run ids it opened. Once the crawl is over (off the reactor), the new alerts go
+to the configured webhook (:mod:`aggregator.alerts.webhook`).
+
+The scheduler starts crawls by running ``python -m
 aggregator crawl NAME`` in a child process, because Twisted's reactor cannot be restarted
 inside one process.
 """
@@ -17,6 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 from twisted.python.failure import Failure
 
+from aggregator.alerts.webhook import deliver_configured
 from aggregator.config.settings import Settings
 from aggregator.config.sources import Source
 from aggregator.crawl_plan import abandon_runs, prepare_crawl
@@ -110,6 +114,8 @@ def run_crawl(
         message = f"the crawl did not start{cause}"
         abandon_runs(settings.database_url, run_ids, message)
         raise CrawlError(message)
+    # After the reactor stopped, in this process: the run's new alerts to the webhook.
+    deliver_configured(settings)
     return run_ids
 
 

@@ -8,6 +8,7 @@ import jinja2
 from starlette.templating import Jinja2Templates
 
 from aggregator.web import text
+from aggregator.web.alert_list import unseen_alerts
 from aggregator.web.security import csrf_token
 
 HERE = Path(__file__).parent
@@ -30,4 +31,4 @@ def make_templates() -> Jinja2Templates:
         utc_time=text.utc_time,
     )
     env.globals["csrf_token"] = csrf_token
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[unseen_alerts])

@@ -21,7 +21,7 @@ def _downgrade(url: str, revision: str) -> None:
 
 
 def test_head_creates_the_search_index(database_url: str) -> None:
-    assert current_revision(database_url) == head_revision() == "0005"
+    assert current_revision(database_url) == head_revision() == "0007_revisits"
     tables = inspect(get_engine(database_url)).get_table_names()
     assert "article_search" in tables
     indexes = {i["name"] for i in inspect(get_engine(database_url)).get_indexes("articles")}
