@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import click
 
@@ -12,6 +12,7 @@ from aggregator.cli.render import table
 from storage.base import utcnow
 from storage.db import session_scope
 from storage.health import SourceHealth, source_health
+from storage.revisits import empty_figures, revisit_figures
 
 
 @click.command()
@@ -27,7 +28,8 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
     """Show per source: last success, last status, articles in the last 24 h and 7 days,
     failed runs in a row, share of failed pages, and warnings (never crawled, failing, quiet
     for much longer than usual, extraction failing, listings the last run cut at a limit,
-    article budget spent, extraction quality dropped).
+    article budget spent, extraction quality dropped), and revisits: revisits done,
+    revisions found in the last 7 days (of which corrections), articles withdrawn.
 
     Example: aggregator status --json
     """
@@ -36,6 +38,7 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
     now = utcnow()
     with session_scope(database_url) as session:
         report = source_health(session, [s.name for s in sources], now)
+        revisits = revisit_figures(session, since=now - timedelta(days=7))
     from scheduler.jobs import stored_next_runs
     from scheduler.lock import SchedulerLease
 
@@ -55,6 +58,7 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
                             **h.to_json(),
                             "enabled": enabled[h.name],
                             "next_run_at": _iso(next_runs.get(h.name)) if enabled[h.name] else None,
+                            "revisits": revisits.get(h.name, empty_figures()),
                         }
                         for h in report
                     ],
@@ -64,7 +68,7 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
             )
         )
     else:
-        _print_table(report, enabled, next_runs, now)
+        _print_table(report, enabled, next_runs, now, revisits)
         click.echo(f"\nscheduler: {lease.describe(now) if lease else 'not running'}")
     if check and any(h.warnings for h in report if enabled[h.name]):
         click.get_current_context().exit(2)
@@ -75,9 +79,11 @@ def _print_table(
     enabled: dict[str, bool],
     next_runs: dict[str, datetime],
     now: datetime,
+    revisits: dict[str, dict[str, int]],
 ) -> None:
     rows = []
     for health in report:
+        figures = revisits.get(health.name, empty_figures())
         share = "" if health.failed_share is None else f"{health.failed_share:.0%}"
         warnings = "; ".join(w.message for w in health.warnings)
         rows.append(
@@ -91,17 +97,24 @@ def _print_table(
                 health.consecutive_failures or "",
                 share,
                 warnings if enabled[health.name] else "",
+                figures["revisits"],
+                f"{figures['revisions']} ({figures['corrections']} corr.)",
+                figures["withdrawn"],
             )
         )
     headers = (
         "source",
         "last success",
         "last status",
+        "next run",
         "24h",
         "7d",
         "failed in a row",
         "failed pages",
         "warnings",
+        "revisits",
+        "revisions 7d",
+        "withdrawn",
     )
     table(headers, rows, title="Sources")
 

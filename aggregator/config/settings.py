@@ -43,6 +43,16 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in text.split(",") if w.strip())
 
 
+def _moment(text: str) -> str:
+    from datetime import datetime
+
+    if text:
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            raise ValueError("give the UTC offset, e.g. 2026-12-02T06:00:00+00:00")
+    return text
+
+
 def _allowances(text: str) -> tuple[str, ...]:
     from aggregator.network_policy import parse_allowance
 
@@ -120,6 +130,13 @@ OPTIONS: tuple[Option, ...] = (
         "Comma-separated networks or host names every source may reach although they are not "
         "public (e.g. 10.0.0.0/8,intranet.example); empty: public addresses only.",
         _allowances,
+    ),
+    Option(
+        "now",
+        "",
+        "The crawl's clock for tests and replays (an ISO time with offset): which revisits are "
+        "due, and when pages were fetched; empty: the real time.",
+        _moment,
     ),
     Option(
         "alert_webhook_url",

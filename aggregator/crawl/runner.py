@@ -46,6 +46,7 @@ def scrapy_settings(
         "DOWNLOAD_DELAY": settings.download_delay,
         "AUTOTHROTTLE_START_DELAY": settings.download_delay,
         "LOG_LEVEL": log_level or settings.log_level,
+        "AGGREGATOR_NOW": settings.now,
     }
     result.setdict(overrides, priority="cmdline")
     return result

@@ -125,6 +125,15 @@ def attribution_line(outlet: str, authors: list[str], url: str, date_text: str) 
     return f"Originally published by {outlet}{by} on {date_text}: {url}"
 
 
+def _updated(article: Article, approved_at: datetime) -> datetime:
+    """When the item last changed for a reader: its approval, its publication, or the
+    outlet's latest revision (a revisit that found a new text) when later."""
+    moments = [approved_at, article.published_at or approved_at]
+    if (article.revision or 1) > 1 and article.updated_at is not None:
+        moments.append(article.updated_at)
+    return max(moments)
+
+
 def export_item(article: Article, approved_at: datetime) -> ExportItem:
     """The export view of a stored, approved article."""
     source = article.source
@@ -143,6 +152,6 @@ def export_item(article: Article, approved_at: datetime) -> ExportItem:
         language=article.language,
         published=article.published_at or article.first_seen_at,
         original_date=when,
-        updated=max(approved_at, article.published_at or approved_at),
+        updated=_updated(article, approved_at),
         attribution=xml_safe(attribution_line(outlet, authors, article.url, when)),
     )

@@ -8,7 +8,7 @@ be raw), in one query per feed or sitemap page.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aggregator.discovery.dates import too_old
@@ -23,6 +23,7 @@ class Selection:
     fresh: list[Entry]  # to request
     found: int  # new to this run
     skipped: int  # too old or already stored
+    changed: list[Entry] = field(default_factory=list)  # stored, with a listing update time
 
 
 class Frontier:
@@ -54,7 +55,13 @@ class Frontier:
             candidates.append((canonical, entry))
         known = self.stored({u for pair in candidates for u in (pair[0], pair[1].url)})
         fresh = [e for c, e in candidates if c not in known and e.url not in known]
-        return Selection(fresh=fresh, found=found, skipped=skipped + len(candidates) - len(fresh))
+        changed = [e for c, e in candidates if e.updated_at and (c in known or e.url in known)]
+        return Selection(
+            fresh=fresh,
+            found=found,
+            skipped=skipped + len(candidates) - len(fresh),
+            changed=changed,
+        )
 
     def stored(self, urls: set[str]) -> set[str]:
         """The URLs already in ``article_urls`` (none when the crawl has no database)."""

@@ -19,6 +19,7 @@ former.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 import scrapy
@@ -29,7 +30,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from aggregator.config.sources import Source, load_sources
-from aggregator.crawl_plan import prepare_unless_done
+from aggregator.crawl_plan import SOURCE_IDS, planned_ids, prepare_unless_done
 from aggregator.discovery.feeds import Entry, parse_feed
 from aggregator.discovery.limits import MAX_CHILD_SITEMAPS, TOO_DEEP, too_deep
 from aggregator.discovery.links import extract_links, looks_like_article, site_host
@@ -49,7 +50,15 @@ from aggregator.spiders.budget import ArticleBudget, Candidate
 from aggregator.spiders.failures import classify_failure
 from aggregator.spiders.frontier import Frontier
 from aggregator.spiders.listing_limits import cut_warning
+from aggregator.spiders.revisits import (
+    RevisitLedger,
+    count_revisit,
+    crawl_clock,
+    revisit_policy,
+)
+from aggregator.urls import canonicalize_url
 from storage.base import utcnow
+from storage.revisits import DueRevisit
 
 
 class NewsSpider(scrapy.Spider):
@@ -66,6 +75,11 @@ class NewsSpider(scrapy.Spider):
         self._listings: set[tuple[str, str]] = set()  # (source, URL) of listings requested
         self._by_name: dict[str, Source] = {}
         self.budgets: dict[str, ArticleBudget] = {}
+        self.source_ids: dict[str, int] = {}
+        self.clock: datetime | None = None
+        self.revisits = RevisitLedger(None)
+        self._revisits_sent: dict[str, int] = {}  # revisit requests per source this run
+        self._revisited: set[int] = set()  # article ids revisited this run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -77,6 +91,9 @@ class NewsSpider(scrapy.Spider):
         # ``scrapy crawl news`` (no runner): prepared here, before any component is built.
         prepare_unless_done(settings, spider.sources)
         spider.frontier = Frontier(settings.get("AGGREGATOR_DATABASE_URL") or None)
+        spider.revisits = RevisitLedger(settings.get("AGGREGATOR_DATABASE_URL") or None)
+        spider.source_ids = planned_ids(settings, SOURCE_IDS) or {}
+        spider.clock = crawl_clock(settings.get("AGGREGATOR_NOW"))
         spider.max_child_sitemaps = settings.getint(
             "AGGREGATOR_MAX_CHILD_SITEMAPS", MAX_CHILD_SITEMAPS
         )
@@ -122,13 +139,15 @@ class NewsSpider(scrapy.Spider):
         meta: dict[str, Any] | None = None,
     ) -> None:
         """Queue the entries worth fetching in the source's budget; the rest are counted."""
-        selection = self.frontier.select(entries, source.max_age, utcnow())
+        selection = self.frontier.select(entries, source.max_age, self.now())
         if selection.found:
             count(self._stats, source.name, "found", selection.found)
         if selection.skipped:
             count(self._stats, source.name, "skipped", selection.skipped)
         candidates = [Candidate(e, origin, via, link_depth) for e in selection.fresh]
         self._budget(source).add(via, candidates, meta)
+        if selection.changed:
+            self._revisit_changed(source, selection.changed)
 
     def _release(self, source: Source, *, force: bool = False) -> Iterator[scrapy.Request]:
         """Article requests the budget hands out now (once the source's listings are in)."""
@@ -191,6 +210,60 @@ class NewsSpider(scrapy.Spider):
             for request in build.listing_requests(self, source):
                 if self._new_listing(source, request.url):
                     yield request
+        for source in self.sources:
+            for request in self._revisit_requests(source):
+                yield request
+
+    def _revisit_requests(self, source: Source) -> Iterator[scrapy.Request]:
+        """The source's due revisits (its own budget, ``revisit.max_per_run``), each with the
+        article's validators; after the new articles in the queue."""
+        source_id = self.source_ids.get(source.name)
+        if source_id is None or not source.revisit.enabled:
+            return
+        due = self.revisits.due(source_id, self.now(), source.revisit.max_per_run)
+        for revisit in due:
+            yield self._revisit_request(source, revisit)
+
+    def _revisit_changed(self, source: Source, entries: list[Entry]) -> None:
+        """Revisit at once the stored articles a listing says changed since we fetched them
+        (within what is left of the source's revisit budget)."""
+        source_id = self.source_ids.get(source.name)
+        left = source.revisit.max_per_run - self._revisits_sent.get(source.name, 0)
+        if source_id is None or not source.revisit.enabled or left <= 0:
+            return
+        updates: dict[str, datetime] = {}
+        for entry in entries:
+            assert entry.updated_at is not None
+            for url in (canonicalize_url(entry.url), entry.url):
+                updates[url] = max(updates.get(url, entry.updated_at), entry.updated_at)
+        assert self.crawler.engine is not None
+        for revisit in self.revisits.changed(source_id, updates, left):
+            if revisit.article_id in self._revisited:
+                continue
+            self.crawler.engine.crawl(self._revisit_request(source, revisit))
+
+    def _revisit_request(self, source: Source, revisit: DueRevisit) -> scrapy.Request:
+        """One revisit request, counted against the source's revisit budget."""
+        self._revisited.add(revisit.article_id)
+        order = self._revisits_sent.get(source.name, 0)
+        self._revisits_sent[source.name] = order + 1
+        return build.revisit_request(
+            self,
+            source,
+            revisit.url,
+            revisit.article_id,
+            etag=revisit.etag,
+            last_modified=revisit.last_modified,
+            order=order,
+        )
+
+    def now(self) -> datetime:
+        """The crawl's clock: ``AGGREGATOR_NOW`` (an ISO time, for tests and replays) or now."""
+        return self.clock or utcnow()
+
+    def closed(self, reason: str) -> None:
+        """Record what revisits found that the pipelines do not store (304, 404/410)."""
+        self.revisits.flush()
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         source = self.source_of(response)
@@ -234,7 +307,7 @@ class NewsSpider(scrapy.Spider):
         self, source: Source, children: list[Entry], via: str, depth: int
     ) -> Iterator[scrapy.Request]:
         """The newest children of an index, skipping those last changed before the cut-off."""
-        newest = newest_children(children, source.max_age, utcnow(), self.max_child_sitemaps)
+        newest = newest_children(children, source.max_age, self.now(), self.max_child_sitemaps)
         for child in newest:
             if self._new_listing(source, child.url):
                 yield build.listing_request(
@@ -304,17 +377,39 @@ class NewsSpider(scrapy.Spider):
                 return
         hints = meta.get("hints") or {}
         page = decode_page(response.body, response.headers.get("Content-Type"))
+        revisited = meta.get("kind") == "revisit"
         yield ArticleItem(
             source=source.name,
             url=meta.get("entry_url", response.url),
             response_url=response.url,
             html=page.text,
-            fetched_at=utcnow(),
+            fetched_at=self.now(),
             status=response.status,
             hints=Hints(**hints),
-            discovered_via=hints.get("origin", "feed"),
+            discovered_via="revisit" if revisited else hints.get("origin", "feed"),
             fetch_warnings=[page.warning] if page.warning else [],
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            revisit=revisit_policy(source),
+            revisited=revisited,
         )
+
+    def parse_revisit(self, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
+        """A stored article fetched again: 304 unchanged, 404/410 withdrawn, else a page that
+        the pipelines store (a revision when what a reader sees changed)."""
+        source = self.source_of(response)
+        article_id = int(response.meta["article_id"])
+        count_revisit(self._stats, source.name, "requested")
+        if response.status == 304:
+            count(self._stats, source.name, "not_modified")
+            count_revisit(self._stats, source.name, "not_modified")
+            self.revisits.not_modified(article_id, revisit_policy(source), self.now())
+            return
+        if response.status in (404, 410):
+            count_revisit(self._stats, source.name, "withdrawn")
+            self.revisits.withdrawn(article_id, response.status, self.now())
+            return
+        yield from self.parse_article(response)
 
     # --- failures --------------------------------------------------------------------------
 
@@ -333,3 +428,8 @@ class NewsSpider(scrapy.Spider):
             source = self._by_name.get(request.meta.get("source", ""))
         if source is not None and request.meta.get("kind") in build.LISTING_KINDS:
             yield from self._listing_answered(source)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1")[:256] if value else None
