@@ -5,7 +5,7 @@ new text, and the exports carry the article's ``updated`` time."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 from starlette.testclient import TestClient
@@ -17,7 +17,9 @@ from storage.ingest import save_article
 from storage.secrets import export_token
 
 Editor = tuple[TestClient, str]
-REVISED_AT = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
+# The revisit's clock, an hour ahead on the hour: after the approval the tests make now, and
+# inside the Sources page's last 7 days whenever the test runs.
+REVISED_AT = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 HOSTILE = "<script>alert(1)</script>"
 
 
@@ -75,7 +77,7 @@ def test_keep_freezes_the_copy_follow_releases_it_and_exports_say_updated(
         return next(e for e in feed.entries if e.id.endswith("/gaza"))
 
     assert entry().title == "عنوان جديد"  # no edited copy: the export follows the outlet
-    assert entry().updated == "2026-12-02T06:00:00Z"
+    assert entry().updated == REVISED_AT.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert client.post(f"/articles/{article_id}/keep", data={"csrf": token}).status_code == 200
     assert entry().title == old_title
     client.post(f"/articles/{article_id}/follow", data={"csrf": token})
@@ -89,3 +91,22 @@ def test_keep_without_a_revision_is_refused(
     _, ids = seeded
     response = client.post(f"/articles/{ids['nso']}/keep", data={"csrf": token})
     assert response.status_code == 400 and "no earlier text" in response.text
+
+
+def test_sources_page_and_article_page_show_revisits_and_withdrawals(
+    editor: Editor, seeded: tuple[str, dict[str, int]]
+) -> None:
+    from storage.revisits import record_withdrawn
+
+    client, _ = editor
+    url, ids = seeded
+    _revise(url, ids["aj_gaza"], "عنوان جديد", "فقرة جديدة.")
+    with session_scope(url) as session:
+        assert record_withdrawn(session, ids["aj_tunisia"], 410, REVISED_AT)
+    sources = client.get("/sources").text
+    row = sources.split('id="source-aljazeera"', 1)[1].split("</tr>", 1)[0]
+    # The revisit that found the new text and the one that found the 410.
+    assert "2 revisits" in row and "1 revisions (7 d)" in row and "1 withdrawn" in row
+    page = client.get(f"/articles/{ids['aj_tunisia']}").text
+    assert 'id="withdrawn"' in page and REVISED_AT.strftime("%Y-%m-%d %H:%M UTC") in page
+    assert "(withdrawn)" in page
