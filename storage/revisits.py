@@ -21,11 +21,13 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from aggregator.revisions.diff import bounded
 from storage.alerts import raise_alert
 from storage.articles import Article, ArticleRevision
 
 EXPORTED = ("approved", "published")  # the statuses whose changes are alerts
 EXTENDED_EVERY = timedelta(days=1)
+ALERT_DIFF_CHARS = 5000  # an alert (and its webhook POST) carries this much of each diff
 DEFAULT_AFTER = (
     timedelta(hours=1),
     timedelta(hours=6),
@@ -189,7 +191,9 @@ def correction_alert(session: Session, article: Article, revision: ArticleRevisi
         "changed": list(revision.changed or []),
         "language": article.language,
         "notice": revision.notice,
-        "diff": revision.diff or {},
+        "diff": {
+            part: bounded(ops, ALERT_DIFF_CHARS) for part, ops in (revision.diff or {}).items()
+        },
     }
     raise_alert(
         session,

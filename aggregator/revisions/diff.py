@@ -69,3 +69,21 @@ def counts(segments: list[Segment]) -> dict[str, int]:
     added = sum(len(re.findall(r"\w+", t)) for op, t in segments if op == "+")
     removed = sum(len(re.findall(r"\w+", t)) for op, t in segments if op == "-")
     return {"added": added, "removed": removed}
+
+
+def bounded(segments: list[Segment], max_chars: int) -> list[Segment]:
+    """The diff cut to about ``max_chars`` characters of text (for alerts and webhooks): long
+    unchanged runs keep their ends, and what is cut is marked with an ellipsis."""
+    out: list[Segment] = []
+    left = max_chars
+    for op, text in segments:
+        if left <= 0:
+            out.append(["=", "…"])
+            break
+        if op == "=" and len(text) > 200:
+            text = text[:80] + " … " + text[-80:]
+        if len(text) > left:
+            text = text[:left] + "…"
+        out.append([op, text])
+        left -= len(text)
+    return out

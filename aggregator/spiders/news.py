@@ -11,6 +11,12 @@ the listing limits (:mod:`aggregator.spiders.listing_limits`); what a limit cut 
 the source's run, never silent. Every failure is recorded against its source with a reason
 (:mod:`aggregator.spiders.failures`); one broken source never stops the others.
 
+Stored articles are revisited (:mod:`aggregator.spiders.revisits`, docs/revisits.md): the due
+ones when the crawl starts, and at once those a listing says changed since we fetched them;
+conditional GETs with the article's own validators, in a budget of their own, queued after
+the new articles. 304 and 404/410 are read by :meth:`NewsSpider.parse_revisit`; a page goes
+through the pipelines like any article. The crawl's clock is ``AGGREGATOR_NOW`` when set.
+
 Run it through ``aggregator crawl`` or as ``scrapy crawl news [-a sources=name1,name2]``; the
 latter is prepared (schema, source rows, runs) by the same :mod:`aggregator.crawl_plan` as the
 former.

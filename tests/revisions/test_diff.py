@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aggregator.revisions.diff import MAX_TOKENS, counts, side, word_diff
+from aggregator.revisions.diff import MAX_TOKENS, bounded, counts, side, word_diff
 
 
 def test_a_changed_figure_is_the_only_change() -> None:
@@ -39,3 +39,13 @@ def test_huge_texts_are_bounded_but_recoverable() -> None:
     diff = word_diff(old, new)
     assert side(diff, "-") == old and side(diff, "+") == new
     assert diff[-1][0] == "+" and diff[-1][1].endswith("two")
+
+
+def test_bounded_keeps_the_changes_and_the_ends_of_long_runs() -> None:
+    old = "start " + "same words " * 500 + "old end"
+    new = "start " + "same words " * 500 + "new end"
+    cut = bounded(word_diff(old, new), 1000)
+    assert ["-", "old"] in cut and ["+", "new"] in cut
+    assert sum(len(t) for _, t in cut) < 400
+    huge = bounded([["+", "x" * 10_000], ["-", "y"]], 100)
+    assert huge == [["+", "x" * 100 + "…"], ["=", "…"]]
