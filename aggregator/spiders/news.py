@@ -86,6 +86,7 @@ class NewsSpider(scrapy.Spider):
         self.revisits = RevisitLedger(None)
         self._revisits_sent: dict[str, int] = {}  # revisit requests per source this run
         self._revisited: set[int] = set()  # article ids revisited this run
+        self._due_done: set[str] = set()  # sources whose due revisits were picked
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -178,8 +179,11 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         """A listing's output: its own listings now, then the articles if it was the last."""
         yield from requests
-        self._budget(source).listing_done()
+        budget = self._budget(source)
+        budget.listing_done()
         yield from self._release(source)
+        if not budget.pending:
+            yield from self._due_revisits(source)
 
     def _record_cut(
         self, source: Source, response: Response, kept: int, total: int, truncated: bool
@@ -193,19 +197,22 @@ class NewsSpider(scrapy.Spider):
 
     def spider_idle(self) -> None:
         """Hand out candidates still queued, in case a listing never answered (a callback
-        that raised): the budget then stops waiting for it."""
+        that raised): the budget then stops waiting for it; and the due revisits of such a
+        source."""
         assert self.crawler.engine is not None
         scheduled = False
         for source in self.sources:
             budget = self.budgets.get(source.name)
-            if budget is None or not budget.waiting or budget.exhausted:
-                continue
-            budget.pending = 0
-            for request in self._release(source, force=True):
+            requests: list[scrapy.Request] = []
+            if budget is not None and budget.waiting and not budget.exhausted:
+                budget.pending = 0
+                requests.extend(self._release(source, force=True))
+            requests.extend(self._due_revisits(source))
+            for request in requests:
                 self.crawler.engine.crawl(request)
                 scheduled = True
         if scheduled:
-            raise DontCloseSpider("article requests released")
+            raise DontCloseSpider("article or revisit requests released")
 
     # --- listings --------------------------------------------------------------------------
 
@@ -216,19 +223,19 @@ class NewsSpider(scrapy.Spider):
             for request in build.listing_requests(self, source):
                 if self._new_listing(source, request.url):
                     yield request
-        for source in self.sources:
-            for request in self._revisit_requests(source):
-                yield request
 
-    def _revisit_requests(self, source: Source) -> Iterator[scrapy.Request]:
+    def _due_revisits(self, source: Source) -> Iterator[scrapy.Request]:
         """The source's due revisits (its own budget, ``revisit.max_per_run``), each with the
-        article's validators; after the new articles in the queue."""
+        article's validators; once per run, after its listings answered and its new articles
+        were queued, so revisits never go before them."""
         source_id = self.source_ids.get(source.name)
-        if source_id is None or not source.revisit.enabled:
+        if source_id is None or not source.revisit.enabled or source.name in self._due_done:
             return
-        due = self.revisits.due(source_id, self.now(), source.revisit.max_per_run)
-        for revisit in due:
-            yield self._revisit_request(source, revisit)
+        self._due_done.add(source.name)
+        left = source.revisit.max_per_run - self._revisits_sent.get(source.name, 0)
+        for revisit in self.revisits.due(source_id, self.now(), left):
+            if revisit.article_id not in self._revisited:
+                yield self._revisit_request(source, revisit)
 
     def _revisit_changed(self, source: Source, entries: list[Entry]) -> None:
         """Revisit at once the stored articles a listing says changed since we fetched them
