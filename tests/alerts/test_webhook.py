@@ -128,3 +128,27 @@ def test_the_secret_never_appears_in_logs_or_reprs(
     assert report.failed == 1
     assert SECRET not in caplog.text and SECRET not in repr(config)
     assert SECRET not in " ".join(report.errors)
+
+
+def test_alerts_deliver_command(sqlite_url: str) -> None:
+    from click.testing import CliRunner
+
+    from aggregator.cli import cli
+
+    upgrade(sqlite_url)
+    _alert(sqlite_url, "a1", now=datetime.now(UTC))
+    base = ["--database-url", sqlite_url, "alerts", "--deliver"]
+    unset = CliRunner().invoke(cli, base)
+    assert unset.exit_code != 0 and "no webhook configured" in unset.output
+    with webhook_receiver(SECRET) as receiver:
+        env = {"AGGREGATOR_ALERT_WEBHOOK_URL": receiver.url}
+        no_secret = CliRunner().invoke(cli, base, env=env)
+        assert no_secret.exit_code != 0 and "without AGGREGATOR_ALERT_WEBHOOK_SECRET" in (
+            no_secret.output
+        )
+        env["AGGREGATOR_ALERT_WEBHOOK_SECRET"] = SECRET
+        done = CliRunner().invoke(cli, base, env=env)
+        assert done.exit_code == 0, done.output
+        assert "1 queued, 1 delivered, 0 failed" in done.output
+        assert SECRET not in done.output
+    assert len(receiver.alerts()) == 1
