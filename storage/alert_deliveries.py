@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.alerts import Alert
@@ -69,15 +70,19 @@ def queue_new_alerts(
     """Queue for ``target`` every alert (of ``kinds``) created within ``horizon`` that has no
     delivery row for it yet; returns how many were queued."""
     now = now or utcnow()
-    queued = select(AlertDelivery.alert_id).where(AlertDelivery.target == target)
-    query = select(Alert.id).where(Alert.created_at >= now - horizon, Alert.id.not_in(queued))
+    known = select(AlertDelivery.alert_id).where(AlertDelivery.target == target)
+    query = select(Alert.id).where(Alert.created_at >= now - horizon, Alert.id.not_in(known))
     if kinds:
         query = query.where(Alert.kind.in_(kinds))
-    ids = list(session.scalars(query.order_by(Alert.id)))
-    for alert_id in ids:
-        session.add(AlertDelivery(alert_id=alert_id, target=target, next_attempt_at=now))
-    session.flush()
-    return len(ids)
+    queued = 0
+    for alert_id in session.scalars(query.order_by(Alert.id)).all():
+        try:
+            with session.begin_nested():  # another crawl process may queue it at the same time
+                session.add(AlertDelivery(alert_id=alert_id, target=target, next_attempt_at=now))
+        except IntegrityError:
+            continue
+        queued += 1
+    return queued
 
 
 def claim_due(
@@ -103,11 +108,18 @@ def claim_due(
         .limit(limit)
     )
     claimed = []
-    for delivery, alert in session.execute(query):
-        delivery.attempts += 1
-        delivery.next_attempt_at = now + backoff * (2 ** (delivery.attempts - 1))
-        claimed.append(Claimed(delivery.id, delivery.attempts, alert))
-    session.flush()
+    for delivery, alert in session.execute(query).all():
+        attempt = delivery.attempts + 1
+        # Conditional on the attempts we read: of two processes claiming at once, one wins.
+        taken = session.execute(
+            update(AlertDelivery)
+            .where(AlertDelivery.id == delivery.id, AlertDelivery.attempts == delivery.attempts)
+            .values(attempts=attempt, next_attempt_at=now + backoff * (2 ** (attempt - 1)))
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(taken, "rowcount", 0) == 1:
+            claimed.append(Claimed(delivery.id, attempt, alert))
+    session.expire_all()
     return claimed
 
 

@@ -152,3 +152,21 @@ def test_alerts_deliver_command(sqlite_url: str) -> None:
         assert "1 queued, 1 delivered, 0 failed" in done.output
         assert SECRET not in done.output
     assert len(receiver.alerts()) == 1
+
+
+def test_a_delivery_is_claimed_by_one_process_only(database_url: str) -> None:
+    """A second pass at the same moment (another crawl ending) finds the delivery taken, and
+    queueing twice queues once. (The claim is also conditional on the attempts read, for two
+    passes that read before either commits.)"""
+    from storage.alert_deliveries import claim_due, queue_new_alerts
+
+    upgrade(database_url)
+    _alert(database_url, "a1")
+    with session_scope(database_url) as session:
+        assert queue_new_alerts(session, "t", now=NOW) == 1
+        assert queue_new_alerts(session, "t", now=NOW) == 0
+    with session_scope(database_url) as first, session_scope(database_url) as second:
+        one = claim_due(first, "t", backoff=timedelta(minutes=1), now=NOW)
+        first.commit()
+        two = claim_due(second, "t", backoff=timedelta(minutes=1), now=NOW)
+    assert [c.attempt for c in one] == [1] and two == []
