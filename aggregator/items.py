@@ -11,6 +11,7 @@ from aggregator.extraction.article import ExtractedArticle, Hints
 from aggregator.fingerprints.fingerprint import Fingerprint
 from aggregator.urls import canonicalize_url
 from storage.article_record import ArticleRecord
+from storage.revisits import RevisitPolicy
 
 
 @dataclass
@@ -40,6 +41,12 @@ class ArticleItem:
     fingerprint: Fingerprint | None = None
     outcome: str | None = None  # stored | updated | unchanged | duplicate
     article_id: int | None = None
+    # The page's validators (sent back on its revisits), the source's revisit schedule, and
+    # whether this fetch is a revisit of a stored article.
+    etag: str | None = None
+    last_modified: str | None = None
+    revisit: RevisitPolicy | None = None
+    revisited: bool = False
 
 
 # ExtractedArticle fields that are ArticleRecord fields of the same name and meaning (``url``
@@ -86,4 +93,8 @@ def record_from_item(item: ArticleItem, source_id: int) -> ArticleRecord:
         modified_source=modified.origin if modified else None,
         extraction=extraction,
         fingerprint=item.fingerprint,
+        etag=item.etag,
+        last_modified=item.last_modified,
+        revisit=item.revisit,
+        revisited=item.revisited,
     )

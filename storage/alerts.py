@@ -1,8 +1,8 @@
 """Alerts (the ``alerts`` table): things an operator or an editor should look at, one channel
 for every kind.
 
-A kind (``extraction_quality``; ``watch_hit``, one per watch and article, see
-storage/watches.py; correction alerts later) raises an
+A kind (``extraction_quality``; ``correction``, an approved or published article that changed;
+``watch_hit``, one per watch and article, see storage/watches.py) raises an
 alert with a *dedupe key* naming the situation, not the run that noticed it: the same ongoing
 drop refreshes its one alert (message, details, ``updated_at``, ``occurrences``) instead of
 adding one per run. Marking an alert seen keeps it seen while it is refreshed.
@@ -19,7 +19,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import MAX_ID, Base, utcnow
 
-KINDS = ("extraction_quality", "watch_hit")
+# correction: an approved or published article got a revision or was withdrawn (details:
+# kind edit|correction|withdrawn, article_id, url, revision, changed, diff).
+KINDS = ("extraction_quality", "correction", "watch_hit")
 MAX_KEY = 255
 MAX_MESSAGE = 2000
 

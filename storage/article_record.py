@@ -21,6 +21,7 @@ from sqlalchemy import String, Table
 from aggregator.errors import StorageError
 from aggregator.fingerprints.fingerprint import Fingerprint
 from storage.articles import Article
+from storage.revisits import RevisitPolicy
 
 MAX_BODY = 1_000_000
 MAX_TEXT = 20_000  # text columns without a width: title, description, image URL, section...
@@ -55,11 +56,15 @@ class ArticleRecord:
     word_count: int = 0
     paywalled: bool = False
     extraction: dict[str, Any] = field(default_factory=dict)  # method, warnings, ...
+    etag: str | None = None  # the page's validators, sent back on its revisits
+    last_modified: str | None = None
     fingerprint: Fingerprint | None = None  # computed from the body when absent
+    revisit: RevisitPolicy | None = None  # the source's schedule (None: never revisited)
+    revisited: bool = False  # this fetch is a revisit of the stored article
 
 
 # The fields that are not ``articles`` columns; every other field is the column of its name.
-NOT_COLUMNS = ("aliases", "fingerprint")
+NOT_COLUMNS = ("aliases", "fingerprint", "revisit", "revisited")
 COLUMNS = tuple(f.name for f in dataclasses.fields(ArticleRecord) if f.name not in NOT_COLUMNS)
 _ARTICLES = cast(Table, Article.__table__)
 

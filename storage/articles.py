@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     select,
 )
@@ -75,6 +76,15 @@ class Article(Base):
     edited_title: Mapped[str | None] = mapped_column(Text)
     edited_summary: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # Revisits (migration 0007): the page's validators for a conditional GET, when the next
+    # revisit is due (NULL: none), how many were done, whether the schedule runs on only
+    # because the article is approved, and when the outlet withdrew it (404/410).
+    etag: Mapped[str | None] = mapped_column(String(256))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    next_revisit_at: Mapped[datetime | None]
+    revisits: Mapped[int] = mapped_column(default=0, server_default="0")
+    revisit_extended: Mapped[bool] = mapped_column(default=False, server_default=false())
+    withdrawn_at: Mapped[datetime | None]
 
     source = relationship("SourceRow", lazy="joined")
     urls = relationship("ArticleUrl", back_populates="article", cascade="all, delete-orphan")
@@ -95,6 +105,8 @@ class Article(Base):
         # Added by migration 0006: the feed counts stories, not articles, per filter value.
         Index("ix_articles_language_story", "language", "story_id"),
         Index("ix_articles_status_language_story", "status", "language", "story_id"),
+        # Added by migration 0007: the due revisits of a source are one index range.
+        Index("ix_articles_revisit_due", "source_id", "next_revisit_at"),
     )
 
 
@@ -121,7 +133,8 @@ class ArticleUrl(Base):
 
 
 class ArticleRevision(Base):
-    """An earlier state of an article that its outlet later changed."""
+    """An earlier state of an article that its outlet later changed (or withdrew): number N
+    keeps revision N's title and body, and ``diff`` how revision N+1 differs from it."""
 
     __tablename__ = "article_revisions"
 
@@ -133,10 +146,19 @@ class ArticleRevision(Base):
     body_hash: Mapped[str] = mapped_column(String(64))
     changed: Mapped[list[str]] = mapped_column(default=list)
     captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Migration 0007: edit | correction | withdrawn; the word-level diff from this state to the
+    # next ({"title": [[op, text], ...], "body": [...]}, op "=", "+" or "-"); the correction
+    # notice found in the new text, if any.
+    kind: Mapped[str] = mapped_column(String(12), default="edit", server_default="edit")
+    diff: Mapped[dict[str, Any] | None]
+    notice: Mapped[str | None] = mapped_column(Text)
 
     article = relationship("Article", back_populates="revisions")
 
-    __table_args__ = (UniqueConstraint("article_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "number"),
+        Index("ix_article_revisions_captured", "captured_at"),
+    )
 
 
 def latest_articles(

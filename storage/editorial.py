@@ -31,7 +31,9 @@ MAX_NOTE = 5000
 
 # action -> the status it sets (None: leaves the status alone)
 STATUS_OF = {"approve": "approved", "reject": "rejected", "publish": "published", "reset": "new"}
-ACTIONS = (*STATUS_OF, "star", "unstar", "note", "edit")
+# follow / keep: after the outlet changed an approved article, the republication copy follows
+# the new text (the edited copy is cleared) or keeps the text as it was (copied into it).
+ACTIONS = (*STATUS_OF, "star", "unstar", "note", "edit", "follow", "keep")
 # What the exports (RSS/Atom/JSON Feed and the JSON API) may show.
 EXPORTED = ("approved", "published")
 
@@ -94,6 +96,10 @@ def apply_action(
     elif action == "note":
         article.note = _clean(note, MAX_NOTE, "the note")
         detail = {"note": article.note}
+    elif action == "follow":
+        detail = _edit(article, None, None)
+    elif action == "keep":
+        detail = _keep(session, article)
     else:
         detail = _edit(article, title, summary)
     session.add(
@@ -127,6 +133,29 @@ def _edit(article: Article, title: str | None, summary: str | None) -> dict[str,
         detail["summary"] = {"from": article.edited_summary, "to": new_summary}
         article.edited_summary = new_summary
     return detail
+
+
+def _keep(session: Session, article: Article) -> dict[str, Any]:
+    """Freeze the republication copy on the text before the outlet's latest change."""
+    from storage.articles import ArticleRevision
+
+    previous = session.scalar(
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == article.id)
+        .order_by(ArticleRevision.number.desc())
+        .limit(1)
+    )
+    if previous is None:
+        raise StorageError(f"article {article.id} has no earlier text to keep")
+    title = article.edited_title or previous.title
+    summary = article.edited_summary or _opening(previous.body)
+    return _edit(article, title, summary)
+
+
+def _opening(body: str | None, limit: int = 600) -> str:
+    """The opening words of a body, as the exports' summary would take them."""
+    text = " ".join((body or "").split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _approval_times() -> Any:

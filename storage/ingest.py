@@ -5,10 +5,14 @@ and benchmarks all call it). It works inside the caller's transaction and only f
 failure anywhere rolls the whole article back: no article without its URLs, buckets or search
 entry. The decision, in order:
 
-1. a URL of the record (canonical or alias) is known → same article: **unchanged** when the
-   folded body and the title are the same, else **updated** in place with an
-   :class:`ArticleRevision` keeping the previous title/body and the list of changed fields
-   (a new headline is an update, never a new item);
+1. a URL of the record (canonical or alias) is known → same article: **unchanged** when what
+   a reader sees is the same (folded body, title, authors, publication date), else **updated**
+   in place with an :class:`ArticleRevision` keeping the previous title/body, the changed
+   fields, the word-level diff of title and body, and its kind: ``correction`` when the new
+   text carries a correction notice the old did not, else ``edit`` (a new headline is an
+   update, never a new item). An update of an approved or published article raises a
+   ``correction`` alert in the same transaction. Either way the revisit is counted and the
+   next one scheduled (:mod:`storage.revisits`);
 2. a stored article has the same folded body → **duplicate**: the URLs are recorded
    (kind ``duplicate``) against the first copy, nothing else is stored;
 3. otherwise a new article is **stored**; when LSH finds a verified near duplicate it is
@@ -25,10 +29,13 @@ from sqlalchemy import Table, bindparam, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from aggregator.fingerprints.fingerprint import NUM_PERM, SHINGLE, Fingerprint, fingerprint
+from aggregator.revisions.diff import word_diff
+from aggregator.revisions.notices import new_notice
 from aggregator.urls import url_twins
 from storage.article_record import COLUMNS, ArticleRecord, clean_record
 from storage.articles import Article, ArticleRevision, ArticleUrl
 from storage.near_duplicates import exact_copy, near_match, same_text, set_buckets
+from storage.revisits import correction_alert, schedule
 from storage.search import index_article
 from storage.stories import join_story
 from storage.story_links import link_article, reindex_article
@@ -48,6 +55,9 @@ TRACKED = (
     "language",
 )
 TEXT_FIELDS = ("title", "body")
+# What a reader sees: a change to one of these makes a revision (share counts, "updated 3
+# minutes ago" stamps and ads are not fields; modified_at alone is not a change).
+MEANINGFUL = ("title", "body", "authors", "published_at")
 # Columns _apply sets by hand: the source and URL once, when the article is first stored (a
 # re-fetch, maybe under an alias, never moves it); the text only when it changed; the others
 # on every fetch, even to an empty value.
@@ -172,6 +182,7 @@ def _store_new(
         status="new",
     )
     _apply(article, record, fp)
+    schedule(article, record.revisit, record.fetched_at)
     article.id = _insert_article(session, article)
     _add_urls(session, article, record, urls, known, "alias")
     match = None if record.paywalled else near_match(session, fp, exclude=article.id)
@@ -227,31 +238,52 @@ def _refetched(
 ) -> SaveOutcome:
     _add_urls(session, article, record, urls, known, "alias")
     changed = _changes(article, record, fp)
-    if not any(name in changed for name in TEXT_FIELDS):
+    if record.revisited:
+        article.revisits += 1
+    if not any(name in changed for name in MEANINGFUL):
         _apply(article, record, fp, text=False)
         article.fetched_at = record.fetched_at
+        schedule(article, record.revisit, record.fetched_at)
         session.flush()
         return SaveOutcome("unchanged", article.id, article.story_id, changed=changed)
-    session.add(
-        ArticleRevision(
-            article_id=article.id,
-            number=article.revision,
-            title=article.title,
-            body=article.body,
-            body_hash=article.body_hash,
-            changed=changed,
-            captured_at=record.fetched_at,
-        )
-    )
+    revision = _revision(article, record, changed)
+    session.add(revision)
     _apply(article, record, fp)
     article.revision += 1
     article.updated_at = record.fetched_at
+    article.withdrawn_at = None  # back after a 404: a revision like any other
+    schedule(article, record.revisit, record.fetched_at)
     session.flush()
     if "body" in changed:
         set_buckets(session, article.id, fp)
         reindex_article(session, article)
     index_article(session, article)
+    correction_alert(session, article, revision)
     return SaveOutcome("updated", article.id, article.story_id, changed=changed)
+
+
+def _revision(article: Article, record: ArticleRecord, changed: list[str]) -> ArticleRevision:
+    """The revision keeping the stored state, with the diff to the record and its kind."""
+    diff = {}
+    if "title" in changed:
+        diff["title"] = word_diff(article.title, record.title)
+    if "body" in changed:
+        diff["body"] = word_diff(article.body, record.body)
+    notice = new_notice(
+        f"{article.title or ''}\n{article.body}", f"{record.title or ''}\n{record.body}"
+    )
+    return ArticleRevision(
+        article_id=article.id,
+        number=article.revision,
+        title=article.title,
+        body=article.body,
+        body_hash=article.body_hash,
+        changed=changed,
+        captured_at=record.fetched_at,
+        kind="correction" if notice else "edit",
+        diff=diff,
+        notice=notice,
+    )
 
 
 def _changes(article: Article, record: ArticleRecord, fp: Fingerprint) -> list[str]:

@@ -1,5 +1,6 @@
 """Every mapped entity, imported in one place so the metadata is complete for Alembic."""
 
+from storage.alert_deliveries import AlertDelivery
 from storage.alerts import Alert
 from storage.articles import STATUSES, Article, ArticleRevision, ArticleUrl
 from storage.base import Base, utcnow
@@ -22,6 +23,7 @@ __all__ = [
     "RUN_STATUSES",
     "STATUSES",
     "Alert",
+    "AlertDelivery",
     "AppSecret",
     "Article",
     "ArticleRevision",

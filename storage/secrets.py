@@ -17,7 +17,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from aggregator.errors import StorageError
 from storage.base import Base, utcnow
 
-EXPORT_FORMATS = ("rss", "atom", "json", "api")
+# "alerts": the Atom feed of the alert channel (aggregator/web/alert_list.py), tokened alike.
+EXPORT_FORMATS = ("rss", "atom", "json", "api", "alerts")
 SESSION_KEY = "session_key"
 
 

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "db": "aggregator.cli.db",
     "demo": "aggregator.cli.demo",
     "extract": "aggregator.cli.extract",
+    "revisions": "aggregator.cli.revisions",
     "schedule": "aggregator.cli.schedule",
     "serve": "aggregator.cli.serve",
     "sources": "aggregator.cli.sources",

@@ -33,7 +33,7 @@ def config_show(app: App) -> None:
         value = app.settings.values[option.name]
         if option.name == "database_url":
             value = safe_url(value)
-        elif option.name == "secret_key" and value:
+        elif option.name in ("secret_key", "alert_webhook_secret") and value:
             value = "(set)"
         elif isinstance(value, tuple):
             value = ",".join(value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -13,6 +13,7 @@ from aggregator.cli.render import table
 from storage.base import utcnow
 from storage.db import session_scope
 from storage.health import SourceHealth, source_health
+from storage.revisits import empty_figures, revisit_figures
 
 
 @click.command()
@@ -28,7 +29,8 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
     """Show per source: last success, last status, articles in the last 24 h and 7 days,
     failed runs in a row, share of failed pages, and warnings (never crawled, failing, quiet
     for much longer than usual, extraction failing, listings the last run cut at a limit,
-    article budget spent, extraction quality dropped).
+    article budget spent, extraction quality dropped), and revisits: revisits done,
+    revisions found in the last 7 days (of which corrections), articles withdrawn.
 
     Example: aggregator status --json
     """
@@ -37,6 +39,7 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
     now = utcnow()
     with session_scope(database_url) as session:
         report = source_health(session, [s.name for s in sources], now)
+        revisits = revisit_figures(session, since=now - timedelta(days=7))
     from scheduler.jobs import stored_next_runs
     from scheduler.lock import SchedulerLease
 
@@ -59,6 +62,7 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
                             **h.to_json(),
                             "enabled": enabled[h.name],
                             "next_run_at": _iso(next_runs.get(h.name)) if enabled[h.name] else None,
+                            "revisits": revisits.get(h.name, empty_figures()),
                         }
                         for h in report
                     ],
@@ -68,7 +72,7 @@ def command(app: App, names: tuple[str, ...], as_json: bool, check: bool) -> Non
             )
         )
     else:
-        _print_table(report, enabled, next_runs, now)
+        _print_table(report, enabled, next_runs, now, revisits)
         click.echo(f"\nscheduler: {lease.describe(now) if lease else 'not running'}")
         _print_fleet(fleet)
     if check and any(h.warnings for h in report if enabled[h.name]):
@@ -118,9 +122,11 @@ def _print_table(
     enabled: dict[str, bool],
     next_runs: dict[str, datetime],
     now: datetime,
+    revisits: dict[str, dict[str, int]],
 ) -> None:
     rows = []
     for health in report:
+        figures = revisits.get(health.name, empty_figures())
         share = "" if health.failed_share is None else f"{health.failed_share:.0%}"
         warnings = "; ".join(w.message for w in health.warnings)
         rows.append(
@@ -134,6 +140,9 @@ def _print_table(
                 health.consecutive_failures or "",
                 share,
                 warnings if enabled[health.name] else "",
+                figures["revisits"],
+                f"{figures['revisions']} ({figures['corrections']} corr.)",
+                figures["withdrawn"],
             )
         )
     headers = (
@@ -146,6 +155,9 @@ def _print_table(
         "failed in a row",
         "failed pages",
         "warnings",
+        "revisits",
+        "revisions 7d",
+        "withdrawn",
     )
     table(headers, rows, title="Sources")
 

@@ -39,6 +39,20 @@ def _bool(text: str) -> bool:
     raise ValueError("expected true or false")
 
 
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in text.split(",") if w.strip())
+
+
+def _moment(text: str) -> str:
+    from datetime import datetime
+
+    if text:
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            raise ValueError("give the UTC offset, e.g. 2026-12-02T06:00:00+00:00")
+    return text
+
+
 def _allowances(text: str) -> tuple[str, ...]:
     from aggregator.network_policy import parse_allowance
 
@@ -147,6 +161,41 @@ OPTIONS: tuple[Option, ...] = (
         "Comma-separated networks or host names every source may reach although they are not "
         "public (e.g. 10.0.0.0/8,intranet.example); empty: public addresses only.",
         _allowances,
+    ),
+    Option(
+        "now",
+        "",
+        "The crawl's clock for tests and replays (an ISO time with offset): which revisits are "
+        "due, and when pages were fetched; empty: the real time.",
+        _moment,
+    ),
+    Option(
+        "alert_webhook_url",
+        "",
+        "URL that receives each new alert as signed JSON (empty: no webhook; docs/alerts.md).",
+    ),
+    Option(
+        "alert_webhook_secret",
+        "",
+        "Shared secret of the webhook's HMAC-SHA256 signature (X-Aggregator-Signature).",
+    ),
+    Option(
+        "alert_webhook_kinds",
+        "",
+        "Comma-separated alert kinds the webhook receives (empty: every kind).",
+        _words,
+    ),
+    Option(
+        "alert_webhook_retries",
+        "5",
+        "Retries of a failed webhook delivery before it is given up.",
+        _positive_int,
+    ),
+    Option(
+        "alert_webhook_backoff",
+        "30s",
+        "Wait before the first retry of a failed webhook delivery; doubled at each retry.",
+        _seconds,
     ),
 )
 

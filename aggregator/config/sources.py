@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -143,6 +144,33 @@ class Selectors(Strict):
 LANGUAGES_FORM = "a language code or a list of them, like 'languages: en' or 'languages: [ar, fr]'"
 
 
+class Revisit(Strict):
+    """When stored articles are fetched again (see docs/revisits.md): ``after`` first seen,
+    each a step (``after: []`` turns revisits off); approved and published articles go on
+    daily until ``approved_for``; at most ``max_per_run`` revisits per run, apart from the
+    new articles' budget."""
+
+    after: list[Duration] = Field(
+        default_factory=lambda: [timedelta(hours=h) for h in (1, 6, 24, 72)]
+    )
+    approved_for: Duration = timedelta(days=14)
+    max_per_run: int = Field(default=50, ge=0, le=100_000)
+
+    @field_validator("after")
+    @classmethod
+    def _increasing(cls, steps: list[timedelta]) -> list[timedelta]:
+        if any(step <= timedelta(0) for step in steps):
+            raise ValueError("every step must be positive (e.g. [1h, 6h, 24h])")
+        if any(b <= a for a, b in pairwise(steps)):
+            raise ValueError(f"steps must increase: {[format_duration(s) for s in steps]}")
+        return steps
+
+    @property
+    def enabled(self) -> bool:
+        """False when ``after`` is empty or no revisit may run."""
+        return bool(self.after) and self.max_per_run > 0
+
+
 def _language(value: Any) -> Any:
     """One code or a list of codes; anything else says what form is expected (a bare
     ``languages: 42`` would otherwise get pydantic's "Input should be a valid list")."""
@@ -169,6 +197,7 @@ class Source(Strict):
     # Article requests per run: the newest first, each listing in turn (see docs/discovery.md).
     max_articles: int = Field(default=MAX_ARTICLES_PER_RUN, ge=1, le=100_000)
     selectors: Selectors = Field(default_factory=Selectors)
+    revisit: Revisit = Field(default_factory=Revisit)
     headers: dict[str, str] = Field(default_factory=dict)
     allow_networks: list[Allowance] = Field(default_factory=list)
     enabled: bool = True
@@ -257,6 +286,7 @@ _ALLOWED_DEFAULTS = {
     "headers",
     "languages",
     "enabled",
+    "revisit",
 }
 
 

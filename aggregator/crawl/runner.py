@@ -4,6 +4,8 @@ Before Scrapy starts, the runner prepares the crawl once (:mod:`aggregator.crawl
 source rows, one open run per source) and hands the ids to the components in the settings;
 it returns the run ids it opened. A long-lived ``aggregator worker``
 (:mod:`aggregator.fleet.worker`) builds its crawls from the same :func:`scrapy_settings`.
+Once the crawl is over (off the reactor), the new alerts go to the configured webhook
+(:mod:`aggregator.alerts.webhook`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 from twisted.python.failure import Failure
 
+from aggregator.alerts.webhook import deliver_configured
 from aggregator.config.settings import Settings
 from aggregator.config.sources import Source
 from aggregator.crawl_plan import abandon_runs, prepare_crawl
@@ -38,6 +41,7 @@ def scrapy_settings(
         "DOWNLOAD_DELAY": settings.download_delay,
         "AUTOTHROTTLE_START_DELAY": settings.download_delay,
         "LOG_LEVEL": log_level or settings.log_level,
+        "AGGREGATOR_NOW": settings.now,
     }
     result.setdict(overrides, priority="cmdline")
     return result
@@ -82,6 +86,8 @@ def run_crawl(
         message = f"the crawl did not start{cause}"
         abandon_runs(settings.database_url, run_ids, message)
         raise CrawlError(message)
+    # After the reactor stopped, in this process: the run's new alerts to the webhook.
+    deliver_configured(settings)
     return run_ids
 
 

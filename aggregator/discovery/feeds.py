@@ -46,6 +46,9 @@ class Entry:
     published: str | None = None  # as written, for extraction's date hints
     published_at: datetime | None = None  # aware UTC, for the cut-off
     language: str | None = None
+    # When the listing says the article last changed (feed updated/date_modified, sitemap
+    # lastmod): a stored article fetched before it is revisited at once.
+    updated_at: datetime | None = None
 
     def hints(self, origin: str) -> dict[str, str | None]:
         """Plain-dict hints for a request's meta (serialisable for a shared frontier)."""
@@ -163,6 +166,7 @@ def parse_xml_feed(body: bytes, url: str) -> Feed:
                 published=_clip(raw_date, 100),
                 published_at=_struct_to_utc(parsed_date),
                 language=primary_language(raw.get("language")) or language,
+                updated_at=_struct_to_utc(dict.get(raw, "updated_parsed")),
             )
         )
     kept, total = keep_newest(entries, MAX_FEED_ENTRIES)
@@ -202,7 +206,13 @@ def parse_json_feed(body: bytes, url: str) -> Feed:
                 published=_clip(raw_date, 100),
                 published_at=parse_w3c(raw_date),
                 language=primary_language(item.get("language")) or language,
+                updated_at=_w3c(item.get("date_modified")),
             )
         )
     kept, total = keep_newest(entries, MAX_FEED_ENTRIES)
     return Feed(_clip(data.get("title")), language, kept, total)
+
+
+def _w3c(value: object) -> datetime | None:
+    """A W3C date of a JSON value, when it is one."""
+    return parse_w3c(value) if isinstance(value, str) else None

@@ -178,7 +178,7 @@ def _entry(node: etree._Element, loc: str) -> Entry:
     if news is None:
         # lastmod says when the page last changed: good enough for the cut-off (a page last
         # changed before it was published before it), but no publication date to hint.
-        return Entry(url=loc, published_at=parse_w3c(lastmod))
+        return Entry(url=loc, published_at=parse_w3c(lastmod), updated_at=parse_w3c(lastmod))
     published = _child_text(news, "publication_date")
     title = _child_text(news, "title")
     publication = _child(news, "publication")
@@ -189,6 +189,7 @@ def _entry(node: etree._Element, loc: str) -> Entry:
         published=published,
         published_at=parse_w3c(published or lastmod),
         language=primary_language(language),
+        updated_at=parse_w3c(lastmod or published),
     )
 
 

@@ -130,6 +130,15 @@ def attribution_line(outlet: str, authors: list[str], url: str, date_text: str) 
     return f"Originally published by {outlet}{by} on {date_text}: {url}"
 
 
+def _updated(article: Article, approved_at: datetime) -> datetime:
+    """When the item last changed for a reader: its approval, its publication, or the
+    outlet's latest revision (a revisit that found a new text) when later."""
+    moments = [approved_at, article.published_at or approved_at]
+    if (article.revision or 1) > 1 and article.updated_at is not None:
+        moments.append(article.updated_at)
+    return max(moments)
+
+
 def full_text_of(article: Article) -> str | None:
     """The body for a full-text export: paragraphs kept, bounded, XML-safe; None if empty."""
     text = (article.body or "").strip()
@@ -158,7 +167,7 @@ def export_item(article: Article, approved_at: datetime, *, full_text: bool = Fa
         language=article.language,
         published=article.published_at or article.first_seen_at,
         original_date=when,
-        updated=max(approved_at, article.published_at or approved_at),
+        updated=_updated(article, approved_at),
         attribution=xml_safe(attribution_line(outlet, authors, article.url, when)),
         body=full_text_of(article) if full_text else None,
     )

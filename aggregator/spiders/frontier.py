@@ -8,7 +8,7 @@ be raw), in one query per feed or sitemap page.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aggregator.discovery.dates import too_old
@@ -23,6 +23,7 @@ class Selection:
     fresh: list[Entry]  # to request
     found: int  # new to this run
     skipped: int  # too old or already stored
+    changed: list[Entry] = field(default_factory=list)  # stored, with a listing update time
 
 
 class Frontier:
@@ -56,12 +57,22 @@ class Frontier:
         twins = {c: url_twins(c) for c, _ in candidates}
         asked = {u for c, e in candidates for u in (c, e.url, *twins[c])}
         known = self.stored(asked)
-        fresh = [
-            e
-            for c, e in candidates
-            if c not in known and e.url not in known and not known.intersection(twins[c])
-        ]
-        return Selection(fresh=fresh, found=found, skipped=skipped + len(candidates) - len(fresh))
+
+        def stored(canonical: str, entry: Entry) -> bool:
+            return (
+                canonical in known
+                or entry.url in known
+                or bool(known.intersection(twins[canonical]))
+            )
+
+        fresh = [e for c, e in candidates if not stored(c, e)]
+        changed = [e for c, e in candidates if e.updated_at and stored(c, e)]
+        return Selection(
+            fresh=fresh,
+            found=found,
+            skipped=skipped + len(candidates) - len(fresh),
+            changed=changed,
+        )
 
     def stored(self, urls: set[str]) -> set[str]:
         """The URLs already in ``article_urls`` (none when the crawl has no database)."""

@@ -11,6 +11,12 @@ the listing limits (:mod:`aggregator.spiders.listing_limits`); what a limit cut 
 the source's run, never silent. Every failure is recorded against its source with a reason
 (:mod:`aggregator.spiders.failures`); one broken source never stops the others.
 
+Stored articles are revisited (:mod:`aggregator.spiders.revisits`, docs/revisits.md): the due
+ones when the crawl starts, and at once those a listing says changed since we fetched them;
+conditional GETs with the article's own validators, in a budget of their own, queued after
+the new articles. 304 and 404/410 are read by :meth:`NewsSpider.parse_revisit`; a page goes
+through the pipelines like any article. The crawl's clock is ``AGGREGATOR_NOW`` when set.
+
 Run it through ``aggregator crawl`` or as ``scrapy crawl news [-a sources=name1,name2]``; the
 latter is prepared (schema, source rows, runs) by the same :mod:`aggregator.crawl_plan` as the
 former.
@@ -19,6 +25,7 @@ former.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 import scrapy
@@ -29,7 +36,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from aggregator.config.sources import Source, load_sources
-from aggregator.crawl_plan import prepare_unless_done
+from aggregator.crawl_plan import SOURCE_IDS, planned_ids, prepare_unless_done
 from aggregator.discovery.feeds import Entry, parse_feed
 from aggregator.discovery.limits import MAX_CHILD_SITEMAPS, TOO_DEEP, too_deep
 from aggregator.discovery.links import extract_links, looks_like_article, site_host
@@ -48,7 +55,15 @@ from aggregator.spiders.budget import ArticleBudget, Candidate
 from aggregator.spiders.failures import classify_failure
 from aggregator.spiders.frontier import Frontier
 from aggregator.spiders.listing_limits import cut_warning
+from aggregator.spiders.revisits import (
+    RevisitLedger,
+    count_revisit,
+    crawl_clock,
+    revisit_policy,
+)
+from aggregator.urls import canonicalize_url
 from storage.base import utcnow
+from storage.revisits import DueRevisit
 
 # Keyword arguments Scrapy itself may hand a spider; anything else is a user's ``-a`` typo.
 SCRAPY_ARGUMENTS = frozenset({"name", "start_urls", "_job"})
@@ -77,6 +92,12 @@ class NewsSpider(scrapy.Spider):
         self._listings: set[tuple[str, str]] = set()  # (source, URL) of listings requested
         self._by_name: dict[str, Source] = {}
         self.budgets: dict[str, ArticleBudget] = {}
+        self.source_ids: dict[str, int] = {}
+        self.clock: datetime | None = None
+        self.revisits = RevisitLedger(None)
+        self._revisits_sent: dict[str, int] = {}  # revisit requests per source this run
+        self._revisited: set[int] = set()  # article ids revisited this run
+        self._due_done: set[str] = set()  # sources whose due revisits were picked
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -88,6 +109,9 @@ class NewsSpider(scrapy.Spider):
         # ``scrapy crawl news`` (no runner): prepared here, before any component is built.
         prepare_unless_done(settings, spider.sources)
         spider.frontier = Frontier(settings.get("AGGREGATOR_DATABASE_URL") or None)
+        spider.revisits = RevisitLedger(settings.get("AGGREGATOR_DATABASE_URL") or None)
+        spider.source_ids = planned_ids(settings, SOURCE_IDS) or {}
+        spider.clock = crawl_clock(settings.get("AGGREGATOR_NOW"))
         spider.max_child_sitemaps = settings.getint(
             "AGGREGATOR_MAX_CHILD_SITEMAPS", MAX_CHILD_SITEMAPS
         )
@@ -133,13 +157,15 @@ class NewsSpider(scrapy.Spider):
         meta: dict[str, Any] | None = None,
     ) -> None:
         """Queue the entries worth fetching in the source's budget; the rest are counted."""
-        selection = self.frontier.select(entries, source.max_age, utcnow())
+        selection = self.frontier.select(entries, source.max_age, self.now())
         if selection.found:
             count(self._stats, source.name, "found", selection.found)
         if selection.skipped:
             count(self._stats, source.name, "skipped", selection.skipped)
         candidates = [Candidate(e, origin, via, link_depth) for e in selection.fresh]
         self._budget(source).add(via, candidates, meta)
+        if selection.changed:
+            self._revisit_changed(source, selection.changed)
 
     def _release(self, source: Source, *, force: bool = False) -> Iterator[scrapy.Request]:
         """Article requests the budget hands out now (once the source's listings are in)."""
@@ -164,8 +190,11 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         """A listing's output: its own listings now, then the articles if it was the last."""
         yield from requests
-        self._budget(source).listing_done()
+        budget = self._budget(source)
+        budget.listing_done()
         yield from self._release(source)
+        if not budget.pending:
+            yield from self._due_revisits(source)
 
     def _record_cut(
         self, source: Source, response: Response, kept: int, total: int, truncated: bool
@@ -179,19 +208,22 @@ class NewsSpider(scrapy.Spider):
 
     def spider_idle(self) -> None:
         """Hand out candidates still queued, in case a listing never answered (a callback
-        that raised): the budget then stops waiting for it."""
+        that raised): the budget then stops waiting for it; and the due revisits of such a
+        source."""
         assert self.crawler.engine is not None
         scheduled = False
         for source in self.sources:
             budget = self.budgets.get(source.name)
-            if budget is None or not budget.waiting or budget.exhausted:
-                continue
-            budget.pending = 0
-            for request in self._release(source, force=True):
+            requests: list[scrapy.Request] = []
+            if budget is not None and budget.waiting and not budget.exhausted:
+                budget.pending = 0
+                requests.extend(self._release(source, force=True))
+            requests.extend(self._due_revisits(source))
+            for request in requests:
                 self.crawler.engine.crawl(request)
                 scheduled = True
         if scheduled:
-            raise DontCloseSpider("article requests released")
+            raise DontCloseSpider("article or revisit requests released")
 
     # --- listings --------------------------------------------------------------------------
 
@@ -202,6 +234,60 @@ class NewsSpider(scrapy.Spider):
             for request in build.listing_requests(self, source):
                 if self._new_listing(source, request.url):
                     yield request
+
+    def _due_revisits(self, source: Source) -> Iterator[scrapy.Request]:
+        """The source's due revisits (its own budget, ``revisit.max_per_run``), each with the
+        article's validators; once per run, after its listings answered and its new articles
+        were queued, so revisits never go before them."""
+        source_id = self.source_ids.get(source.name)
+        if source_id is None or not source.revisit.enabled or source.name in self._due_done:
+            return
+        self._due_done.add(source.name)
+        left = source.revisit.max_per_run - self._revisits_sent.get(source.name, 0)
+        for revisit in self.revisits.due(source_id, self.now(), left):
+            if revisit.article_id not in self._revisited:
+                yield self._revisit_request(source, revisit)
+
+    def _revisit_changed(self, source: Source, entries: list[Entry]) -> None:
+        """Revisit at once the stored articles a listing says changed since we fetched them
+        (within what is left of the source's revisit budget)."""
+        source_id = self.source_ids.get(source.name)
+        left = source.revisit.max_per_run - self._revisits_sent.get(source.name, 0)
+        if source_id is None or not source.revisit.enabled or left <= 0:
+            return
+        updates: dict[str, datetime] = {}
+        for entry in entries:
+            assert entry.updated_at is not None
+            for url in (canonicalize_url(entry.url), entry.url):
+                updates[url] = max(updates.get(url, entry.updated_at), entry.updated_at)
+        assert self.crawler.engine is not None
+        for revisit in self.revisits.changed(source_id, updates, left):
+            if revisit.article_id in self._revisited:
+                continue
+            self.crawler.engine.crawl(self._revisit_request(source, revisit))
+
+    def _revisit_request(self, source: Source, revisit: DueRevisit) -> scrapy.Request:
+        """One revisit request, counted against the source's revisit budget."""
+        self._revisited.add(revisit.article_id)
+        order = self._revisits_sent.get(source.name, 0)
+        self._revisits_sent[source.name] = order + 1
+        return build.revisit_request(
+            self,
+            source,
+            revisit.url,
+            revisit.article_id,
+            etag=revisit.etag,
+            last_modified=revisit.last_modified,
+            order=order,
+        )
+
+    def now(self) -> datetime:
+        """The crawl's clock: ``AGGREGATOR_NOW`` (an ISO time, for tests and replays) or now."""
+        return self.clock or utcnow()
+
+    def closed(self, reason: str) -> None:
+        """Record what revisits found that the pipelines do not store (304, 404/410)."""
+        self.revisits.flush()
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         source = self.source_of(response)
@@ -245,7 +331,7 @@ class NewsSpider(scrapy.Spider):
         self, source: Source, children: list[Entry], via: str, depth: int
     ) -> Iterator[scrapy.Request]:
         """The newest children of an index, skipping those last changed before the cut-off."""
-        newest = newest_children(children, source.max_age, utcnow(), self.max_child_sitemaps)
+        newest = newest_children(children, source.max_age, self.now(), self.max_child_sitemaps)
         for child in newest:
             if self._new_listing(source, child.url):
                 yield build.listing_request(
@@ -315,6 +401,7 @@ class NewsSpider(scrapy.Spider):
                 return
         hints = meta.get("hints") or {}
         content_type = response.headers.get("Content-Type")
+        revisited = meta.get("kind") == "revisit"
         # The bytes as fetched: the extraction process decodes them (and warns of a lying
         # charset), so the reactor thread neither decodes nor pickles a text copy.
         yield ArticleItem(
@@ -322,12 +409,33 @@ class NewsSpider(scrapy.Spider):
             url=meta.get("entry_url", response.url),
             response_url=response.url,
             html=response.body,
-            fetched_at=utcnow(),
+            fetched_at=self.now(),
             status=response.status,
             hints=Hints(**hints),
-            discovered_via=hints.get("origin", "feed"),
+            discovered_via="revisit" if revisited else hints.get("origin", "feed"),
             content_type=content_type.decode("latin-1") if content_type else None,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            revisit=revisit_policy(source),
+            revisited=revisited,
         )
+
+    def parse_revisit(self, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
+        """A stored article fetched again: 304 unchanged, 404/410 withdrawn, else a page that
+        the pipelines store (a revision when what a reader sees changed)."""
+        source = self.source_of(response)
+        article_id = int(response.meta["article_id"])
+        count_revisit(self._stats, source.name, "requested")
+        if response.status == 304:
+            count(self._stats, source.name, "not_modified")
+            count_revisit(self._stats, source.name, "not_modified")
+            self.revisits.not_modified(article_id, revisit_policy(source), self.now())
+            return
+        if response.status in (404, 410):
+            count_revisit(self._stats, source.name, "withdrawn")
+            self.revisits.withdrawn(article_id, response.status, self.now())
+            return
+        yield from self.parse_article(response)
 
     # --- failures --------------------------------------------------------------------------
 
@@ -346,3 +454,8 @@ class NewsSpider(scrapy.Spider):
             source = self._by_name.get(request.meta.get("source", ""))
         if source is not None and request.meta.get("kind") in build.LISTING_KINDS:
             yield from self._listing_answered(source)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1")[:256] if value else None

@@ -19,6 +19,8 @@ middlewares:
 ``listing_bytes`` bytes of a listing received so far (the download stops at the listing limit)
 ``download_maxsize`` Scrapy's: listings may be larger than pages, their reading is bounded by
                   ``aggregator.discovery.limits.MAX_LISTING_BYTES`` instead
+``article_id``    a revisit's stored article (kind ``revisit``; its own ETag/Last-Modified are
+                  sent, and 304/404/410 reach the callback)
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from aggregator.discovery.limits import MAX_LISTING_DOWNLOAD
 from aggregator.discovery.robots import is_robots_url
 
 LISTING_PRIORITY = 10  # listings first: they decide what else to fetch
+REVISIT_PRIORITY = -1_000_000  # revisits after the new articles of the run (own budget)
+REVISIT_STATUSES = [304, 404, 410]  # answers a revisit reads itself
 LISTING_KINDS = frozenset({"feed", "sitemap", "robots", "page"})
 
 
@@ -119,5 +123,40 @@ def article_request(
         headers=source.headers or None,
         meta=meta,
         priority=priority,
+        dont_filter=True,
+    )
+
+
+def revisit_request(
+    spider: Any,
+    source: Source,
+    url: str,
+    article_id: int,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    order: int = 0,
+) -> Request:
+    """A conditional request for a stored article, with its own validators."""
+    headers = dict(source.headers)
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    meta = _meta(
+        source,
+        "revisit",
+        entry_url=url,
+        article_id=article_id,
+        hints={},
+        handle_httpstatus_list=REVISIT_STATUSES,
+    )
+    return Request(
+        url,
+        callback=spider.parse_revisit,
+        errback=spider.on_error,
+        headers=headers or None,
+        meta=meta,
+        priority=REVISIT_PRIORITY - order,
         dont_filter=True,
     )

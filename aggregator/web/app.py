@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from aggregator.web.alert_list import alert_feed, alert_list, alert_seen
 from aggregator.web.api_articles import api_articles
 from aggregator.web.api_stories import api_stories
 from aggregator.web.article_act import article_act
@@ -71,6 +72,9 @@ ROUTES = [
     Route("/sources", source_list),
     Route("/exports", export_list),
     Route("/exports/{export:str}/rotate", export_rotate, methods=["POST"]),
+    Route("/alerts", alert_list),
+    Route("/alerts/{alert_id:str}/seen", alert_seen, methods=["POST"]),
+    Route("/export/alerts.atom", alert_feed),
     Route("/export/{name:str}", export_feed),
     Route("/watches", watch_list, methods=["GET"]),
     Route("/watches", watch_add, methods=["POST"]),

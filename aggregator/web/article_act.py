@@ -1,4 +1,5 @@
-"""POST /articles/{id}/{action}: approve, reject, publish, reset, star, unstar, note, edit.
+"""POST /articles/{id}/{action}: approve, reject, publish, reset, star, unstar, note, edit,
+follow, keep (after a revision: the republication copy follows the new text or keeps the old).
 
 Every move goes through ``storage.editorial.apply_action``, which records the editor and
 the time. ``edit`` saves the republication title and summary, and may approve in one go

@@ -17,6 +17,7 @@ PATHS = {
     "atom": "/export/atom.xml",
     "json": "/export/feed.json",
     "api": "/api/articles",
+    "alerts": "/export/alerts.atom",
 }
 
 

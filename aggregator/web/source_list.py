@@ -3,13 +3,14 @@
 A broken or silent source must be seen at a glance. Health (last run, failures in a row,
 share of failed pages, quiet / failing / extraction / quality warnings) comes from
 ``storage.health``, the same report ``aggregator status`` prints; the chart adds articles
-first seen per day over the last four weeks.
+first seen per day over the last four weeks, and revisits: how many were done, the revisions
+they found in the last 7 days (corrections among them) and the articles withdrawn.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -21,6 +22,7 @@ from aggregator.web.db import in_session
 from storage.articles import articles_per_day
 from storage.db import Session
 from storage.health import SourceHealth, source_health
+from storage.revisits import empty_figures, revisit_figures
 from storage.sources import all_sources
 
 DAYS = 28
@@ -36,6 +38,7 @@ class SourceRowView:
     enabled: bool
     health: SourceHealth
     chart: Markup
+    revisits: dict[str, int]
 
 
 def source_views(session: Session, now: datetime) -> list[SourceRowView]:
@@ -43,6 +46,7 @@ def source_views(session: Session, now: datetime) -> list[SourceRowView]:
     sources = all_sources(session)
     health = source_health(session, [s.name for s in sources], now)
     per_day = articles_per_day(session, days=DAYS, now=now)
+    revisits = revisit_figures(session, since=now - timedelta(days=7))
     rows = []
     for source, state in zip(sources, health, strict=True):
         label = source.label or source.name
@@ -55,6 +59,7 @@ def source_views(session: Session, now: datetime) -> list[SourceRowView]:
                 enabled=source.enabled,
                 health=state,
                 chart=articles_chart(daily, now.date(), label),
+                revisits=revisits.get(source.name, empty_figures()),
             )
         )
     return rows

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from aggregator.web import text
+from aggregator.web.alert_list import unseen_alerts
 from aggregator.web.security import csrf_token
 
 HERE = Path(__file__).parent
@@ -39,4 +40,4 @@ def make_templates() -> Jinja2Templates:
     )
     env.globals["csrf_token"] = csrf_token
     env.globals["watch_hits"] = watch_hits
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[unseen_alerts])

@@ -172,3 +172,51 @@ def test_languages_of_the_wrong_shape_say_the_expected_form(value: str) -> None:
     message = str(caught.value)
     assert message.startswith("sources.yaml:12, source 'la-gazette', field 'languages': got ")
     assert "expected a language code or a list of them, like 'languages: en'" in message
+
+
+REVISITS = """\
+defaults:
+  revisit: {after: [2h, 12h], approved_for: 7d}
+sources:
+  - name: wire
+    homepage: https://wire.example/
+    languages: [en]
+    feeds: [https://wire.example/feed.xml]
+  - name: archive
+    homepage: https://archive.example/
+    languages: [en]
+    feeds: [https://archive.example/feed.xml]
+    revisit: {after: []}
+"""
+
+
+def test_revisit_policy_per_source_and_in_defaults() -> None:
+    from datetime import timedelta
+
+    from aggregator.config.sources import Revisit
+
+    wire, archive = parse_sources(REVISITS, "sources.yaml").sources
+    assert wire.revisit.after == [timedelta(hours=2), timedelta(hours=12)]
+    assert wire.revisit.approved_for == timedelta(days=7) and wire.revisit.enabled
+    assert archive.revisit.after == [] and not archive.revisit.enabled
+    default = Revisit()
+    assert [s.total_seconds() / 3600 for s in default.after] == [1, 6, 24, 72]
+    assert default.approved_for == timedelta(days=14) and default.max_per_run == 50
+
+
+@pytest.mark.parametrize(
+    ("revisit", "message"),
+    [
+        ("{after: [6h, 1h]}", "steps must increase"),
+        ("{after: [0s]}", "every step must be positive"),
+        ("{after: [soon]}", "expected a duration"),
+        ("{every: 1h}", "unknown field"),
+    ],
+)
+def test_bad_revisit_policy_names_source_field_and_line(revisit: str, message: str) -> None:
+    text = REVISITS.replace("revisit: {after: []}", f"revisit: {revisit}")
+    with pytest.raises(ConfigError) as caught:
+        parse_sources(text, "sources.yaml")
+    error = str(caught.value)
+    assert message in error and "archive" in error and "revisit" in error
+    assert "sources.yaml:12" in error  # the revisit line

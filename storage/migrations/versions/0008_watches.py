@@ -1,7 +1,7 @@
 """watch terms: watches, their aliases, their hits
 
 Revision ID: 0008_watches
-Revises: 0006_stories
+Revises: 0007_revisits
 Create Date: 2026-12-02 05:10:33
 
 ``watches`` are the names the desk follows (storage/watches.py), ``watch_aliases`` their
@@ -17,7 +17,7 @@ from alembic import op
 import storage.base
 
 revision = "0008_watches"
-down_revision = "0006_stories"
+down_revision = "0007_revisits"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Alert delivery beyond the review page: the signed webhook (any kind of alert)."""
