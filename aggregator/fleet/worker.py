@@ -360,12 +360,15 @@ class Worker:
             log.info("%s: run %d started", held.job.source, held.run_id)
 
     def _collect(self) -> None:
-        """Acknowledge (or hand back) the jobs whose crawls ended."""
+        """Acknowledge (or hand back) the jobs whose crawls ended, then send the alerts they
+        raised to the webhook (as ``aggregator crawl`` does after its crawl)."""
+        ended = 0
         while True:
             try:
                 entry, cooling = self.done.get_nowait()
             except queue.Empty:
-                return
+                break
+            ended += 1
             held = self.held.pop(entry)
             self.broker.release_hosts(held.hosts, held.token, int(cooling * 1000))
             if held.lost:
@@ -375,6 +378,18 @@ class Worker:
             else:
                 self.broker.ack(held.job)
                 self.finished += 1
+        if ended:
+            self._deliver_alerts()
+
+    def _deliver_alerts(self) -> None:
+        """Post new alerts (corrections, watch hits, quality drops) to the webhook, if set;
+        a failure is retried on a later run, never stops the worker."""
+        from aggregator.alerts.webhook import deliver_configured
+
+        try:
+            deliver_configured(self.settings)
+        except Exception:
+            log.exception("worker %s: alert delivery failed; retried after the next run", self.name)
 
     def _was_interrupted(self, held: Running) -> bool:
         if held.run_id is None:

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from aggregator.exports.atom import render_atom
 from aggregator.exports.item import ExportItem, FeedInfo, http_url, xml_safe
-from aggregator.web.auth import editor_required
+from aggregator.web.auth import editor_required, requires, token_or_role
 from aggregator.web.db import in_session
 from aggregator.web.export_feed import authorize, self_url
 from aggregator.web.filters import bounded_int
@@ -47,7 +47,7 @@ def unseen_alerts(request: Request) -> dict[str, Any]:
         return {"unseen_alerts": count_unseen(session)}
 
 
-@editor_required
+@requires("viewer")
 async def alert_list(request: Request) -> Response:
     """The alerts page: unseen alerts (``?all=1``: seen ones too), newest first."""
     include_seen = request.query_params.get("all") == "1"
@@ -152,6 +152,7 @@ def _diff_text(diff: Any) -> str:
     return "\n".join(lines)
 
 
+@token_or_role("viewer")
 async def alert_feed(request: Request) -> Response:
     """The Atom feed of the alert channel (its own token, like an export)."""
     await authorize(request, "alerts")

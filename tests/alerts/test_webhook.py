@@ -48,18 +48,20 @@ def test_new_alerts_reach_the_receiver_signed_once_each(database_url: str) -> No
     upgrade(database_url)
     first = _alert(database_url, "a1")
     second = _alert(database_url, "a2", kind="extraction_quality")
+    third = _alert(database_url, "a3", kind="watch_hit")  # watch terms share the channel
     with webhook_receiver(SECRET) as receiver:
         config = WebhookConfig(url=receiver.url, secret=SECRET)
         report = deliver_alerts(database_url, config, now=NOW)
-        assert (report.queued, report.delivered, report.failed) == (2, 2, 0)
+        assert (report.queued, report.delivered, report.failed) == (3, 3, 0)
         again = deliver_alerts(database_url, config, now=NOW + timedelta(hours=1))
         assert (again.queued, again.delivered) == (0, 0)
     assert receiver.bad_signatures == 0
-    assert sorted(a["id"] for a in receiver.alerts()) == [first, second]
-    assert len(receiver.received) == 2
-    assert {a["kind"] for a in receiver.alerts()} == {"correction", "extraction_quality"}
+    assert sorted(a["id"] for a in receiver.alerts()) == [first, second, third]
+    assert len(receiver.received) == 3
+    kinds = {a["kind"] for a in receiver.alerts()}
+    assert kinds == {"correction", "extraction_quality", "watch_hit"}
     with session_scope(database_url) as session:
-        assert delivery_counts(session, config.target)["delivered"] == 2
+        assert delivery_counts(session, config.target)["delivered"] == 3
 
 
 def test_a_failing_receiver_is_retried_with_backoff_then_given_up(sqlite_url: str) -> None:
