@@ -164,14 +164,27 @@ def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
 
     try:
-        with _migration_lock(url), get_engine(url).begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
-                )
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with _migration_lock(url), get_engine(url).connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # A batch migration rebuilds a table on SQLite (copy, drop, rename): with
+                # foreign keys on, the drop would delete every row that cascades from it
+                # (memberships, URLs, revisions). The pragma is ignored inside a transaction.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    if connection.dialect.name == "postgresql":
+                        connection.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                        )
+                    config = alembic_config(url)
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, revision)
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
     except OperationalError as exc:
         raise StorageError(f"cannot migrate the database {safe_url(url)}: {exc.orig}") from None
 
