@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,33 +31,20 @@ from aggregator.demo.server import OutletServer
 from storage.articles import Article, ArticleUrl
 from storage.db import session_scope
 from storage.runs import CrawlRun
+from tests.spiders.crawling import run_cli
 
 pytestmark = pytest.mark.slow
 
 
 def crawl(database_url: str, sources: Path) -> subprocess.CompletedProcess[str]:
     """Run the real CLI crawl in a child process; fail loudly with its output."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "aggregator",
-            "--database-url",
-            database_url,
-            "--sources",
-            str(sources),
-            "crawl",
-            "--progress",
-            "log",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "AGGREGATOR_DOWNLOAD_DELAY": "0.05",
-            "AGGREGATOR_EXTRACT_WORKERS": "2",
-        },
+    result = run_cli(
+        database_url,
+        sources,
+        "crawl",
+        "--progress",
+        "log",
+        env={"AGGREGATOR_DOWNLOAD_DELAY": "0.05", "AGGREGATOR_EXTRACT_WORKERS": "2"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result

@@ -9,9 +9,6 @@ inside the test process).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +17,7 @@ import pytest
 from aggregator.demo.server import OutletServer
 from storage.db import session_scope
 from storage.runs import recent_runs
+from tests.spiders.crawling import loopback_allowance, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -65,28 +63,7 @@ def publish(root: Path, slugs: list[str], undated: set[str]) -> None:
 
 
 def aggregator(database_url: str, sources: Path, *args: str) -> str:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "aggregator",
-            "--database-url",
-            database_url,
-            "--sources",
-            str(sources),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": str(REPO),
-            "AGGREGATOR_ALLOW_NETWORKS": os.environ["AGGREGATOR_ALLOW_NETWORKS"],
-            "AGGREGATOR_DOWNLOAD_DELAY": "0",
-            "AGGREGATOR_EXTRACT_WORKERS": "1",
-        },
-    )
+    result = run_cli(database_url, sources, *args, env=loopback_allowance())
     assert result.returncode in (0, 2), result.stdout + result.stderr
     return result.stdout
 

@@ -11,8 +11,6 @@ Chromium (unless AGGREGATOR_REQUIRE_SERVICES=1), the others do not need it.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +27,7 @@ from storage.editorial import Editor, apply_action
 from storage.secrets import export_token
 from storage.users import add_user
 from tests.alerts.receiver import webhook_receiver
+from tests.spiders.crawling import run_cli
 from tests.web.review_seed import PASSWORD
 from tests.web.test_browser import _log_in, browser_page, serving  # noqa: F401 (fixture)
 
@@ -85,26 +84,13 @@ def _outlet(root: Path) -> None:
 
 
 def crawl(database_url: str, sources: Path, now: datetime, webhook: str) -> str:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "aggregator",
-            "--database-url",
-            database_url,
-            "--sources",
-            str(sources),
-            "crawl",
-            "--progress",
-            "log",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
+    result = run_cli(
+        database_url,
+        sources,
+        "crawl",
+        "--progress",
+        "log",
         env={
-            "PATH": "/usr/bin:/bin",
-            "AGGREGATOR_DOWNLOAD_DELAY": "0",
-            "AGGREGATOR_EXTRACT_WORKERS": "1",
             "AGGREGATOR_NOW": now.isoformat(),
             "AGGREGATOR_ALERT_WEBHOOK_URL": webhook,
             "AGGREGATOR_ALERT_WEBHOOK_SECRET": SECRET,

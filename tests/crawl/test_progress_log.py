@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from aggregator.demo.server import OutletServer
-from tests.test_quality_alerts import REPO, publish
+from tests.spiders.crawling import loopback_allowance, run_cli
+from tests.test_quality_alerts import publish
 
 
 def _crawl(tmp_path: Path, server: OutletServer, *flags: str) -> subprocess.CompletedProcess[str]:
@@ -21,29 +20,12 @@ def _crawl(tmp_path: Path, server: OutletServer, *flags: str) -> subprocess.Comp
         f"    feeds: [{server.base_url}/feed.xml]\n",
         encoding="utf-8",
     )
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "aggregator",
-            "--database-url",
-            f"sqlite:///{tmp_path / 'aggregator.db'}",
-            "--sources",
-            str(sources),
-            "crawl",
-            *flags,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": str(REPO),
-            "AGGREGATOR_ALLOW_NETWORKS": os.environ["AGGREGATOR_ALLOW_NETWORKS"],
-            "AGGREGATOR_DOWNLOAD_DELAY": "0",
-            "AGGREGATOR_EXTRACT_WORKERS": "1",
-        },
+    return run_cli(
+        f"sqlite:///{tmp_path / 'aggregator.db'}",
+        sources,
+        "crawl",
+        *flags,
+        env=loopback_allowance(),
     )
 
 

@@ -3,9 +3,6 @@ a real ``aggregator crawl`` of two loopback sources, one of whose feed is missin
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +10,8 @@ from aggregator.demo.server import OutletServer
 from aggregator.extensions.recorder import run_message
 from storage.db import session_scope
 from storage.runs import CrawlRun
-from tests.test_quality_alerts import REPO, publish
+from tests.spiders.crawling import loopback_allowance, run_cli
+from tests.test_quality_alerts import publish
 
 
 def test_the_failed_source_says_which_url_failed_and_why(
@@ -32,31 +30,7 @@ def test_the_failed_source_says_which_url_failed_and_why(
         encoding="utf-8",
     )
     database_url = f"sqlite:///{tmp_path / 'aggregator.db'}"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "aggregator",
-            "--database-url",
-            database_url,
-            "--sources",
-            str(sources),
-            "crawl",
-            "--progress",
-            "off",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": str(REPO),
-            "AGGREGATOR_ALLOW_NETWORKS": os.environ["AGGREGATOR_ALLOW_NETWORKS"],
-            "AGGREGATOR_DOWNLOAD_DELAY": "0",
-            "AGGREGATOR_EXTRACT_WORKERS": "1",
-        },
-    )
+    done = run_cli(database_url, sources, "crawl", "--progress", "off", env=loopback_allowance())
     assert done.returncode == 0, done.stdout + done.stderr
     with session_scope(database_url) as session:
         runs = {r.source_name: r for r in session.query(CrawlRun)}

@@ -94,6 +94,45 @@ class CrawlResult:
         return {i["url"] for i in self.items if source is None or i["source"] == source}
 
 
+def run_cli(
+    database_url: str,
+    sources: Path | None,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 240,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``aggregator`` command (``args``: the verb and its options) in a child
+    process, as an operator would, with its output captured.
+
+    The child gets only PATH, this checkout on PYTHONPATH, no politeness delay and one
+    extraction worker, plus ``env``: nothing of the test's own environment leaks in (pass
+    ``loopback_allowance()`` where the sources file does not allow 127.0.0.1 itself).
+    """
+    command = [sys.executable, "-m", "aggregator", "--database-url", database_url]
+    if sources is not None:
+        command += ["--sources", str(sources)]
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO),
+        "AGGREGATOR_DOWNLOAD_DELAY": "0",
+        "AGGREGATOR_EXTRACT_WORKERS": "1",
+    }
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=REPO,
+        env={**base, **(env or {})},
+    )
+
+
+def loopback_allowance() -> dict[str, str]:
+    """The test session's network allowance (tests/conftest.py: 127.0.0.1 only)."""
+    return {"AGGREGATOR_ALLOW_NETWORKS": os.environ["AGGREGATOR_ALLOW_NETWORKS"]}
+
+
 def crawl(tmp_path: Path, sources_yaml: str, database_url: str, **settings: Any) -> CrawlResult:
     """Crawl the sources in ``sources_yaml`` once, in a child process."""
     sources = tmp_path / "sources.yaml"

@@ -11,8 +11,6 @@ from __future__ import annotations
 import html
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,7 +24,7 @@ from storage.citations import citations_of
 from storage.db import session_scope
 from storage.stories import Story, members
 from tests.conftest import FIXTURES
-from tests.spiders.crawling import REPO, loopback_source
+from tests.spiders.crawling import REPO, loopback_source, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -84,28 +82,7 @@ def _sources(servers: dict[str, OutletServer]) -> str:
 
 
 def _crawl(database_url: str, sources: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "aggregator",
-            "--database-url",
-            database_url,
-            "--sources",
-            str(sources),
-            "crawl",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=REPO,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": str(REPO),
-            "AGGREGATOR_DOWNLOAD_DELAY": "0",
-            "AGGREGATOR_EXTRACT_WORKERS": "1",
-        },
-    )
+    result = run_cli(database_url, sources, "crawl")
     assert result.returncode == 0, result.stdout + result.stderr[-4000:]
 
 
@@ -145,14 +122,7 @@ def test_three_outlets_make_one_story_with_its_chain(
         assert [(c.kind, c.outlet, c.cited_article_id) for c in cited] == [
             ("sentence", "The Guardian", english.id)
         ]
-    listed = subprocess.run(
-        [sys.executable, "-m", "aggregator", "--database-url", sqlite_url, "stories", "--json"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
-        timeout=60,
-    )
+    listed = run_cli(sqlite_url, None, "stories", "--json", timeout=60)
     assert listed.returncode == 0, listed.stderr
     lines = [json.loads(line) for line in listed.stdout.splitlines()]
     assert len(lines) == 1
