@@ -34,8 +34,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the review page read while a crawl writes; busy_timeout turns brief lock
     # contention into a wait instead of an error; SQLite enforces foreign keys only when asked.
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=10000")  # first: the next pragma may wait for a lock
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -161,10 +161,16 @@ def upgrade(url: str, revision: str = "head") -> None:
 
     Safe when several processes do it at once (see :func:`_migration_lock`).
     """
+    with _migration_lock(url):
+        _upgrade(url, revision)
+
+
+def _upgrade(url: str, revision: str) -> None:
+    """:func:`upgrade`, for a caller that holds the migration lock."""
     from alembic import command
 
     try:
-        with _migration_lock(url), get_engine(url).connect() as connection:
+        with get_engine(url).connect() as connection:
             sqlite = connection.dialect.name == "sqlite"
             if sqlite:
                 # A batch migration rebuilds a table on SQLite (copy, drop, rename): with
@@ -218,14 +224,28 @@ def ensure_schema(url: str, *, upgrade_if_needed: bool = True) -> None:
     """
     if url in _CURRENT:
         return
-    if current_revision(url) != head_revision():
-        if not upgrade_if_needed:
-            raise SchemaOutOfDate(
-                f"the database {safe_url(url)} is not at the current schema; "
-                "run `aggregator db upgrade`"
-            )
-        upgrade(url)
+    if not _looks_current(url):
+        # Behind, or busy: another process may be migrating it right now. Look again once it
+        # is done (the lock), so workers starting together on a new database all succeed.
+        with _migration_lock(url):
+            if current_revision(url) != head_revision():
+                if not upgrade_if_needed:
+                    raise SchemaOutOfDate(
+                        f"the database {safe_url(url)} is not at the current schema; "
+                        "run `aggregator db upgrade`"
+                    )
+                _upgrade(url, "head")
     _CURRENT.add(url)
+
+
+def _looks_current(url: str) -> bool:
+    """Whether the schema is at head, at a glance; False when the database is busy."""
+    try:
+        return current_revision(url) == head_revision()
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        return False
 
 
 def safe_url(url: str) -> str:
