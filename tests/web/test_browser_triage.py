@@ -99,7 +99,8 @@ def test_triage_by_keyboard(browser: Any, site: tuple[str, dict[str, int]]) -> N
     assert _current(page) == rows[1]
     # Reject with r: the row leaves "all" (rejected are hidden) and the next one is selected.
     page.keyboard.press("r")
-    page.wait_for_function(f"!document.querySelector('article.item[data-id=\"{rows[1]}\"]')")
+    # A selector wait, not wait_for_function: the page's CSP forbids the eval it may use.
+    page.wait_for_selector(f'article.item[data-id="{rows[1]}"]', state="detached")
     assert _current(page) == rows[2]
     assert "rejected ones hidden" in (page.text_content("p.total") or "")
     page.click("nav.facets a.status-rejected")
