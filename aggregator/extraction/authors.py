@@ -124,8 +124,12 @@ def clean_authors(
     return names[:MAX_AUTHORS]
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
+    """Fold a name to letters and digits so that spacing and case do not split duplicates."""
+    return _NON_WORD.sub("", text.casefold())
 
 
 def _host_label(url: str) -> str:

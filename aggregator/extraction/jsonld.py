@@ -118,8 +118,12 @@ def _urls_of(obj: dict[str, Any]) -> list[str]:
     return urls
 
 
+_URL_DECOR = re.compile(r"^https?://(www\.)?|[?#].*$|/$")
+
+
 def _url_key(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?|[?#].*$|/$", "", url.strip())
+    """Strip scheme, www, query and trailing slash: one page's URL spellings compare equal."""
+    return _URL_DECOR.sub("", url.strip())
 
 
 def text_of(value: Any) -> str | None:
