@@ -38,9 +38,9 @@ _VOID = frozenset(
         "wbr",
     ]
 )
-# Elements whose start closes an open one of the same name (``<p>a<p>b`` is two siblings).
 # An element PARSER_DEPTH levels down from the document: present only when the wall was hit.
 _AT_WALL = etree.XPath("boolean(" + "/*" * PARSER_DEPTH + ")")
+# Elements whose start closes an open one of the same name (``<p>a<p>b`` is two siblings).
 _SELF_CLOSING = frozenset(["p", "li", "option", "dt", "dd", "tr", "td", "th"])
 # Comments, doctype and raw-text elements are kept whole; the rest are tags to count.
 _TOKEN = re.compile(

@@ -25,6 +25,12 @@ def test_ordinary_pages_are_not_deep() -> None:
     assert not too_deep(lxml_html.document_fromstring(_deep(30)))
 
 
+def test_the_wall_is_found_at_libxml2s_depth_exactly() -> None:
+    """html and body are levels 1 and 2: 253 divs put the deepest element on level 255."""
+    assert not too_deep(lxml_html.document_fromstring(_deep(252, inner="")))
+    assert too_deep(lxml_html.document_fromstring(_deep(253, inner="")))
+
+
 def test_flatten_keeps_shallow_pages_intact() -> None:
     page = "<html><body><!-- <div> --><script>if (a<b) {}</script><p>a<p>b<br/></body></html>"
     assert flatten(page, limit=3) == page
