@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import decode_file, load_html
 
@@ -21,6 +22,8 @@ MAX_HTML_BYTES = 5_000_000  # a news page is rarely over 1 MB; beyond 5 MB it is
 # time grows faster than linearly with the count, so a page of 100,000 tiny elements would
 # stall a worker for minutes. Elements past this count (page order) are dropped.
 MAX_ELEMENTS = 25_000
+# Elements whose content no reader sees as text.
+_NOT_TEXT = ("script", "style", "noscript", "template")
 
 
 @dataclass
@@ -34,6 +37,25 @@ class Page:
     meta: dict[str, list[str]] = field(default_factory=dict)
     truncated: bool = False
     flattened: bool = False  # nested past libxml2's depth wall: tags below it were removed
+    _text: str | None = field(default=None, repr=False)
+
+    def text(self) -> str:
+        """The page's visible text in document order: no scripts, styles or comments.
+
+        Serialized by libxml2 once per page, a tenth of the cost of walking the elements in
+        Python. Script and style contents are blanked for the serialization and put back, so
+        the shared tree is unchanged when this returns.
+        """
+        if self._text is None:
+            hidden = [(el, el.text) for el in self.tree.iter(*_NOT_TEXT) if el.text]
+            for element, _ in hidden:
+                element.text = None
+            try:
+                self._text = etree.tostring(self.tree, method="text", encoding="unicode")
+            finally:
+                for element, text in hidden:
+                    element.text = text
+        return self._text
 
     def meta_first(self, *names: str) -> str | None:
         """The first non-empty content among meta tags named (name/property/itemprop) ``names``."""

@@ -54,3 +54,17 @@ def test_entities_are_decoded_once_or_twice_escaped() -> None:
     assert unescape("L&#8217;&eacute;t&eacute; &quot;br&ucirc;lant&quot;") == 'L’été "brûlant"'
     assert unescape("Dell&amp;#8217;Europa &amp;amp; co") == "Dell’Europa & co"
     assert unescape("AT&T and R&D stay") == "AT&T and R&D stay"
+
+
+def test_text_is_visible_text_in_order_and_leaves_the_tree_alone() -> None:
+    html = (
+        "<html><head><title>Headline</title><style>p{}</style></head><body>"
+        "<p>Posted <b>31</b> Jan 2024<!-- 31/02/2024 --></p>"
+        "<script>var v = '3.0.17';</script><noscript>enable JS</noscript>"
+        "<p>Second</p></body></html>"
+    )
+    page = parse_page(html, "https://x.example/a")
+    assert page.text() == "HeadlinePosted 31 Jan 2024Second"  # as libxml2 serializes text
+    assert page.tree.find(".//script").text == "var v = '3.0.17';"  # put back
+    assert page.tree.find(".//style").text == "p{}"
+    assert page.text() is page.text()  # read once

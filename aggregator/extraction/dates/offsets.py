@@ -36,6 +36,8 @@ from aggregator.extraction.page import Page
 # 2020-05-01T23:00:00-04:00, 2020-05-01T23:00:00.000+0530, Fri, 01 May 2020 23:00:00 -0400:
 # one pattern, anchored on the digit and "T" or space before the hour (one C-speed scan).
 _OFFSET = re.compile(r"\d[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)? ?([+-]\d\d:?\d\d)(?![\d:])")
+# A zone written in a date text: a name of UTC, or a numeric offset.
+_WRITTEN_ZONE = re.compile(r"(?<![^\W\d_])(?:UTC|GMT|Z)(?![^\W\d_])|[+-]\d\d:?\d\d(?!\d)")
 _SCANNED = 1_000_000  # characters of scripts and attributes read: enough for any real page
 _LARGEST = timedelta(hours=14)
 
@@ -55,25 +57,44 @@ def publisher_offset(
     zoned = in_zone(value, context.zone)
     if value is None or value.precision != "minute" or value.offset != "+00:00" or zone_known:
         return zoned
+    wall = _wall_clock(value)
     from_url = url_date(page.url)
     url_day = from_url.value.date() if from_url else None
     for offset, reason in _candidates(page, context, zoned):
-        if url_day is None or _local_day(value.value, _delta(offset)) == url_day:
+        local = value.value.date() if wall else _local_day(value.value, _delta(offset))
+        if url_day is None or local == url_day:
             if reason:
-                _note(notes, value, offset, reason)
-            return _with_offset(value, offset)
-    if url_day is None or url_day == value.value.date() or not _prints_day(page, url_day):
+                _note(notes, value, offset, reason, wall)
+            return _moved(value, offset, wall)
+    if wall or url_day is None or url_day == value.value.date() or not _prints_day(page, url_day):
         return value  # a URL's day alone may be the draft's: the page must show it too
     reaching = _offset_reaching(value.value, url_day)
     if reaching is None:
         return value
-    _note(notes, value, reaching, "nearest offset giving the day its URL and date line show")
+    _note(notes, value, reaching, "nearest offset giving the day its URL and date line show", wall)
     return _with_offset(value, reaching)
 
 
-def _note(notes: list[str] | None, value: DateValue, offset: str, reason: str) -> None:
+def _wall_clock(value: DateValue) -> bool:
+    """A time read from text that wrote no zone ("05:33, 7 April 2020"): UTC was our guess.
+
+    Such a time is the publisher's clock, so at the publisher's offset it is the same clock
+    (05:33 at -07:00), where a time written in UTC is the same instant (``Z`` shown at -07:00).
+    """
+    return value.origin == "text" and _WRITTEN_ZONE.search(value.raw) is None
+
+
+def _moved(value: DateValue, offset: str, wall: bool) -> DateValue:
+    if not wall:
+        return _with_offset(value, offset)
+    moment = value.value - _delta(offset)
+    return DateValue(moment, offset, value.origin, value.precision, value.raw)
+
+
+def _note(notes: list[str] | None, value: DateValue, offset: str, reason: str, wall: bool) -> None:
     if notes is not None:
-        notes.append(f"no source: publication time {value.raw!r} (UTC) shown at {offset}, the "
+        how = "(no zone written) read at" if wall else "(UTC) shown at"
+        notes.append(f"no source: publication time {value.raw!r} {how} {offset}, the "
                      f"{reason} (pass --source)")  # fmt: skip
 
 

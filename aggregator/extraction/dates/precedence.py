@@ -2,7 +2,8 @@
 
 Precedence for the publication date, most trusted first:
 
-1. the source's own ``selectors.date`` (an operator's statement about this site),
+1. the source's own ``selectors.date`` (an operator's statement about this site), then on a
+   wiki's revision view (MediaWiki diff or old revision) the time of the revision it shows,
 2. JSON-LD ``datePublished`` (then ``dateCreated``) of the article object,
 3. meta tags (``article:published_time``, ``og:published_time``, Dublin Core, ...),
 4. ``<time datetime>`` / ``itemprop=datePublished`` in the article,
@@ -42,6 +43,7 @@ from aggregator.extraction.dates.structured import (
     jsonld_dates,
     machine_or_human,
     meta_dates,
+    revision_dates,
     time_dates,
     url_date,
 )
@@ -103,7 +105,7 @@ def _structured_candidates(
             yield found.published
         modified_found.extend(filter(None, [found.modified]))
     finders: list[Callable[[Page, TextContext], tuple[list[DateValue], list[DateValue]]]] = [
-        jsonld_dates, meta_dates, time_dates,
+        revision_dates, jsonld_dates, meta_dates, time_dates,
     ]  # fmt: skip
     seen: list[DateValue] = []
     for finder in finders:

@@ -1,4 +1,5 @@
-"""Dates a page states for machines: JSON-LD, meta tags, ``<time datetime>``, the URL.
+"""Dates a page states for machines: JSON-LD, meta tags, ``<time datetime>``, the URL, and
+the revision line of a wiki's revision view.
 
 Each finder returns candidates in its own order of trust. Modification fields feed only the
 ``modified`` list: an update time is never a publication time.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date
+
+from lxml import etree
 
 from aggregator.extraction.article import DateOrigin, DateValue
 from aggregator.extraction.dates.text import TextContext, parse_human_date
@@ -31,6 +34,11 @@ _EPOCH_ATTRIBUTES = ("data-time", "data-timestamp", "data-utime", "data-time-ms"
 _EPOCH_XPATH = "|".join(f"//*[@{name}]" for name in _EPOCH_ATTRIBUTES)
 _EPOCH = re.compile(r"^(?:\d{10}|\d{13})$")  # seconds or milliseconds since 1970
 _EPOCH_ELEMENTS = 20
+# MediaWiki's revision views name the revision shown: a diff its newer side ("Latest revision
+# as of 05:33, 7 April 2020"), an old revision its header ("Revision as of ..."). That revision
+# is what the page publishes; its JSON-LD datePublished is the wiki page's creation, years back.
+_REVISION_LINES = ("mw-diff-ntitle1", "mw-revision-date", "mw-revision-info")
+_REVISION_LINE = etree.XPath("|".join(f"//*[@id='{name}']" for name in _REVISION_LINES))
 _URL_DATE = re.compile(
     r"/((?:199[5-9]|20[0-4]\d))[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
 )
@@ -42,6 +50,15 @@ def machine_or_human(text: str, context: TextContext, origin: DateOrigin) -> Dat
     if value is None and len(text) <= 80:
         value = parse_human_date(text, context, origin)
     return value
+
+
+def revision_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[DateValue]]:
+    """The time of the revision a wiki's revision view shows (MediaWiki's own header line)."""
+    for element in _REVISION_LINE(page.tree)[:1]:
+        value = parse_human_date(element.text_content()[:200], context, "text")
+        if value is not None:
+            return [value], []
+    return [], []
 
 
 def jsonld_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[DateValue]]:

@@ -25,6 +25,7 @@ URLS = {
     "twitter-reuters-status": "https://twitter.com/Reuters/status/1281836879789404160/photo/1",
     "asiapacificstar-megablaze": "http://www.asiapacificstar.com/news/263700449/australian-megablaze-brought-under-control",
     "aryanews-bourse": "http://www.aryanews.com/News/120200622120908039/ورود-50-هزار-میلیارد-تومان-نقدینگی-به-بورس-در-3-ماه",
+    "daddicts-wiki-diff": "https://wiki.d-addicts.com/index.php?title=Park_Ye_Jin&diff=591343&oldid=588001",
     "ttblogs-no-date": "http://auto-door16814.ttblogs.com/2028064/%E0%B8%9C-%E0%B8%9C%E0%B8%A5-%E0%B8%95-%E0%B9%81",
 }  # fmt: skip
 
@@ -129,3 +130,15 @@ def test_a_persian_solar_date_line() -> None:
     published = extract("aryanews-bourse").published
     assert published is not None
     assert (published.iso(), published.offset) == ("2020-06-22T07:39:08Z", "+04:30")
+
+
+def test_a_wiki_revision_view_is_dated_by_the_revision_it_shows() -> None:
+    # JSON-LD says 2005-07-26 (the wiki page's creation); the diff shows the 7 April 2020 revision.
+    article = extract("daddicts-wiki-diff")
+    assert article.published is not None and article.published.raw == "05:33, 7 April 2020"
+    # No zone written and no source: the wall clock is read at the page's own offset (-07:00),
+    # not shifted from UTC into it (which would give 22:33 on 6 April).
+    assert article.published.offset == "-07:00"
+    assert article.published.value == datetime(2020, 4, 7, 12, 33, tzinfo=UTC)
+    assert published_day(article) == "2020-04-07"
+    assert any("no zone written" in w for w in article.warnings)

@@ -28,6 +28,7 @@ from aggregator.extraction.dates.validity import impossible_date, real_day, spel
         ("29/02/2023", "29/02/2023"),
         ("٣١ فبراير ٢٠٢٤", "31 فبراير 2024"),
         ("31 شباط 2024", "31 فبراير 2024"),
+        ("ref 131/02/2024 and then 30/02/2024", "30/02/2024"),  # the second one starts a number
     ],
 )
 def test_impossible_dates_are_found(text: str, found: str) -> None:
@@ -51,6 +52,8 @@ def test_impossible_dates_are_found(text: str, found: str) -> None:
         "build 5.40.12",
         "Chapter 30, 2024 edition; Febr. 30 2024; xFeb 30, 2024",  # no month names
         "20 جمادى الآخرة 1442 هـ",
+        "ref 131/02/2024, id 7-31-02-2024, v:31.02.2024",  # inside longer numbers or fields
+        "serial 12031 Feb 2024",
         "",
     ],
 )
