@@ -78,6 +78,8 @@ def record_from_item(item: ArticleItem, source_id: int) -> ArticleRecord:
         # The page's own rel=canonical / og:url, even on another site (storage keeps only a
         # same-site one as the URL): a copy pointing at the original credits it.
         "declared_canonical": article.canonical_url,
+        # Inline links of the body to other sites: credits (storage.story_links).
+        "body_links": [{"url": link.url, "anchor": link.anchor} for link in article.links],
     }
     return ArticleRecord(
         **{name: getattr(article, name) for name in _SAME_NAME},

@@ -66,8 +66,14 @@ def link_article(session: Session, article: Article, *, joined: bool) -> Linked:
     feats = story_features(article.title, article.body or "")
     at = _time(article)
     positions = feats.to_json()
-    canonical = (article.extraction or {}).get("declared_canonical")
-    found = attributions(article.body or "", page_url=article.url, canonical=canonical)
+    extraction = article.extraction or {}
+    links = [(link["url"], link.get("anchor", "")) for link in extraction.get("body_links", ())]
+    found = attributions(
+        article.body or "",
+        page_url=article.url,
+        canonical=extraction.get("declared_canonical"),
+        links=links,
+    )
     rows = add_citations(session, article.id, found)
     _resolve_urls(session, rows)
     story: Story | None = None

@@ -50,6 +50,14 @@ class DateValue:
 
 
 @dataclass(frozen=True)
+class BodyLink:
+    """A link in the body to another site's page, and the words it was written on."""
+
+    url: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class ExtractedArticle:
     """Everything extraction learned from one page. Produced by ``extract_article``."""
 
@@ -71,6 +79,8 @@ class ExtractedArticle:
     word_count: int = 0
     paywalled: bool = False
     challenge: bool = False
+    # Inline links of the body to other sites' pages: credits the text may not spell out.
+    links: list[BodyLink] = field(default_factory=list)
     # How the body was obtained ("selector", "trafilatura", "fallback") and any warnings.
     method: str = "trafilatura"
     warnings: list[str] = field(default_factory=list)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from aggregator.extraction import selectors
 from aggregator.extraction.jsonld import names_of
 from aggregator.extraction.page import Page
@@ -70,6 +72,7 @@ _BYLINE_XPATH = (
     '[not(contains(@class, "comment"))]'
     ' | //*[@itemprop="author" or @rel="author"] | //a[contains(@href, "/author/")]'
 )
+_BYLINES = etree.XPath(_BYLINE_XPATH)  # compiled once: it runs on every page
 MAX_EXAMINED = 40
 MAX_BYLINE = 120  # longer "author" elements are biography boxes, not bylines
 
@@ -86,7 +89,7 @@ def find_authors(page: Page, selector: str | None, site_name: str | None) -> lis
                                "dc.creator", "byl")  # fmt: skip
         raw = [meta] if meta and not meta.startswith("http") else []
     if not raw:
-        found = (e for e in page.tree.xpath(_BYLINE_XPATH)[:MAX_EXAMINED] if not _elsewhere(e))
+        found = (e for e in _BYLINES(page.tree)[:MAX_EXAMINED] if not _elsewhere(e))
         texts = (_text(e) for e in list(found)[:12])
         raw = [t for t in texts if len(t.strip()) <= MAX_BYLINE][:4]
     publisher = names_of((page.article or {}).get("publisher"))

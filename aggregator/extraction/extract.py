@@ -23,6 +23,7 @@ from aggregator.extraction.dates.zones import (
 )
 from aggregator.extraction.jsonld import text_of
 from aggregator.extraction.language import detect_language
+from aggregator.extraction.links import body_links
 from aggregator.extraction.metadata import read_metadata
 from aggregator.extraction.page import parse_page
 from aggregator.extraction.titles import find_title
@@ -90,6 +91,7 @@ def extract_article(
         site_name=meta.site_name,
         section=meta.section,
         tags=meta.tags,
+        links=body_links(page, body.text),
         word_count=words,
         paywalled=paywalled,
         challenge=challenge,

@@ -2,7 +2,8 @@
 
 Sentences in the languages we serve ("rapporte The Guardian", "selon Le Monde", "according to
 Reuters", "berichtet der Spiegel", "según El País", "نقلاً عن", "بحسب"), agency datelines
-("(AFP)", "— Reuters"), and a ``rel=canonical`` / ``og:url`` on another site. Each is a
+("(AFP)", "— Reuters"), a link of the body to another site's page, and a ``rel=canonical`` /
+``og:url`` on another site. Each is a
 :class:`Cited` with the outlet as written, its folded ``outlet_key`` (what is compared with our
 sources' names) and the matched sentence.
 """
@@ -10,6 +11,7 @@ sources' names) and the matched sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -97,9 +99,14 @@ _AR_GENERIC = ("صحيفة", "جريدة", "موقع", "وكالة", "مجلة",
 
 
 def attributions(
-    body: str, *, page_url: str | None = None, canonical: str | None = None
+    body: str,
+    *,
+    page_url: str | None = None,
+    canonical: str | None = None,
+    links: Sequence[tuple[str, str]] = (),
 ) -> list[Cited]:
-    """Every attribution in ``body`` and the page's declared canonical URL (bounded)."""
+    """Every attribution in ``body``, its ``links`` (URL, anchor text) to other sites' pages and
+    the page's declared canonical URL (bounded)."""
     found: list[Cited] = []
     text = body[:200_000]
     for pattern in _LATIN:
@@ -113,6 +120,10 @@ def attributions(
     for match in _DATELINE.finditer(text):
         outlet = match.group("o") or match.group("e")
         found.append(_cited("dateline", outlet, _sentence(text, match.start())))
+    for url, anchor in links:
+        if _site(url):
+            sentence = _sentence(text, max(text.find(anchor), 0)) if anchor else None
+            found.append(Cited("link", _site(url), outlet_key(_site(url)), url, sentence))
     if canonical and page_url and _site(canonical) and _site(canonical) != _site(page_url):
         found.append(Cited("canonical", _site(canonical), outlet_key(_site(canonical)), canonical))
     return _unique(found)[:MAX_FOUND]

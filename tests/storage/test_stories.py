@@ -9,14 +9,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from aggregator.extraction import extract_article
 from storage.articles import Article
 from storage.batches import BatchWriter
-from storage.citations import Cited, add_citations, citing
+from storage.citations import Cited, add_citations, citations_of, citing
 from storage.db import session_scope
 from storage.editorial import Editor, EditorialAction
 from storage.ingest import save_article
 from storage.stories import Link, StoryMember, join, members, merge, recent_stories, split
 from storage.story_index import add_profile, lookup, remove_profile
+from tests.conftest import FIXTURES
+from tests.spiders.crawling import REPO
 from tests.storage.conftest import record
 
 EDITOR = Editor(user_id=None, username="desk")
@@ -215,3 +218,51 @@ def test_concurrent_writers_make_one_story_per_match(database_url: str, three: l
         story_ids = set(session.scalars(select(StoryMember.story_id)))
     assert stories == 1 and len(story_ids) == 1
     assert in_story == len(news) + 1
+
+
+def _nso_pair() -> tuple[str, str, str]:
+    """The English report (tests/fixtures/stories) and the seed's French translation of it,
+    without the sentence that names the Guardian: a link is then its only credit."""
+    page = (FIXTURES / "stories" / "guardian" / "world" / "nso-doj.html").read_text("utf-8")
+    english = extract_article(
+        page.replace("{{BASE}}", "https://wire.example"), "https://wire.example/world/nso-doj.html"
+    ).body
+    seed = (REPO.parent / "shared" / "seed" / "nso-report.txt").read_text(encoding="utf-8")
+    paragraphs = [p.strip() for p in seed.split("\n\n") if p.strip()][3:]
+    french = "\n\n".join(
+        ". ".join(s for s in p.split(". ") if "Guardian" not in s) for p in paragraphs
+    )
+    assert "Guardian" not in french
+    return english, french, "https://wire.example/world/nso-doj.html"
+
+
+@pytest.mark.parametrize("original_first", [True, False])
+def test_a_body_link_to_a_stored_article_credits_it(
+    database_url: str, outlets: dict[str, int], original_first: bool
+) -> None:
+    english, french, original_url = _nso_pair()
+    link = {"url": original_url, "anchor": "révélé par le quotidien britannique"}
+    translation = record(
+        outlets["daily"],
+        "https://daily.example/fr/2021/nso-enquete.html",
+        french,
+        published_at=T0 + timedelta(hours=3),
+        language="fr",
+        extraction={"body_links": [link]},
+    )
+    original = record(outlets["wire"], original_url, english, published_at=T0, language="en")
+    ids = {}
+    for name, rec in [("en", original), ("fr", translation)][:: 1 if original_first else -1]:
+        with session_scope(database_url) as session:
+            ids[name] = save_article(session, rec).article_id
+    with session_scope(database_url) as session:
+        cites = citations_of(session, ids["fr"])
+        assert [(c.kind, c.url, c.cited_article_id) for c in cites] == [
+            ("link", original_url, ids["en"])
+        ]
+        french_row = session.get(Article, ids["fr"])
+        assert french_row is not None and french_row.story_id is not None
+        story_members = {a.id: m for m, a in members(session, french_row.story_id)}
+        assert story_members[ids["en"]].relation == "original"
+        assert story_members[ids["fr"]].relation == "translation"
+        assert story_members[ids["fr"]].cited_article_id == ids["en"]

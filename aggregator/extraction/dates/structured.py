@@ -31,7 +31,13 @@ MODIFIED_META = (
 )  # fmt: skip
 _MODIFIED_CONTEXT = re.compile(r"updat|modif|edited|actualis|aktualis|تحديث", re.IGNORECASE)
 _EPOCH_ATTRIBUTES = ("data-time", "data-timestamp", "data-utime", "data-time-ms", "data-epoch")
-_EPOCH_XPATH = "|".join(f"//*[@{name}]" for name in _EPOCH_ATTRIBUTES)
+_EPOCH_ELEMENTS_XPATH = etree.XPath("|".join(f"//*[@{name}]" for name in _EPOCH_ATTRIBUTES))
+# Compiled once: these run on every page.
+_TIME_ELEMENTS = etree.XPath(
+    '//*[@itemprop][@itemprop="datePublished" or @itemprop="dateModified"][not(self::meta)]'
+    "|//time[@datetime]"
+)
+_IN_ARTICLE = etree.XPath("boolean(ancestor::article|ancestor::main)")
 _EPOCH = re.compile(r"^(?:\d{10}|\d{13})$")  # seconds or milliseconds since 1970
 _EPOCH_ELEMENTS = 20
 # MediaWiki's revision views name the revision shown: a diff its newer side ("Latest revision
@@ -96,11 +102,8 @@ def time_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[
     """``<time datetime>`` and ``itemprop=datePublished`` elements, those in the article first."""
     published: list[DateValue] = []
     modified: list[DateValue] = []
-    elements = page.tree.xpath(
-        '//*[@itemprop][@itemprop="datePublished" or @itemprop="dateModified"][not(self::meta)]'
-        "|//time[@datetime]"
-    )
-    inside = [e for e in elements if e.xpath("ancestor::article|ancestor::main")]
+    elements = _TIME_ELEMENTS(page.tree)
+    inside = [e for e in elements if _IN_ARTICLE(e)]
     for element in (inside or elements)[:20]:
         raw = element.get("datetime") or element.get("content") or element.text_content()
         value = machine_or_human(raw.strip()[:100], context, "time") if raw else None
@@ -131,8 +134,8 @@ def epoch_date(page: Page) -> DateValue | None:
     text ("11:25 PM - 10 Jul 2020") is then the zone of whoever rendered the page, the
     attribute the real instant. Those in the article come first.
     """
-    elements = page.tree.xpath(_EPOCH_XPATH)
-    inside = [e for e in elements[:_EPOCH_ELEMENTS] if e.xpath("ancestor::article|ancestor::main")]
+    elements = _EPOCH_ELEMENTS_XPATH(page.tree)
+    inside = [e for e in elements[:_EPOCH_ELEMENTS] if _IN_ARTICLE(e)]
     for element in inside or elements[:_EPOCH_ELEMENTS]:
         for name in _EPOCH_ATTRIBUTES:
             raw = (element.get(name) or "").strip()
