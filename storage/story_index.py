@@ -21,13 +21,15 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     bindparam,
@@ -35,8 +37,10 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.selectable import TextualSelect
 
 from storage.base import Base
 
@@ -45,6 +49,7 @@ MAX_DF = 60  # a feature in more recent articles than this is not used to find c
 RAREST = 30  # candidates come from the postings of this many rarest features
 MAX_CANDIDATES = 8
 MAX_FEATURES = 120  # per article: the page is hostile, the index row count is bounded
+COUNTED = 2 * MAX_DF  # postings of one feature counted exactly in a lookup; beyond, estimated
 
 
 class StoryFeature(Base):
@@ -161,14 +166,6 @@ def remove_profile(session: Session, article_id: int) -> None:
     connection.execute(delete(_PROFILES).where(_PROFILES.c.article_id == article_id))
 
 
-_DF = (
-    select(_FEATURES.c.feature, _FEATURES.c.language, func.count())
-    .where(
-        _FEATURES.c.feature.in_(bindparam("features", expanding=True)),
-        _FEATURES.c.at.between(bindparam("lo"), bindparam("hi")),
-    )
-    .group_by(_FEATURES.c.feature, _FEATURES.c.language)
-)
 _POSTINGS = select(_FEATURES.c.feature, _FEATURES.c.article_id).where(
     _FEATURES.c.feature.in_(bindparam("features", expanding=True)),
     _FEATURES.c.at.between(bindparam("lo"), bindparam("hi")),
@@ -180,18 +177,70 @@ _PROFILE_ROWS = select(
 ).where(_PROFILES.c.article_id.in_(bindparam("ids", expanding=True)))
 
 
+@lru_cache(maxsize=MAX_FEATURES + 1)
+def _frequency_statement(n: int) -> TextualSelect:
+    """Window postings of ``n`` features, at most :data:`COUNTED` of each, by language.
+
+    One branch per feature, each an index range scan in time order that stops after COUNTED
+    rows: a feature held by thousands of recent articles costs no more than a rare one. Plain
+    SQL that both databases run, built once per ``n``: a Core statement of 120 branches costs
+    more to build and cache-key on every call than the query itself.
+    """
+    branch = (
+        "SELECT * FROM (SELECT feature, language, at FROM story_features"
+        " WHERE feature = :f{i} AND at BETWEEN :lo AND :hi ORDER BY at LIMIT {limit}) AS b{i}"
+    )
+    union = " UNION ALL ".join(branch.format(i=i, limit=COUNTED) for i in range(n))
+    at = _FEATURES.c.at.type
+    # Only our own integers are formatted into the SQL; every value is a bound parameter.
+    sql = f"SELECT feature, language, count(*) AS n, max(at) AS last FROM ({union}) AS s"  # noqa: S608
+    return (
+        text(sql + " GROUP BY feature, language")
+        .bindparams(bindparam("lo", type_=at), bindparam("hi", type_=at))
+        .columns(feature=BigInteger(), language=String(), n=Integer(), last=at)
+    )
+
+
 def _frequencies(
     session: Session, keys: list[str], params: dict[str, Any]
 ) -> dict[str, dict[str, int]]:
-    """key -> {language: articles in the window holding it}."""
+    """key -> {language: articles in the window holding it}.
+
+    Exact up to :data:`COUNTED` articles. Past it, the count is estimated from how much of the
+    window the first COUNTED postings (in time order) cover, shared among the languages as in
+    them: only rare features need exact counts (they find candidates), and a common one's weight
+    barely moves with its exact count.
+    """
     by_hash = {feature_hash(k): k for k in keys}
     found: dict[str, dict[str, int]] = {k: {} for k in keys}
-    for chunk in range(0, len(by_hash), 500):
-        hashes = list(by_hash)[chunk : chunk + 500]
-        rows = session.connection().execute(_DF, {**params, "features": hashes})
-        for feature, language, count in rows:
-            found[by_hash[int(feature)]][language or "?"] = int(count)
+    hashes = list(by_hash)
+    lo, hi = params["lo"], params["hi"]
+    for chunk in range(0, len(hashes), MAX_FEATURES):
+        part = hashes[chunk : chunk + MAX_FEATURES]
+        statement = _frequency_statement(len(part))
+        values = {**params, **{f"f{i}": h for i, h in enumerate(part)}}
+        sampled: dict[int, list[tuple[str, int, datetime]]] = {}
+        for feature, language, count, last in session.connection().execute(statement, values):
+            sampled.setdefault(int(feature), []).append((language or "?", int(count), last))
+        for feature, rows in sampled.items():
+            found[by_hash[feature]] = _counts(rows, lo, hi)
     return found
+
+
+def _counts(rows: list[tuple[str, int, datetime]], lo: datetime, hi: datetime) -> dict[str, int]:
+    """By-language counts of one feature's sampled postings, scaled up when it was cut off."""
+    seen = sum(count for _, count, _ in rows)
+    if seen < COUNTED:
+        return {language: count for language, count, _ in rows}
+    last = max(_naive(at) for _, _, at in rows)
+    covered = (last - _naive(lo)).total_seconds()
+    scale = max((_naive(hi) - _naive(lo)).total_seconds() / max(covered, 1.0), 1.0)
+    return {language: round(count * scale) for language, count, _ in rows}
+
+
+def _naive(moment: datetime) -> datetime:
+    """UTC without a zone, so that naive (UTC) and aware times given by callers compare."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def lookup(
