@@ -20,8 +20,14 @@ MAX_LINKS = 10  # kept per article
 MAX_EXAMINED = 300  # inline links looked at per page
 MAX_URL = 2_000
 MIN_ANCHOR = 3  # characters: "here" counts, an icon's empty anchor does not
-# Inline links only, with their href read in C: paragraphs, list items and quotes of the text.
-_INLINE = etree.XPath("//p//a[@href] | //li//a[@href] | //blockquote//a[@href]")
+# Inline links (in a paragraph, list item or quote) with an absolute href that does not carry
+# the page's host: a relative link, a link to the site itself or a share button (whose query
+# holds the page's address) never leaves the site. Filtered in C, cheapest tests first: a
+# page has hundreds of links.
+_INLINE = etree.XPath(
+    "//a[starts-with(@href, 'http') or starts-with(@href, '//')][not(contains(@href, $host))]"
+    "[ancestor::p or ancestor::li or ancestor::blockquote]"
+)
 
 
 def body_links(page: Page, body: str) -> list[BodyLink]:
@@ -29,13 +35,14 @@ def body_links(page: Page, body: str) -> list[BodyLink]:
     if not body:
         return []
     home = _site(page.url)
+    host = (urlsplit(page.url).hostname or "").lower().removeprefix("www.")
     found: dict[str, BodyLink] = {}
-    for element in _INLINE(page.tree)[:MAX_EXAMINED]:
-        url = _article_url(page.url, element.get("href") or "", home)
-        if url is None or url in found:
-            continue
+    for element in _INLINE(page.tree, host=host or "\x00")[:MAX_EXAMINED]:
         anchor = " ".join(element.text_content().split())[:200]
-        if len(anchor) >= MIN_ANCHOR and anchor in body:
+        if len(anchor) < MIN_ANCHOR or anchor not in body:
+            continue  # not written in the text: most links stop here, before any URL parsing
+        url = _article_url(page.url, element.get("href") or "", home)
+        if url is not None and url not in found:
             found[url] = BodyLink(url, anchor)
             if len(found) == MAX_LINKS:
                 break

@@ -28,8 +28,10 @@ def _page(extra_paragraph: str) -> str:
     body += f"\n<p>{extra_paragraph}</p>\n"
     body += "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs[3:])
     body += (
-        '\n<div class="share"><a href="https://www.facebook.com/sharer/sharer.php?u=x">Partager'
-        ' sur Facebook</a> <a href="https://twitter.com/intent/tweet?url=x">Tweeter</a></div>'
+        '\n<div class="share"><a href="https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2F'
+        'sawt.example%2Ffr%2F2021%2Fnso-enquete.html">Partager sur Facebook</a> <a href="https://'
+        'twitter.com/intent/tweet?url=https://sawt.example/fr/2021/nso-enquete.html">Tweeter</a>'
+        "</div>"
     )
     page = chrome.replace("{{TAGLINE}}", html.escape(tagline)).replace("{{VIEWS}}", views)
     return page.replace("{{TITLE}}", html.escape(title)).replace("{{PARAGRAPHS}}", body)
@@ -39,12 +41,14 @@ def test_an_inline_link_to_another_site_is_kept_with_its_words() -> None:
     paragraph = (
         f'Les détails de l\'enquête ont été <a href="{ORIGINAL}">révélés par le quotidien '
         'britannique</a> mercredi, et <a href="/fr/2021/nso-suite.html">notre suivi</a> les '
-        'complète (<a href="https://www.theguardian.com/">accueil</a>, <a href="#notes">notes</a>).'
+        'complète (<a href="https://www.theguardian.com/">accueil</a>, <a href="#notes">notes</a>);'
+        ' <a href="https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fsawt.example%2Ffr">'
+        "partagez-le</a>."
     )
     article = extract_article(_page(paragraph), PAGE_URL)
     assert [(link.url, link.anchor) for link in article.links] == [
         (ORIGINAL, "révélés par le quotidien britannique")
-    ]  # not the site's own pages, a home page, an anchor, menus or share buttons
+    ]  # not the site's own pages, a home page, an anchor, menus or share buttons, inline or not
 
 
 def test_a_page_without_inline_links_to_others_has_none() -> None:
