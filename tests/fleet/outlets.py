@@ -39,6 +39,7 @@ class TimedHit:
     path: str
     status: int
     user_agent: str
+    client: str  # the address it came from
 
 
 class ArticleGate:
@@ -99,7 +100,7 @@ class TimedOutletServer(OutletServer):
         super().record(hit)
         with self._lock:
             agent = hit.headers.get("User-Agent", "")
-            self.timed.append(TimedHit(time.monotonic(), hit.path, hit.status, agent))
+            self.timed.append(TimedHit(time.monotonic(), hit.path, hit.status, agent, hit.client))
 
     def article_hits(self) -> list[TimedHit]:
         with self._lock:
