@@ -239,6 +239,8 @@ class Worker:
         visibility timeouts: the redelivery comes after one, plus a host lease's expiry."""
         if not isinstance(self.broker, Broker) or not self.settings.broker_url:
             return {}
+        if not self.settings.page_stash:
+            return {}
         ttl = STASH_TTL_VISIBILITIES * self.options.visibility.total_seconds()
         return {
             "AGGREGATOR_STASH_URL": self.settings.broker_url,

@@ -72,10 +72,10 @@ def outlets(tmp_path: Path, hosts: Hosts, gate: ArticleGate) -> Iterator[list[Ti
 
 
 def test_workers_on_separate_hosts_lose_nothing_download_nothing_twice_and_stay_polite(
+    hosts: Hosts,  # first: without namespaces the test skips before anything else is set up
     tmp_path: Path,
     pg_url: str,
     redis_url: str,
-    hosts: Hosts,
     relays: str,
     outlets: list[TimedOutletServer],
     gate: ArticleGate,
