@@ -14,9 +14,7 @@ Everything made is removed by :meth:`Hosts.remove`, also after a half-made setup
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import threading
 from dataclasses import dataclass, field
 
 import pytest
@@ -104,52 +102,3 @@ def make_hosts(count: int, services: int) -> Hosts:
             pytest.fail(f"network namespaces could not be made (services required): {exc}")
         pytest.skip(f"network namespaces could not be made: {exc}")
     return hosts
-
-
-class Relay:
-    """A TCP relay from a local address to a service on 127.0.0.1 (PostgreSQL, Redis)."""
-
-    def __init__(self, listen: tuple[str, int], target: tuple[str, int]) -> None:
-        self.target = target
-        self._server = socket.create_server(listen)
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._closed = threading.Event()
-
-    def start(self) -> Relay:
-        threading.Thread(target=self._accept, daemon=True, name="relay").start()
-        return self
-
-    def _accept(self) -> None:
-        while not self._closed.is_set():
-            try:
-                client, _ = self._server.accept()
-            except OSError:
-                continue  # closed by stop()
-            try:
-                upstream = socket.create_connection(self.target, timeout=10)
-            except OSError:
-                client.close()
-                continue
-            upstream.settimeout(None)
-            with self._lock:
-                self._sockets += [client, upstream]
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pump, args=(src, dst), daemon=True).start()
-
-    def stop(self) -> None:
-        self._closed.set()
-        self._server.close()
-        with self._lock:
-            for sock in self._sockets:
-                sock.close()
-
-
-def _pump(src: socket.socket, dst: socket.socket) -> None:
-    """Copy one direction until either end closes."""
-    try:
-        while data := src.recv(65536):
-            dst.sendall(data)
-        dst.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass

@@ -6,6 +6,8 @@ then with AGGREGATOR_REQUIRE_SERVICES=1 as root)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +15,13 @@ import pytest
 
 from aggregator.network_policy import host_allowance
 from tests.conftest import REDIS_PORT
-from tests.fleet.hosts import Hosts, Relay, make_hosts
+from tests.fleet.hosts import Hosts, make_hosts
 from tests.fleet.outlets import ArticleGate, TimedOutletServer, sources_yaml, start_outlets
 from tests.fleet.scenario import (
     ARTICLES,
     CRAWL_DELAY,
     OUTLETS,
+    REPO,
     SERVED_BEFORE_KILL,
     VICTIM,
     Fleet,
@@ -43,15 +46,24 @@ def hosts() -> Iterator[Hosts]:
 
 @pytest.fixture
 def relays(hosts: Hosts, pg_url: str, redis_url: str) -> Iterator[str]:
-    """PostgreSQL and Redis relayed to the hosts' side address; yields that address."""
+    """PostgreSQL and Redis relayed to a local address the hosts reach (a relay process of its
+    own, tests/fleet/relay.py); yields that address."""
     address = hosts.local(1)
-    started = [
-        Relay((address, PG_PORT), ("127.0.0.1", PG_PORT)).start(),
-        Relay((address, REDIS_PORT), ("127.0.0.1", REDIS_PORT)).start(),
-    ]
-    yield address
-    for relay in started:
-        relay.stop()
+    pairs = [f"{address}:{port}=127.0.0.1:{port}" for port in (PG_PORT, REDIS_PORT)]
+    relay = subprocess.Popen(
+        [sys.executable, "-m", "tests.fleet.relay", *pairs],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert relay.stdout is not None and relay.stdout.readline().strip() == "ready"
+        yield address
+    finally:
+        relay.terminate()
+        relay.wait(timeout=10)
+        if relay.stdout is not None:
+            relay.stdout.close()
 
 
 @pytest.fixture
