@@ -47,6 +47,9 @@ DOWNLOADER_MIDDLEWARES = {
     "aggregator.middlewares.robots.SourceRobotsTxtMiddleware": 100,
     "aggregator.middlewares.crawldelay.CrawlDelayMiddleware": 120,
     "aggregator.middlewares.conditional.ConditionalRequestMiddleware": 540,
+    # Fleet runs only (AGGREGATOR_STASH_URL, set by the worker): article pages kept until
+    # stored, served to a redelivered run; raw answers, so above redirects and decompression.
+    "aggregator.middlewares.stash.PageStashMiddleware": 890,
 }
 AGGREGATOR_MAX_CRAWL_DELAY = 60.0  # cap on a robots.txt Crawl-delay, in seconds
 AGGREGATOR_MAX_CHILD_SITEMAPS = MAX_CHILD_SITEMAPS  # newest children followed per sitemap index

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,16 +99,43 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+# Test runs of several worktrees share one Redis: each test claims a database of these for its
+# duration (a key in database 0), so one run's flush never empties another run's queue.
+REDIS_TEST_DATABASES = range(8, 16)
+REDIS_CLAIM = "aggregator:tests:redis-db:"
+
+
 @pytest.fixture
-def redis_url() -> str:
-    """Redis on loopback (database 15, flushed before the test)."""
+def redis_url() -> Iterator[str]:
+    """Redis on loopback: a database of its own (8-15), flushed before the test."""
     require_service("Redis", REDIS_HOST, REDIS_PORT)
     import redis
 
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=15)
+    claims = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=0)
+    token = uuid.uuid4().hex
+    database = _claim_database(claims, token)
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=database)
     client.flushdb()
     client.close()
-    return f"redis://{REDIS_HOST}:{REDIS_PORT}/15"
+    try:
+        yield f"redis://{REDIS_HOST}:{REDIS_PORT}/{database}"
+    finally:
+        if claims.get(REDIS_CLAIM + str(database)) == token.encode():
+            claims.delete(REDIS_CLAIM + str(database))
+        claims.close()
+
+
+def _claim_database(claims: Any, token: str, wait: float = 300) -> int:
+    """The first free test database, claimed for 30 minutes at most (a killed run's claim
+    lapses); waits while every one is taken."""
+    deadline = time.monotonic() + wait
+    while True:
+        for database in REDIS_TEST_DATABASES:
+            if claims.set(REDIS_CLAIM + str(database), token, nx=True, ex=1800):
+                return database
+        if time.monotonic() > deadline:
+            pytest.fail(f"every Redis test database ({REDIS_TEST_DATABASES}) stayed claimed")
+        time.sleep(0.2)
 
 
 @pytest.fixture

@@ -147,6 +147,13 @@ OPTIONS: tuple[Option, ...] = (
         _broker_url,
     ),
     Option(
+        "page_stash",
+        "true",
+        "With a broker: keep each fetched article page in its Redis until it is stored, so the "
+        "run redelivered after a worker died is served it instead of downloading it again.",
+        _bool,
+    ),
+    Option(
         "redis_url",
         "",
         "Retired (the Redis request frontier lost articles when a crawler was killed); must "

@@ -47,6 +47,7 @@ class Hit:
     path: str
     status: int
     headers: dict[str, str]
+    client: str = ""  # the address the request came from
 
 
 class OutletServer:
@@ -163,7 +164,10 @@ def _handler_for(server: OutletServer) -> type[BaseHTTPRequestHandler]:
             if "delay" in rule:
                 time.sleep(float(rule["delay"]))
             status, headers, body = self._respond(path, rule)
-            server.record(Hit(self.command, self.path, status, dict(self.headers.items())))
+            hit = Hit(
+                self.command, self.path, status, dict(self.headers.items()), self.client_address[0]
+            )
+            server.record(hit)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

@@ -13,6 +13,8 @@ another). This module only names the keys and wraps the few atomic steps in Lua:
 - ``<prefix>host:<host>``: the host lease; one job at a time crawls a host, fleet-wide, and a
   released lease lingers for the host's delay so the next job keeps the gap.
 - ``<prefix>worker:<id>``: each live worker, what it runs, refreshed by its heartbeat.
+- ``<prefix>stash:...``: article pages fetched and not yet stored, for a redelivered run
+  (:mod:`aggregator.fleet.stash`).
 
 It never imports Scrapy: the scheduler, ``aggregator status`` and ``crawl --enqueue`` use it.
 """
@@ -67,7 +69,8 @@ return 1
 """
 # Hand an entry back (a worker stopping): a fresh entry, and the old one acknowledged.
 _REQUEUE = """
-local fresh = redis.call('XADD', KEYS[1], '*', 'source', ARGV[2], 'trigger', ARGV[3])
+local fresh = redis.call(
+  'XADD', KEYS[1], '*', 'source', ARGV[2], 'trigger', ARGV[3], 'resumed', '1')
 redis.call('XACK', KEYS[1], KEYS[2], ARGV[1])
 redis.call('XDEL', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[3], fresh)
@@ -101,6 +104,13 @@ class Job:
     source: str
     trigger: str
     deliveries: int = 1  # more than 1: redelivered after a worker stopped answering
+    resumed: bool = False  # handed back by a worker that stopped (SIGTERM) during its run
+
+    @property
+    def redelivered(self) -> bool:
+        """True when an earlier attempt may have downloaded pages it did not store: the
+        run reads the page stash (:mod:`aggregator.fleet.stash`) before downloading."""
+        return self.deliveries > 1 or self.resumed
 
 
 @dataclass(frozen=True)
@@ -200,7 +210,12 @@ class Broker:
         )
         for _stream, entries in answer or []:
             for entry, fields in entries:
-                return Job(entry, fields["source"], fields.get("trigger", "scheduled"))
+                return Job(
+                    entry,
+                    fields["source"],
+                    fields.get("trigger", "scheduled"),
+                    resumed=fields.get("resumed") == "1",
+                )
         return None
 
     def reclaim(self, consumer: str, visibility_ms: int, count: int = 1) -> list[Job]:

@@ -44,6 +44,7 @@ from storage.db import DatabaseError, ensure_schema, session_scope
 from storage.runs import end_run, record_closed_run, runs_by_ids
 
 log = logging.getLogger("aggregator.worker")
+STASH_TTL_VISIBILITIES = 4  # a stashed page waits this many visibility timeouts for its run
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,7 @@ class Worker:
             },
             priority="cmdline",
         )
+        settings.setdict(self._stash_settings(held.job), priority="cmdline")
         try:
             crawler = Crawler(NewsSpider, settings)
             held.crawler = crawler
@@ -230,6 +232,22 @@ class Worker:
             self.done.put((held.job.entry, 0.0))
             return
         deferred.addBoth(self._crawled, held, crawler)
+
+    def _stash_settings(self, job: Job) -> dict[str, Any]:
+        """The page stash on the broker's Redis (none in the embedded default: nothing is
+        redelivered there); only a redelivered run reads it. Its pages outlive a few
+        visibility timeouts: the redelivery comes after one, plus a host lease's expiry."""
+        if not isinstance(self.broker, Broker) or not self.settings.broker_url:
+            return {}
+        if not self.settings.page_stash:
+            return {}
+        ttl = STASH_TTL_VISIBILITIES * self.options.visibility.total_seconds()
+        return {
+            "AGGREGATOR_STASH_URL": self.settings.broker_url,
+            "AGGREGATOR_STASH_PREFIX": self.broker.prefix,
+            "AGGREGATOR_STASH_TTL": ttl,
+            "AGGREGATOR_STASH_READ": job.redelivered,
+        }
 
     def _crawled(self, result: Any, held: Running, crawler: Any) -> None:
         """A crawl ended (reactor thread): close a run it never opened, tell the dispatcher."""

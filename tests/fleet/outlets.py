@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
 from aggregator.demo.server import Hit, OutletServer
+from aggregator.network_policy import host_allowance
 
 WORDS = " ".join(
     (
@@ -37,20 +39,68 @@ class TimedHit:
     path: str
     status: int
     user_agent: str
+    client: str  # the address it came from
+
+
+class ArticleGate:
+    """Answers one worker (by User-Agent) ``limit`` article pages across all outlets, then
+    holds its further article requests unanswered until :meth:`open`.
+
+    A test kills that worker once every page it was answered has reached it: what the worker
+    downloaded is then exactly :attr:`served`, with no answer half-way on the wire.
+    """
+
+    def __init__(self, agent: str, limit: int) -> None:
+        self.agent = agent
+        self.limit = limit
+        self.served: list[str] = []  # URLs answered to the worker
+        self._lock = threading.Lock()
+        self._open = threading.Event()
+
+    def admit(self, base_url: str, hit: Hit) -> bool:
+        """True to answer ``hit``; False to hold it (the caller waits for :meth:`open`)."""
+        if not hit.path.startswith("/news/") or self._open.is_set():
+            return True
+        if not hit.headers.get("User-Agent", "").startswith(self.agent):
+            return True
+        with self._lock:
+            if len(self.served) < self.limit:
+                self.served.append(base_url + hit.path)
+                return True
+        return False
+
+    def full(self) -> bool:
+        with self._lock:
+            return len(self.served) >= self.limit
+
+    def wait(self) -> None:
+        self._open.wait(timeout=120)
+
+    def open(self) -> None:
+        """Let held requests go (their worker is dead: they are dropped unanswered)."""
+        self._open.set()
 
 
 class TimedOutletServer(OutletServer):
     """An outlet server whose log keeps each request's arrival time and User-Agent."""
 
-    def __init__(self, root: Path, host: str) -> None:
+    def __init__(self, root: Path, host: str, gate: ArticleGate | None = None) -> None:
         super().__init__(root, host=host)
         self.timed: list[TimedHit] = []
+        self.held: list[Hit] = []  # requests the gate never answered
+        self.gate = gate
 
     def record(self, hit: Hit) -> None:
+        if self.gate is not None and not self.gate.admit(self.base_url, hit):
+            with self._lock:
+                self.held.append(hit)
+            self.gate.wait()
+            # No answer at all: the handler ends, the connection is dropped (a quiet error).
+            raise ConnectionAbortedError("held for a worker that was killed")
         super().record(hit)
         with self._lock:
             agent = hit.headers.get("User-Agent", "")
-            self.timed.append(TimedHit(time.monotonic(), hit.path, hit.status, agent))
+            self.timed.append(TimedHit(time.monotonic(), hit.path, hit.status, agent, hit.client))
 
     def article_hits(self) -> list[TimedHit]:
         with self._lock:
@@ -107,18 +157,26 @@ def host_of(index: int) -> str:
 
 
 def start_outlets(
-    root: Path, count: int, articles: int, crawl_delay: float
+    root: Path,
+    count: int,
+    articles: int,
+    crawl_delay: float,
+    *,
+    hosts: Sequence[str] | None = None,
+    gate: ArticleGate | None = None,
 ) -> list[TimedOutletServer]:
-    """Write and serve ``count`` outlets, each on its own loopback host."""
+    """Write and serve ``count`` outlets, each on its own host (loopback unless ``hosts``)."""
     servers = []
     for index in range(count):
         folder = write_outlet(root, index, articles, crawl_delay)
-        servers.append(TimedOutletServer(folder, host_of(index)).start())
+        host = hosts[index] if hosts is not None else host_of(index)
+        servers.append(TimedOutletServer(folder, host, gate).start())
     return servers
 
 
 def sources_yaml(servers: list[TimedOutletServer], schedule: str = "1h") -> str:
-    """A sources file with one source per outlet (allowed on loopback, like an intranet site)."""
+    """A sources file with one source per outlet, each allowed its own address only (like an
+    intranet site: the network policy refuses every other non-public address)."""
     lines = ["sources:"]
     for index, server in enumerate(servers):
         lines += [
@@ -126,7 +184,7 @@ def sources_yaml(servers: list[TimedOutletServer], schedule: str = "1h") -> str:
             f"    homepage: {server.base_url}/",
             "    languages: [en]",
             f"    feeds: [{server.base_url}/feed.xml]",
-            "    allow_networks: [127.0.0.0/8]",
+            f"    allow_networks: [{host_allowance(server.base_url)}]",
             f"    schedule: {{interval: {schedule}, jitter: 0s}}",
         ]
     return "\n".join(lines) + "\n"

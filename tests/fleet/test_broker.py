@@ -49,6 +49,7 @@ def test_a_silent_workers_run_is_redelivered_and_a_renewing_one_keeps_it(redis_u
     assert broker.renew("alive", [kept.entry]) == {kept.entry}
     stolen = broker.reclaim("other", visibility_ms=200, count=10)
     assert [(j.source, j.deliveries) for j in stolen] == [("lost", 2)]
+    assert stolen[0].redelivered and not kept.redelivered  # only it reads the page stash
     assert broker.last_attempt(stolen[0]) == {"run_id": 41, "worker": "dead"}
     # The dead worker, back from the dead, cannot renew what was taken from it.
     assert broker.renew("dead", [lost.entry]) == set()
@@ -58,10 +59,11 @@ def test_a_run_handed_back_is_queued_again_at_once(redis_url: str) -> None:
     broker = Broker(redis_url)
     broker.enqueue("wire")
     job = broker.take("w1", 100)
-    assert job is not None
+    assert job is not None and not job.redelivered
     broker.requeue(job)
     again = broker.take("w2", 100)
     assert again is not None and again.source == "wire" and again.entry != job.entry
+    assert again.redelivered  # the pages the stopped run fetched are in the stash
     assert broker.enqueue("wire") is None
 
 
