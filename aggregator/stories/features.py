@@ -172,7 +172,7 @@ def story_features(title: str | None, body: str) -> StoryFeatures:
         for key in _number_keys(match.group(0), percent=percent):
             add(key, match.start())
     for match in _QUOTE.finditer(text):
-        words = _fold(match.group(1)).split()
+        words = _fold.__wrapped__(match.group(1)).split()  # a quote: not worth caching
         if len(words) >= 4:
             add("q:" + " ".join(words[:6]), match.start())
     names: list[str] = []
