@@ -252,9 +252,11 @@ def lookup(
     exclude: int | None = None,
     span: timedelta | None = None,
     limit: int = MAX_CANDIDATES,
+    language: str | None = None,
 ) -> Lookup:
     """Recent articles (within ``span`` either side of ``at``) sharing the most weight of
-    rare features with ``keys`` (``weights``: each key's prior weight, by kind), with the
+    rare features with ``keys`` (``weights``: each key's prior weight, by kind; keys seen
+    in another language than ``language`` are preferred), with the
     window frequencies of our keys (the candidates' other keys are not counted: the scorer
     takes them as rare, which only lowers a score)."""
     span = span or window()
@@ -265,7 +267,14 @@ def lookup(
     connection = session.connection()
     df = _frequencies(session, keys, params)
     counts = {k: sum(v.values()) for k, v in df.items()}
-    rare = sorted((k for k in keys if 0 < counts[k] <= MAX_DF), key=lambda k: (counts[k], k))
+    # Keys seen in another language first: in an Arabic article the rarest keys are Arabic
+    # words shared with another Arabic article or two, which would crowd out the names and
+    # figures that find its original in another language.
+    mine = language or "?"
+    rare = sorted(
+        (k for k in keys if 0 < counts[k] <= MAX_DF),
+        key=lambda k: (not (df[k].keys() - {mine}), counts[k], k),
+    )
     useful = {feature_hash(k): k for k in rare[:RAREST]}
     total = int(connection.scalar(_TOTAL, params) or 0)
     if not useful:

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aggregator.stories.attribution import attributions, source_keys
@@ -35,6 +36,7 @@ from storage.citations import Citation, add_citations, citing
 from storage.sources import SourceRow
 from storage.stories import Link, Story, join, membership, refresh_origin
 from storage.story_index import (
+    Candidate,
     add_profile,
     frequencies,
     lookup,
@@ -110,7 +112,9 @@ def _join_best(
     cites: list[Citation],
 ) -> tuple[Story | None, str | None, int | None]:
     weights = {k: KIND_WEIGHT.get(k[0], 1.0) for k in positions}
-    found = lookup(session, list(positions), weights, at, exclude=article.id)
+    found = lookup(
+        session, list(positions), weights, at, exclude=article.id, language=article.language
+    )
     if not found.candidates:
         return None, None, None
     stats = Stats(found.total + 1, _with_self(found.df, positions, article.language))
@@ -124,6 +128,8 @@ def _join_best(
             cited_keys & keys_of.get(cand.article_id, set())
         )
         match = score(mine, Profile(cand.language, cand.features), stats, cited=credited)
+        if match.passed and not credited and match.score < TRANSLATION_RATIO * match.threshold:
+            match = _confirm(session, mine, cand, stats, at)
         if match.passed:
             ranked.append(
                 (match.score + (1.0 if credited else 0.0), cand.article_id, match, credited)
@@ -137,8 +143,58 @@ def _join_best(
         if story is not None:
             if credited:
                 _mark_resolved(cites, other, keys_of.get(cand_id, set()))
+            passed = {c: m for _, c, m, _ in ranked if c != cand_id}
+            orphans = [c for c in found.candidates if c.article_id in passed]
+            _pull_in(session, article, mine, stats, orphans, passed, at)
             return story, link.relation, cand_id
     return None, None, None
+
+
+def _pull_in(
+    session: Session,
+    article: Article,
+    mine: Profile,
+    stats: Stats,
+    candidates: list[Candidate],
+    matches: dict[int, Match],
+    at: datetime,
+) -> None:
+    """Earlier articles in no story that the new one matches strongly join its story too:
+    an uncredited translation stored before its original's other translations is matched
+    by them but, story-less and already stored, would otherwise stay alone. Strongly means
+    twice the bar once the candidate's own keys are counted (:func:`_confirm`)."""
+    for cand in candidates:
+        if membership(session, cand.article_id) is not None:
+            continue
+        match = matches[cand.article_id]
+        if match.score < TRANSLATION_RATIO * match.threshold:
+            continue
+        match = _confirm(session, mine, cand, stats, at)
+        if not match.passed or match.score < TRANSLATION_RATIO * match.threshold:
+            continue
+        other = session.get(Article, cand.article_id)
+        if other is None:
+            continue
+        link = _link(other, article, match, False, [], _time(other))
+        try:
+            with session.begin_nested():
+                join(session, other, article, link)
+        except IntegrityError:  # another writer linked it meanwhile: its story stands
+            session.expire_all()
+
+
+def _confirm(session: Session, mine: Profile, cand: Candidate, stats: Stats, at: datetime) -> Match:
+    """Score a borderline match again with the window frequencies of the candidate's own
+    keys. The lookup counts only the new article's keys, so the candidate's other names
+    look like words of one language and leave its norm: a report sharing two names with
+    it ("Josef Ackermann", "Deutsche Bank") then passes. Counting them costs one indexed
+    query, paid only for the few matches between the bar and twice it."""
+    missing = [k for k in cand.features if k not in stats.by_language]
+    if not missing:
+        return score(mine, Profile(cand.language, cand.features), stats)
+    found, _ = frequencies(session, missing, at)
+    counts = {**stats.by_language, **found}
+    return score(mine, Profile(cand.language, cand.features), Stats(stats.total, counts))
 
 
 def _with_self(
@@ -232,6 +288,12 @@ def _shared(keys: list[str]) -> dict[str, list[str]]:
         "k": "skeletons",
         "q": "quotes",
         "u": "urls",
+        "c": "places",
+        "l": "languages",
+        "t": "dates",
+        "m": "months",
+        "d": "weekdays",
+        "$": "currencies",
     }
     out: dict[str, list[str]] = {}
     for key in keys[:30]:

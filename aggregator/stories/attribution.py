@@ -139,8 +139,9 @@ def outlet_key(name: str) -> str:
     host = re.fullmatch(r"(?:www\.)?([a-z0-9\-]+)\.[a-z.]+", name.lower())
     if host:
         word = host.group(1).removeprefix("the")
-        return skeleton(word) or word
+        return _long_enough(skeleton(word)) or word
     words = [w for w in re.split(r"[\s\-’']+", name) if w]
+    short = ""  # "El País" has no long skeleton: its "BS" then
     for word in words:
         for prefix in _AR_GENERIC:
             if word == prefix:
@@ -150,8 +151,18 @@ def outlet_key(name: str) -> str:
         latin = re.sub(r"[^a-z]", "", latin)
         if not latin or latin in _GENERIC:
             continue
-        return skeleton(latin) or latin
-    return ""
+        key = skeleton(latin)
+        if _long_enough(key):
+            return key
+        if not short and len(key) >= 2:
+            short = key
+    return short
+
+
+def _long_enough(key: str) -> str:
+    """A skeleton of three letters or more: the first word's "S" (of "the South China
+    Morning Post", "s-news") would match outlets at random; a later word says more."""
+    return key if len(key) >= 3 else ""
 
 
 def source_keys(*names: str | None) -> list[str]:

@@ -26,11 +26,19 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from anyascii import anyascii
 
+from aggregator.stories.concepts import concept_keys
+
 # Prior weight of each kind (multiplied by the feature's IDF in the window).
-KIND_WEIGHT = {"n": 1.6, "y": 0.6, "e": 1.3, "k": 1.0, "q": 1.5, "u": 2.0}
+KIND_WEIGHT = {
+    **{"n": 1.6, "y": 0.6, "e": 1.3, "k": 1.0, "q": 1.5, "u": 2.0},
+    # concepts (aggregator.stories.concepts): a place names the story more than a weekday
+    **{"c": 1.2, "l": 0.8, "t": 1.4, "m": 0.5, "d": 0.4, "$": 0.6},
+}
+NEUTRAL = frozenset("nyuqcltmd$")  # kinds that read the same in every language
 MAX_INDEXED = 80  # keys per article in the index and its profile (what the scorer compares)
 MAX_TEXT = 60_000  # characters read from a body: features of a huge page are not better
 
@@ -46,6 +54,11 @@ _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f' ]\d+)*")
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?؟:;«»\"“”„()\[\]\n]\s*$")
 _QUOTE = re.compile(r"[\"“”«»„]\s*([^\"“”«»„]{20,300}?)\s*[\"“”«»„]")
+# After a number: a percentage in the languages we serve.
+_PERCENT = re.compile(
+    r"\s*(?:%|٪|per ?cent|pour ?cent|prozent|por ?ciento|بالمائة|بالمئة|في المائة|في المئة)",
+    re.IGNORECASE,
+)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LONG_WORD = re.compile(r"\b[a-zà-ÿß]{7,}\b")
@@ -98,6 +111,9 @@ class StoryFeatures:
     # translation names things in the same order, another report on the same event does not.
     positions: dict[str, float] = field(default_factory=dict)
     from_names: frozenset[str] = frozenset()  # the k: keys that are skeletons of names
+    # where the body starts (0-1): a word of the title names the story, so its skeleton is
+    # indexed with the names (in Arabic, which has no capitals, it is how a name gets in)
+    lead: float = 0.0
 
     def keys(self) -> list[str]:
         """All distinct keys, the most telling first (kind weight, then frequency)."""
@@ -108,7 +124,11 @@ class StoryFeatures:
         first, since a short Arabic skeleton is often a common word."""
         ranked = sorted(
             self.counts,
-            key=lambda k: (-_index_priority(k, k in self.from_names), -self.counts[k], k),
+            key=lambda k: (
+                -_index_priority(k, k in self.from_names or self.positions[k] < self.lead),
+                -self.counts[k],
+                k,
+            ),
         )
         return ranked[:MAX_INDEXED]
 
@@ -123,7 +143,12 @@ def _index_priority(key: str, from_name: bool) -> float:
     kind, value = key[0], key[2:]
     if kind == "k":
         return 2.0 if from_name else 1.0 + min(len(value), 8) / 10
-    return {"n": 3.0, "u": 3.0, "q": 2.5, "e": 2.0, "y": 1.9}[kind]
+    return _PRIORITY[kind]
+
+
+# Concept keys rank with names: in Arabic text they are what a translation keeps.
+_PRIORITY = {"n": 3.0, "u": 3.0, "q": 2.5, "t": 2.5, "e": 2.0, "c": 2.0, "l": 1.95}
+_PRIORITY |= {"y": 1.9, "$": 1.9, "m": 1.85, "d": 1.8}
 
 
 def story_features(title: str | None, body: str) -> StoryFeatures:
@@ -143,10 +168,11 @@ def story_features(title: str | None, body: str) -> StoryFeatures:
         add("u:" + url, match.start())
     text = _URL.sub(lambda m: " " * len(m.group(0)), text)
     for match in _NUMBER.finditer(text):
-        for key in _number_keys(match.group(0)):
+        percent = bool(_PERCENT.match(text, match.end()))
+        for key in _number_keys(match.group(0), percent=percent):
             add(key, match.start())
     for match in _QUOTE.finditer(text):
-        words = _fold(match.group(1)).split()
+        words = _fold.__wrapped__(match.group(1)).split()  # a quote: not worth caching
         if len(words) >= 4:
             add("q:" + " ".join(words[:6]), match.start())
     names: list[str] = []
@@ -169,19 +195,26 @@ def story_features(title: str | None, body: str) -> StoryFeatures:
         sk = skeleton(anyascii(word).lower())
         if len(sk) >= 3:
             add("k:" + sk, at)
+    for key, at in concept_keys(text):
+        add(key, at)
     return StoryFeatures(
-        dict(counts), list(dict.fromkeys(names))[:50], positions, frozenset(from_names)
+        dict(counts),
+        list(dict.fromkeys(names))[:50],
+        positions,
+        frozenset(from_names),
+        (len(title or "") + 1) / size,
     )
 
 
-def _number_keys(raw: str) -> list[str]:
-    """``n:`` / ``y:`` keys of one written number (one- and two-digit counts say little)."""
+def _number_keys(raw: str, *, percent: bool = False) -> list[str]:
+    """``n:`` / ``y:`` keys of one written number (one- and two-digit counts say little,
+    but a two-digit percentage, "70%", "70 بالمائة", is a figure of the story)."""
     digits = re.sub(r"\D", "", raw).lstrip("0")
     if len(digits) < 2 or len(digits) > 15:
         return []
     if len(digits) == 4 and raw.isdigit() and 1900 <= int(digits) <= 2099:
         return ["y:" + digits]
-    if len(digits) == 2 and raw.isdigit():
+    if len(digits) == 2 and raw.isdigit() and not percent:
         return []  # a bare two-digit number (ages, days) is everywhere
     return ["n:" + digits]
 
@@ -194,35 +227,38 @@ def latin_names(text: str) -> list[tuple[str, int]]:
     start_of_run = 0
     for match in _WORD.finditer(text):
         word = match.group(0)
-        if _ARABIC.search(word):
-            _close(run, found, start_of_run)
+        if not word[0].isupper():  # most words: only a run's connector ("de", "of") matters
+            if run:
+                if not _ARABIC.search(word) and _fold(word) in _CONNECTORS:
+                    run.append(word)
+                else:
+                    _close(run, found, start_of_run)
             continue
         start = match.start()
         before = text[max(0, start - 3) : start]
-        first = (
-            start == 0
-            or bool(_SENTENCE_END.search(text[max(0, start - 3) : start]))
-            or ("\n" in before)
-        )
-        capital = word[0].isupper()
+        first = start == 0 or bool(_SENTENCE_END.search(before)) or ("\n" in before)
         acronym = len(word) >= 2 and word.isupper()
-        gap = text[match.start() - 1 : match.start()] if run else " "
-        if capital and (not first or acronym) and (gap in (" ", "-")):
-            if _fold(word) in _FUNCTION and not run:
+        gap = text[start - 1 : start] if run else " "
+        if (not first or acronym) and (gap in (" ", "-")):
+            if not run and _fold(word) in _FUNCTION:
                 continue
             if not run:
                 start_of_run = start
             run.append(word)
-        elif run and _fold(word) in ("de", "of", "al", "bin", "von", "van", "del", "la"):
+        elif run and _fold(word) in _CONNECTORS:
             run.append(word)
-        else:
+        elif run:
             _close(run, found, start_of_run)
     _close(run, found, start_of_run)
     return found
 
 
+_CONNECTORS = frozenset(("de", "of", "al", "bin", "von", "van", "del", "la"))
+_TRAILING = _FUNCTION | {"al", "bin", "von", "van"}  # never a run's last word
+
+
 def _close(run: list[str], found: list[tuple[str, int]], at: int) -> None:
-    while run and _fold(run[-1]) in _FUNCTION | {"al", "bin", "von", "van"}:
+    while run and _fold(run[-1]) in _TRAILING:
         run.pop()
     if run:
         found.append((" ".join(run), at))
@@ -240,6 +276,7 @@ def arabic_words(text: str) -> list[tuple[str, int]]:
     return words
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat within and across articles
 def skeleton(word: str) -> str:
     """The consonant skeleton of a transliterated word, letters in sound classes, repeats
     collapsed: "guardian" / "ghardyan" -> "KRTN", "microsoft" / "mykrwswft" -> "MKRSBT"."""
@@ -257,6 +294,7 @@ def skeleton(word: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def _fold(text: str) -> str:
     """Lowercase ASCII letters and digits only: "Émirats" -> "emirats"."""
     return " ".join(re.sub(r"[^a-z0-9 ]", " ", anyascii(text).lower()).split())

@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from aggregator.stories.features import KIND_WEIGHT
+from aggregator.stories.features import KIND_WEIGHT, NEUTRAL
 
 ALIGN = 0.12  # first occurrences this close (fraction of the text) count as aligned
 THRESHOLD_LATIN = 0.15  # two languages in Latin script
@@ -79,7 +79,7 @@ def _arabic(language: str | None) -> bool:
 def _comparable(mine: Profile, other: Profile, stats: Stats) -> list[str]:
     if mine.language == other.language:
         return list(mine.positions)
-    keys = [k for k in mine.positions if k[0] in "nyuq" or stats.crosses(k)]
+    keys = [k for k in mine.positions if k[0] in NEUTRAL or stats.crosses(k)]
     if _arabic(mine.language) != _arabic(other.language):
         keys = [k for k in keys if k[0] != "e" and k[0] != "q"]
     return keys
