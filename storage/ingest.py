@@ -198,7 +198,7 @@ def _store_new(
         session.flush()
     # Cross-language and cross-outlet links (and the candidate index) for every new article;
     # a near duplicate has its story already.
-    linked = link_article(session, stored, joined=story is not None)
+    linked = link_article(session, stored, joined=story is not None, inputs=record.story)
     if story is None or match is None or other is None:
         return SaveOutcome("stored", article.id, linked.story_id, relation=linked.relation)
     return SaveOutcome(

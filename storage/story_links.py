@@ -28,7 +28,8 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from aggregator.stories.attribution import attributions, source_keys
-from aggregator.stories.features import KIND_WEIGHT, StoryFeatures, story_features
+from aggregator.stories.features import KIND_WEIGHT, story_features
+from aggregator.stories.inputs import StoryInputs, story_inputs
 from aggregator.stories.score import Match, Profile, Stats, confidence, score
 from storage.articles import Article, ArticleUrl
 from storage.citations import Citation, add_citations, citing
@@ -61,19 +62,28 @@ class Linked:
     citations: int
 
 
-def link_article(session: Session, article: Article, *, joined: bool) -> Linked:
-    """Index ``article``, record its citations and link it (``joined``: LSH already did)."""
-    feats = story_features(article.title, article.body or "")
+def link_article(
+    session: Session, article: Article, *, joined: bool, inputs: StoryInputs | None = None
+) -> Linked:
+    """Index ``article``, record its citations and link it (``joined``: LSH already did).
+
+    ``inputs``: the story inputs of its stored title and body when the caller has them (a
+    crawl computes them in the extraction process); else they are computed here.
+    """
+    if inputs is None:
+        inputs = story_inputs(article.title, article.body or "")
     at = _time(article)
-    positions = feats.to_json()
+    positions = inputs.features
     canonical = (article.extraction or {}).get("declared_canonical")
-    found = attributions(article.body or "", page_url=article.url, canonical=canonical)
+    found = attributions(
+        article.body or "", page_url=article.url, canonical=canonical, in_text=inputs.cited
+    )
     rows = add_citations(session, article.id, found)
     _resolve_urls(session, rows)
     story: Story | None = None
     relation = via = None
     if not joined:  # looked up before it is indexed: the frequencies are the others'
-        story, relation, via = _join_best(session, article, feats, positions, at, rows)
+        story, relation, via = _join_best(session, article, positions, at, rows)
     add_profile(session, article.id, article.language, at, positions, list(positions))
     _credited_by_others(session, article, positions, at)
     member = membership(session, article.id)
@@ -98,7 +108,6 @@ def _resolve_urls(session: Session, rows: list[Citation]) -> None:
 def _join_best(
     session: Session,
     article: Article,
-    feats: StoryFeatures,
     positions: dict[str, float],
     at: datetime,
     cites: list[Citation],

@@ -97,9 +97,30 @@ _AR_GENERIC = ("صحيفة", "جريدة", "موقع", "وكالة", "مجلة",
 
 
 def attributions(
-    body: str, *, page_url: str | None = None, canonical: str | None = None
+    body: str,
+    *,
+    page_url: str | None = None,
+    canonical: str | None = None,
+    in_text: tuple[Cited, ...] | list[Cited] | None = None,
 ) -> list[Cited]:
-    """Every attribution in ``body`` and the page's declared canonical URL (bounded)."""
+    """Every attribution in ``body`` and the page's declared canonical URL (bounded).
+
+    ``in_text``: the body's :func:`text_attributions`, when already computed (a crawl's
+    extraction process does); the result is the same.
+    """
+    found = list(text_attributions(body) if in_text is None else in_text)
+    if canonical and page_url and _site(canonical) and _site(canonical) != _site(page_url):
+        found.append(Cited("canonical", _site(canonical), outlet_key(_site(canonical)), canonical))
+    return _unique(found)[:MAX_FOUND]
+
+
+def text_attributions(body: str) -> list[Cited]:
+    """The attributions written in ``body`` (sentences and datelines; bounded).
+
+    Kept apart from the canonical URL so it can run where the body is extracted: only the
+    text is needed. Deduplicating and bounding here first changes nothing in
+    :func:`attributions`, which appends the canonical one and does both again.
+    """
     found: list[Cited] = []
     text = body[:200_000]
     for pattern in _LATIN:
@@ -113,8 +134,6 @@ def attributions(
     for match in _DATELINE.finditer(text):
         outlet = match.group("o") or match.group("e")
         found.append(_cited("dateline", outlet, _sentence(text, match.start())))
-    if canonical and page_url and _site(canonical) and _site(canonical) != _site(page_url):
-        found.append(Cited("canonical", _site(canonical), outlet_key(_site(canonical)), canonical))
     return _unique(found)[:MAX_FOUND]
 
 
