@@ -50,6 +50,18 @@ _URLS = cast(Table, ArticleUrl.__table__)
 _URL_OWNER = select(_URLS.c.article_id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
 _SOURCES = cast(Table, SourceRow.__table__)
 _ARTICLES = cast(Table, Article.__table__)
+# The outlet names of candidate articles; built once (building it cost more than running it).
+_OUTLETS_OF = (
+    select(
+        _ARTICLES.c.id,
+        _ARTICLES.c.site_name,
+        _SOURCES.c.name,
+        _SOURCES.c.label,
+        _SOURCES.c.homepage,
+    )
+    .join(_SOURCES, _SOURCES.c.id == _ARTICLES.c.source_id)
+    .where(_ARTICLES.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 @dataclass(frozen=True)
@@ -159,17 +171,7 @@ def _source_keys(session: Session, article_ids: list[int]) -> dict[int, set[str]
     """Article id -> the outlet keys of its source (name, label, site name, homepage)."""
     if not article_ids:
         return {}
-    rows = session.connection().execute(
-        select(
-            _ARTICLES.c.id,
-            _ARTICLES.c.site_name,
-            _SOURCES.c.name,
-            _SOURCES.c.label,
-            _SOURCES.c.homepage,
-        )
-        .join(_SOURCES, _SOURCES.c.id == _ARTICLES.c.source_id)
-        .where(_ARTICLES.c.id.in_(article_ids))
-    )
+    rows = session.connection().execute(_OUTLETS_OF, {"ids": article_ids})
     return {int(r[0]): set(source_keys(r[2], r[3], r[1], r[4])) for r in rows}
 
 
