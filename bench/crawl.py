@@ -10,12 +10,13 @@ not the port), each listed by one sitemap. Two crawlers read them in the same ru
   and written to a SQLite file with the moment it was stored.
 
 Both see the same concurrency per host. Measured per crawl, from the moment the command is
-launched: seconds to the first and to the last article stored (committed: the bare spider
-records the moment it stores each page; the project's database is polled every 50 ms, since
-its rows carry the moment a page was fetched, not stored), articles/s over that span, CPU per
-article summed over the whole process tree (psutil, polled every 50 ms: the extraction pool's
-forkserver and its workers are no children that ``time`` would wait for), and the peak RSS of
-the tree (the sum over its processes, so pages shared after a fork count more than once).
+launched: seconds to the first and to the last article stored (the bare spider records the
+moment it stores each page; for the project, the moment its row was inserted, ``updated_at``
+of a new article, not ``first_seen_at``, which is when the page was fetched), articles/s over
+that span, CPU per article summed over the whole process tree (psutil, polled every 50 ms: the
+extraction pool's forkserver and its workers are no children that ``time`` would wait for), and
+the peak RSS of the tree (the sum over its processes, so pages shared after a fork count more
+than once).
 
 Usage:
     python bench/crawl.py                    # 1 outlet of 200 pages, 10 outlets of 38; 3 rounds
@@ -156,48 +157,11 @@ class TreeMonitor:
         return self.cpu.get(self.root.pid, 0.0)
 
 
-class CommitWatch:
-    """When rows became visible in a SQLite table: polled while a crawl writes (WAL lets a
-    reader in). ``seen`` maps each row count observed to the first moment it was seen."""
-
-    def __init__(self, database: Path, table: str) -> None:
-        self.database = database
-        self.table = table
-        self.seen: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> CommitWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.wait(POLL):
-            if not self.database.exists():
-                continue
-            try:
-                with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True) as db:
-                    (rows,) = db.execute(f"SELECT count(*) FROM {self.table}").fetchone()
-            except sqlite3.Error:  # not created yet, or busy: look again
-                continue
-            self.seen.setdefault(int(rows), time.time())
-
-    def first_time(self, at_least: int) -> float:
-        """The first moment ``at_least`` rows were visible."""
-        return min(t for n, t in self.seen.items() if n >= at_least)
-
-
-def measured(
-    command: list[str], env: dict[str, str], cwd: Path, watch: CommitWatch | None = None
-) -> tuple[float, TreeMonitor]:
+def measured(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, TreeMonitor]:
     """Run ``command`` to its end under a TreeMonitor; (launch epoch, monitor)."""
     launched = time.time()
     proc = psutil.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    with TreeMonitor(proc) as monitor, watch or ExitStack():
+    with TreeMonitor(proc) as monitor:
         try:
             output, _ = proc.communicate(timeout=600)
         except BaseException:  # interrupted or hung: leave no crawl (or pool) behind
@@ -233,17 +197,18 @@ def project_crawl(work: Path, bases: list[str], code: Path = REPO) -> dict[str, 
         "AGGREGATOR_ALLOW_NETWORKS": "127.0.0.0/8",
     }
     command = [sys.executable, "-m", "aggregator", "crawl", "--progress", "off"]
-    watch = CommitWatch(database, "articles")
-    launched, monitor = measured(command, env, work, watch)
+    launched, monitor = measured(command, env, work)
     with sqlite3.connect(database) as db:
-        stored, fetched = db.execute("SELECT count(*), min(fetched_at) FROM articles").fetchone()
-    row = figures(
-        stored, watch.first_time(1) - launched, watch.first_time(stored) - launched, monitor
+        # updated_at of a new article: when its row was inserted, in the transaction that
+        # stores it; first_seen_at is when it was fetched (what earlier runs reported).
+        stored, first, last, fetched = db.execute(
+            "SELECT count(*), min(updated_at), max(updated_at), min(first_seen_at) FROM articles"
+        ).fetchone()
+    first_epoch, last_epoch, fetched_epoch = (
+        datetime.fromisoformat(t).replace(tzinfo=UTC).timestamp() for t in (first, last, fetched)
     )
-    # What earlier runs of this benchmark reported as "first stored": the first page's fetch.
-    row["first_fetched_s"] = (
-        datetime.fromisoformat(fetched).replace(tzinfo=UTC).timestamp() - launched
-    )
+    row = figures(stored, first_epoch - launched, last_epoch - launched, monitor)
+    row["first_fetched_s"] = fetched_epoch - launched
     return row
 
 
@@ -415,11 +380,9 @@ def profile(output: Path) -> None:
             global measured
             plain = measured
 
-            def under_pyspy(
-                command: list[str], env: dict[str, str], cwd: Path, watch: Any = None
-            ) -> Any:
+            def under_pyspy(command: list[str], env: dict[str, str], cwd: Path) -> Any:
                 spy = ["py-spy", "record", "--subprocesses", "--rate", "250", "--format", "raw"]
-                return plain([*spy, "-o", str(output.resolve()), "--", *command], env, cwd, watch)
+                return plain([*spy, "-o", str(output.resolve()), "--", *command], env, cwd)
 
             measured = under_pyspy
             print(json.dumps(project_crawl(work, bases), default=_round))
