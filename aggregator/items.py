@@ -19,8 +19,9 @@ from storage.revisits import RevisitPolicy
 class ArticleItem:
     """A fetched article page, filled in stage by stage.
 
-    The spider sets the fetch fields; ``extract`` sets ``article``; ``canonicalize`` sets
-    ``canonical_url``; ``fingerprint`` sets ``fingerprint``; ``store`` sets ``outcome``.
+    The spider sets the fetch fields; ``extract`` sets ``article`` (and, from the extraction
+    process, ``fingerprint`` and ``story``); ``canonicalize`` sets ``canonical_url``;
+    ``fingerprint`` sets ``fingerprint`` when still missing; ``store`` sets ``outcome``.
     """
 
     source: str
