@@ -9,6 +9,7 @@ from typing import Any
 
 from aggregator.extraction.article import ExtractedArticle, Hints
 from aggregator.fingerprints.fingerprint import Fingerprint
+from aggregator.stories.inputs import StoryInputs
 from aggregator.urls import canonicalize_url
 from storage.article_record import ArticleRecord
 from storage.revisits import RevisitPolicy
@@ -18,8 +19,9 @@ from storage.revisits import RevisitPolicy
 class ArticleItem:
     """A fetched article page, filled in stage by stage.
 
-    The spider sets the fetch fields; ``extract`` sets ``article``; ``canonicalize`` sets
-    ``canonical_url``; ``fingerprint`` sets ``fingerprint``; ``store`` sets ``outcome``.
+    The spider sets the fetch fields; ``extract`` sets ``article`` (and, from the extraction
+    process, ``fingerprint`` and ``story``); ``canonicalize`` sets ``canonical_url``;
+    ``fingerprint`` sets ``fingerprint`` when still missing; ``store`` sets ``outcome``.
     """
 
     source: str
@@ -39,6 +41,9 @@ class ArticleItem:
     canonical_url: str | None = None
     aliases: list[str] = field(default_factory=list)
     fingerprint: Fingerprint | None = None
+    # The story features and attributions of the article's text (the extraction process
+    # computes them with the fingerprint; storage computes them when absent).
+    story: StoryInputs | None = None
     outcome: str | None = None  # stored | updated | unchanged | duplicate
     article_id: int | None = None
     # The page's validators (sent back on its revisits), the source's revisit schedule, and
@@ -95,6 +100,7 @@ def record_from_item(item: ArticleItem, source_id: int) -> ArticleRecord:
         modified_source=modified.origin if modified else None,
         extraction=extraction,
         fingerprint=item.fingerprint,
+        story=item.story,
         etag=item.etag,
         last_modified=item.last_modified,
         revisit=item.revisit,

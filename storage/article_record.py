@@ -20,6 +20,7 @@ from sqlalchemy import String, Table
 
 from aggregator.errors import StorageError
 from aggregator.fingerprints.fingerprint import Fingerprint
+from aggregator.stories.inputs import StoryInputs
 from storage.articles import Article
 from storage.revisits import RevisitPolicy
 
@@ -61,10 +62,13 @@ class ArticleRecord:
     fingerprint: Fingerprint | None = None  # computed from the body when absent
     revisit: RevisitPolicy | None = None  # the source's schedule (None: never revisited)
     revisited: bool = False  # this fetch is a revisit of the stored article
+    # Story features and attributions of this title and body, when computed with extraction
+    # (computed from the stored text when absent, or when cleaning changed the text).
+    story: StoryInputs | None = None
 
 
 # The fields that are not ``articles`` columns; every other field is the column of its name.
-NOT_COLUMNS = ("aliases", "fingerprint", "revisit", "revisited")
+NOT_COLUMNS = ("aliases", "fingerprint", "revisit", "revisited", "story")
 COLUMNS = tuple(f.name for f in dataclasses.fields(ArticleRecord) if f.name not in NOT_COLUMNS)
 _ARTICLES = cast(Table, Article.__table__)
 
@@ -108,6 +112,8 @@ def clean_record(record: ArticleRecord) -> ArticleRecord:
         changes["extraction"] = {**record.extraction, "warnings": warnings}
     for name, limit in _BOUNDS.items():
         changes[name] = _text(getattr(record, name), limit)
+    if changes["body"] != record.body or changes.get("title", record.title) != record.title:
+        changes["story"] = None  # computed from another text: storage computes them again
     return dataclasses.replace(record, **changes)
 
 

@@ -10,8 +10,9 @@ become its story's origin.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy import ForeignKey, Index, String, Table, Text, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from aggregator.stories.attribution import Cited
@@ -80,20 +81,37 @@ def citations_of(session: Session, article_id: int) -> list[Citation]:
 
 def citing(session: Session, urls: list[str], outlet_keys: list[str]) -> list[Citation]:
     """Unresolved citations naming one of ``urls`` or one of the outlet keys (a new article's
-    outlet), oldest first: the articles that credit a newly stored one."""
-    found: dict[int, Citation] = {}
+    outlet), oldest first: the articles that credit a newly stored one.
+
+    Asked for every stored article, and almost always empty: the ids are probed with Core
+    statements built once (after the flush the ORM query would do), and rows are loaded only
+    when there are some.
+    """
+    session.flush()  # what the ORM's autoflush did: resolutions made in this batch count
+    connection = session.connection()
+    ids: set[int] = set()
     if urls:
-        for row in session.scalars(
-            select(Citation).where(Citation.url.in_(urls), Citation.cited_article_id.is_(None))
-        ):
-            found[row.id] = row
+        ids.update(connection.scalars(_BY_URL, {"urls": urls}))
     keys = [k for k in outlet_keys if k and len(k) >= 3]  # shorter keys name too many outlets
     if keys:
-        for row in session.scalars(
-            select(Citation)
-            .where(Citation.outlet_key.in_(keys), Citation.cited_article_id.is_(None))
-            .order_by(Citation.id.desc())
-            .limit(5)
-        ):
-            found[row.id] = row
-    return [found[k] for k in sorted(found)]
+        ids.update(connection.scalars(_BY_OUTLET, {"keys": keys}))
+    if not ids:
+        return []
+    rows = session.scalars(select(Citation).where(Citation.id.in_(ids)))
+    return sorted(rows, key=lambda row: row.id)
+
+
+_CITATIONS = cast(Table, Citation.__table__)
+_BY_URL = select(_CITATIONS.c.id).where(
+    _CITATIONS.c.url.in_(bindparam("urls", expanding=True)),
+    _CITATIONS.c.cited_article_id.is_(None),
+)
+_BY_OUTLET = (
+    select(_CITATIONS.c.id)
+    .where(
+        _CITATIONS.c.outlet_key.in_(bindparam("keys", expanding=True)),
+        _CITATIONS.c.cited_article_id.is_(None),
+    )
+    .order_by(_CITATIONS.c.id.desc())
+    .limit(5)
+)

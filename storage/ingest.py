@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Literal, cast
 
 from sqlalchemy import Table, bindparam, insert, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from aggregator.fingerprints.fingerprint import NUM_PERM, SHINGLE, Fingerprint, fingerprint
 from aggregator.revisions.diff import word_diff
@@ -188,9 +188,7 @@ def _store_new(
     match = None if record.paywalled else near_match(session, fp, exclude=article.id)
     set_buckets(session, article.id, fp, replace=False)
     index_article(session, article)
-    stored = session.get(Article, article.id)
-    if stored is None:
-        return SaveOutcome("stored", article.id)
+    stored = _persistent(session, article)
     other = None if match is None else session.get(Article, match.article_id)
     story = None
     if match is not None and other is not None:
@@ -198,7 +196,7 @@ def _store_new(
         session.flush()
     # Cross-language and cross-outlet links (and the candidate index) for every new article;
     # a near duplicate has its story already.
-    linked = link_article(session, stored, joined=story is not None)
+    linked = link_article(session, stored, joined=story is not None, inputs=record.story)
     if story is None or match is None or other is None:
         return SaveOutcome("stored", article.id, linked.story_id, relation=linked.relation)
     return SaveOutcome(
@@ -226,6 +224,15 @@ def _insert_article(session: Session, article: Article) -> int:
     return int(
         session.connection().execute(insert(table).returning(table.c.id), values).scalar_one()
     )
+
+
+def _persistent(session: Session, article: Article) -> Article:
+    """The just-inserted ``article`` as the session's object for its row, without reading the
+    row back (loading it, body and all, cost a tenth of the store path): the values it holds
+    are those inserted; the columns left to their defaults are loaded on first use."""
+    make_transient_to_detached(article)
+    session.add(article)
+    return article
 
 
 def _refetched(

@@ -29,7 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aggregator.stories.attribution import attributions, source_keys
-from aggregator.stories.features import KIND_WEIGHT, StoryFeatures, story_features
+from aggregator.stories.features import KIND_WEIGHT, story_features
+from aggregator.stories.inputs import StoryInputs, story_inputs
 from aggregator.stories.score import Match, Profile, Stats, confidence, score
 from storage.articles import Article, ArticleUrl
 from storage.citations import Citation, add_citations, citing
@@ -51,6 +52,18 @@ _URLS = cast(Table, ArticleUrl.__table__)
 _URL_OWNER = select(_URLS.c.article_id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
 _SOURCES = cast(Table, SourceRow.__table__)
 _ARTICLES = cast(Table, Article.__table__)
+# The outlet names of candidate articles; built once (building it cost more than running it).
+_OUTLETS_OF = (
+    select(
+        _ARTICLES.c.id,
+        _ARTICLES.c.site_name,
+        _SOURCES.c.name,
+        _SOURCES.c.label,
+        _SOURCES.c.homepage,
+    )
+    .join(_SOURCES, _SOURCES.c.id == _ARTICLES.c.source_id)
+    .where(_ARTICLES.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 @dataclass(frozen=True)
@@ -63,11 +76,18 @@ class Linked:
     citations: int
 
 
-def link_article(session: Session, article: Article, *, joined: bool) -> Linked:
-    """Index ``article``, record its citations and link it (``joined``: LSH already did)."""
-    feats = story_features(article.title, article.body or "")
+def link_article(
+    session: Session, article: Article, *, joined: bool, inputs: StoryInputs | None = None
+) -> Linked:
+    """Index ``article``, record its citations and link it (``joined``: LSH already did).
+
+    ``inputs``: the story inputs of its stored title and body when the caller has them (a
+    crawl computes them in the extraction process); else they are computed here.
+    """
+    if inputs is None:
+        inputs = story_inputs(article.title, article.body or "")
     at = _time(article)
-    positions = feats.to_json()
+    positions = inputs.features
     extraction = article.extraction or {}
     links = [(link["url"], link.get("anchor", "")) for link in extraction.get("body_links", ())]
     found = attributions(
@@ -75,13 +95,14 @@ def link_article(session: Session, article: Article, *, joined: bool) -> Linked:
         page_url=article.url,
         canonical=extraction.get("declared_canonical"),
         links=links,
+        in_text=inputs.cited,
     )
     rows = add_citations(session, article.id, found)
     _resolve_urls(session, rows)
     story: Story | None = None
     relation = via = None
     if not joined:  # looked up before it is indexed: the frequencies are the others'
-        story, relation, via = _join_best(session, article, feats, positions, at, rows)
+        story, relation, via = _join_best(session, article, positions, at, rows)
     add_profile(session, article.id, article.language, at, positions, list(positions))
     _credited_by_others(session, article, positions, at)
     member = membership(session, article.id)
@@ -106,7 +127,6 @@ def _resolve_urls(session: Session, rows: list[Citation]) -> None:
 def _join_best(
     session: Session,
     article: Article,
-    feats: StoryFeatures,
     positions: dict[str, float],
     at: datetime,
     cites: list[Citation],
@@ -212,17 +232,7 @@ def _source_keys(session: Session, article_ids: list[int]) -> dict[int, set[str]
     """Article id -> the outlet keys of its source (name, label, site name, homepage)."""
     if not article_ids:
         return {}
-    rows = session.connection().execute(
-        select(
-            _ARTICLES.c.id,
-            _ARTICLES.c.site_name,
-            _SOURCES.c.name,
-            _SOURCES.c.label,
-            _SOURCES.c.homepage,
-        )
-        .join(_SOURCES, _SOURCES.c.id == _ARTICLES.c.source_id)
-        .where(_ARTICLES.c.id.in_(article_ids))
-    )
+    rows = session.connection().execute(_OUTLETS_OF, {"ids": article_ids})
     return {int(r[0]): set(source_keys(r[2], r[3], r[1], r[4])) for r in rows}
 
 

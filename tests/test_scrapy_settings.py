@@ -28,6 +28,15 @@ def test_code_execution_consoles_are_off() -> None:
     assert "TelnetConsole" not in enabled
     assert "RemoteControl" not in enabled
     assert "RunRecorder" in enabled
+    # Not even named: Scrapy imports every extension it names (RemoteControl loads aiohttp).
+    named = set(settings.getwithbase("EXTENSIONS"))
+    assert not {n for n in named if "telnet" in n or "remote_control" in n}
+    assert "scrapy.extensions.corestats.CoreStats" in named
+
+
+def test_items_of_a_response_are_processed_with_little_concurrency() -> None:
+    # An article page yields one item: Scrapy's default (100 tasks per response) is CPU lost.
+    assert 1 <= _settings().getint("CONCURRENT_ITEMS") <= 8
 
 
 def test_pipelines_run_in_the_declared_order() -> None:

@@ -4,11 +4,11 @@ Extraction costs about 25 ms of CPU a page. Run inline, it stalls Twisted's reac
 downloads stop while pages are parsed (a measured crawl fell from ~6,400 to ~1,300 pages a
 minute). A process pool sized to the cores keeps downloads going while pages are extracted.
 
-Each page goes to the pool as the bytes Scrapy received and comes back extracted *and*
-fingerprinted (:mod:`aggregator.pipelines.extract_task`): the main process neither decodes
-nor fingerprints. The pool starts when the crawl schedules its first article request, not
-before (a run with nothing new never pays for it) and not later (the workers fork and warm
-up while the first pages download).
+Each page goes to the pool as the bytes Scrapy received and comes back extracted,
+fingerprinted and with its story inputs (:mod:`aggregator.pipelines.extract_task`): the main
+process neither decodes, fingerprints nor computes story features. The pool starts when
+the crawl schedules its first article request, not before (a run with nothing new never pays
+for it) and not later (the workers fork and warm up while the first pages download).
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ class ExtractPipeline:
             raise DropItem(f"{reason}: {item.response_url}")
         item.article = article
         item.fingerprint = result.fingerprint
+        item.story = result.story
         item.html = ""  # the page is no longer needed; keep memory flat on long crawls
         return item
 

@@ -3,8 +3,9 @@
 The crawl's main process runs the reactor: every page's CPU there delays downloads and storing.
 So the page crosses to the pool once, as the bytes Scrapy received (no decoding, no second
 copy as text), and comes back as only what the later stages need: the extracted article and,
-for an article that will be stored, its fingerprint. Fingerprinting here rather than in the
-main process also keeps numpy and datasketch (scipy, ~1 s to import) out of it.
+for an article that will be stored, its fingerprint and its story inputs (features and
+attributions, :mod:`aggregator.stories.inputs`), every pure function of the text that storage
+would otherwise run on the main process. Fingerprinting here also keeps numpy out of it.
 
 The main process imports this module too (to name the task it submits, and to unpickle the
 results): the extraction code is imported inside :func:`extract_page`, so only the
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from aggregator.extraction.article import ExtractedArticle, Hints, rejection
 from aggregator.fingerprints.fingerprint import Fingerprint, fingerprint
+from aggregator.stories.inputs import StoryInputs, story_inputs
 
 if TYPE_CHECKING:
     from aggregator.config.sources import Source
@@ -26,10 +28,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PageResult:
-    """An extracted page; ``fingerprint`` is None when the article will not be stored."""
+    """An extracted page; ``fingerprint`` and ``story`` are None when the article will not
+    be stored."""
 
     article: ExtractedArticle
     fingerprint: Fingerprint | None
+    story: StoryInputs | None = None
 
 
 def extract_page(
@@ -41,7 +45,8 @@ def extract_page(
     fetched_at: datetime | None = None,
     hints: Hints | None = None,
 ) -> PageResult:
-    """Decode a fetched page (bytes, by its Content-Type), extract it and fingerprint it.
+    """Decode a fetched page (bytes, by its Content-Type), extract it, fingerprint it and
+    compute its story inputs.
 
     A page whose declared charset lies carries the charset warning first among its warnings.
     """
@@ -57,4 +62,5 @@ def extract_page(
         article = replace(article, warnings=[warning, *article.warnings])
     if rejection(article) is not None:
         return PageResult(article, None)
-    return PageResult(article, fingerprint(article.body))
+    story = story_inputs(article.title, article.body)
+    return PageResult(article, fingerprint(article.body), story)

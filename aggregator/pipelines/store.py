@@ -1,9 +1,12 @@
 """Stage 4: store articles in batched transactions on one writer thread.
 
 ``process_item`` queues the item and awaits the commit of its batch, so Scrapy's item count
-stays honest and nothing is reported stored before it is. A batch is written when it holds
-``AGGREGATOR_STORE_BATCH_SIZE`` items or ``AGGREGATOR_STORE_BATCH_DELAY`` seconds after its
-first item. The writer (:class:`storage.batches.BatchWriter`) runs off the reactor thread,
+stays honest and nothing is reported stored before it is. A batch is written at once when the
+writer is idle (waiting would only delay the article: the crawl's first article used to wait
+a whole delay), else when the batch being written commits, when it holds
+``AGGREGATOR_STORE_BATCH_SIZE`` items, or ``AGGREGATOR_STORE_BATCH_DELAY`` seconds after its
+first item, whichever comes first. Items that arrive while the writer works thus share one
+transaction. The writer (:class:`storage.batches.BatchWriter`) runs off the reactor thread,
 waits out a locked or unreachable database with back-off, and isolates a bad article; a
 final failure is counted with reason ``storage``, logged and dropped with its cause.
 
@@ -122,7 +125,7 @@ class StorePipeline:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[WriteResult] = loop.create_future()
         self._pending.append((item, future))
-        if len(self._pending) >= self.batch_size:
+        if len(self._pending) >= self.batch_size or not self._writes:
             self._flush()
         elif self._timer is None:
             self._timer = loop.call_later(self.batch_delay, self._flush)
@@ -182,6 +185,8 @@ class StorePipeline:
         for (_, future), result in zip(batch, results, strict=True):
             if not future.done():
                 future.set_result(result)
+        if self._pending and len(self._writes) <= 1:  # this write was the last: the writer is free
+            self._flush()
 
     def _settle(self, item: ArticleItem, result: WriteResult) -> ArticleItem:
         stats = self._stats()

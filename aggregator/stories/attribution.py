@@ -104,9 +104,38 @@ def attributions(
     page_url: str | None = None,
     canonical: str | None = None,
     links: Sequence[tuple[str, str]] = (),
+    in_text: tuple[Cited, ...] | list[Cited] | None = None,
 ) -> list[Cited]:
     """Every attribution in ``body``, its ``links`` (URL, anchor text) to other sites' pages and
-    the page's declared canonical URL (bounded)."""
+    the page's declared canonical URL (bounded).
+
+    ``in_text``: the body's :func:`text_attributions`, when already computed (a crawl's
+    extraction process does); the result is the same.
+    """
+    found = list(text_attributions(body) if in_text is None else in_text)
+    found += _link_cites(body[:200_000], links)
+    if canonical and page_url and _site(canonical) and _site(canonical) != _site(page_url):
+        found.append(Cited("canonical", _site(canonical), outlet_key(_site(canonical)), canonical))
+    return _unique(found)[:MAX_FOUND]
+
+
+def _link_cites(text: str, links: Sequence[tuple[str, str]]) -> list[Cited]:
+    """One ``link`` citation per body link, with the sentence its words are in."""
+    found = []
+    for url, anchor in links:
+        if _site(url):
+            sentence = _sentence(text, max(text.find(anchor), 0)) if anchor else None
+            found.append(Cited("link", _site(url), outlet_key(_site(url)), url, sentence))
+    return found
+
+
+def text_attributions(body: str) -> list[Cited]:
+    """The attributions written in ``body`` (sentences and datelines; bounded).
+
+    Kept apart from the links and the canonical URL so it can run where the body is extracted:
+    only the text is needed. Deduplicating and bounding here first changes nothing in
+    :func:`attributions`, which appends the others and does both again.
+    """
     found: list[Cited] = []
     text = body[:200_000]
     for pattern in _LATIN:
@@ -120,12 +149,6 @@ def attributions(
     for match in _DATELINE.finditer(text):
         outlet = match.group("o") or match.group("e")
         found.append(_cited("dateline", outlet, _sentence(text, match.start())))
-    for url, anchor in links:
-        if _site(url):
-            sentence = _sentence(text, max(text.find(anchor), 0)) if anchor else None
-            found.append(Cited("link", _site(url), outlet_key(_site(url)), url, sentence))
-    if canonical and page_url and _site(canonical) and _site(canonical) != _site(page_url):
-        found.append(Cited("canonical", _site(canonical), outlet_key(_site(canonical)), canonical))
     return _unique(found)[:MAX_FOUND]
 
 

@@ -18,6 +18,7 @@ from aggregator.pipelines.extract_task import extract_page
 from aggregator.pipelines.fingerprint import FingerprintPipeline
 from aggregator.source_stats import source_figures
 from aggregator.spiders.news import NewsSpider
+from aggregator.stories.inputs import story_inputs
 
 SOURCES = parse_sources("""
 sources:
@@ -135,9 +136,12 @@ def test_the_page_travels_as_bytes_and_comes_back_fingerprinted(pipeline: Extrac
     assert extracted.html == ""
     # The fingerprint stage keeps what the extraction process computed.
     assert FingerprintPipeline().process_item(extracted).fingerprint is extracted.fingerprint
+    # So are the story inputs, from the same title and body storage will store.
+    assert extracted.story == story_inputs(extracted.article.title, extracted.article.body)
+    assert extracted.story is not None and extracted.story.features
 
 
 def test_a_rejected_page_is_not_fingerprinted() -> None:
     result = extract_page(CHALLENGE.encode(), "text/html", "http://127.0.0.1:9/a", SOURCES[0])
     assert result.article.challenge
-    assert result.fingerprint is None
+    assert result.fingerprint is None and result.story is None

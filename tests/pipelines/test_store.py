@@ -82,6 +82,32 @@ def test_tracking_and_amp_variants_collapse_to_one_article(database_url: str) ->
     assert source_figures(store.crawler.stats, "daily")["stored"] == 1
 
 
+def test_an_item_is_written_at_once_when_the_writer_is_idle(database_url: str) -> None:
+    # A batch delay of an hour: an item that waited for it would never be written here.
+    plan = prepare_crawl(database_url, SOURCES, "manual")
+    settings = {**plan.settings(), "AGGREGATOR_STORE_BATCH_DELAY": 3600}
+    crawler = make_crawler({"AGGREGATOR_DATABASE_URL": database_url, **settings})
+    canonicalize = build_from_crawler(CanonicalizePipeline, crawler)
+    store = build_from_crawler(StorePipeline, crawler)
+    items = [
+        canonicalize.process_item(make_item(f"https://www.daily.example/{name}", body))
+        for name, body in (("one", BODY), ("two", SEEDS["fr-enquete-greve"]["body"]))
+    ]
+
+    async def run() -> list[ArticleItem]:
+        first = asyncio.ensure_future(store.process_item(items[0]))
+        await asyncio.sleep(0)
+        assert store._writes and not store._pending  # the idle writer took it at once
+        second = asyncio.ensure_future(store.process_item(items[1]))
+        await asyncio.sleep(0)
+        assert [i for i, _ in store._pending] == [items[1]]  # joins the next transaction
+        done = await asyncio.gather(first, second)  # ...written when the first commits
+        await store.close_spider()
+        return done
+
+    assert [r.outcome for r in asyncio.run(run())] == ["stored", "stored"]
+
+
 def test_batch_counts_stored_updated_and_duplicates_per_source(database_url: str) -> None:
     crawl(database_url, [make_item("https://www.daily.example/a", BODY, title="Avant")])
     syndicated = pair("syndicated")

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from aggregator.extraction import extract_article
+from aggregator.stories.inputs import StoryInputs, story_inputs
 from storage.articles import Article
 from storage.batches import BatchWriter
 from storage.citations import Cited, add_citations, citations_of, citing
@@ -17,7 +18,7 @@ from storage.db import session_scope
 from storage.editorial import Editor, EditorialAction
 from storage.ingest import save_article
 from storage.stories import Link, StoryMember, join, members, merge, recent_stories, split
-from storage.story_index import add_profile, lookup, remove_profile
+from storage.story_index import add_profile, lookup, profile, remove_profile
 from tests.conftest import FIXTURES
 from tests.spiders.crawling import REPO
 from tests.storage.conftest import record
@@ -158,6 +159,42 @@ def test_citations_are_found_by_url_and_outlet(database_url: str, three: list[in
         assert [c.sentence for c in by_outlet] == ["rapporte The Guardian."]
         hostile = citing(session, [], ["x" * 200])[0]
         assert hostile.url is None and len(hostile.sentence or "") == 1000
+
+
+def test_story_inputs_given_with_the_record_are_stored(
+    database_url: str, outlets: dict[str, int]
+) -> None:
+    # A crawl hands the inputs its extraction process computed: storage uses them as given.
+    given = StoryInputs(
+        {"n:1400": 0.25}, (Cited("sentence", "Reuters", "reuters", None, "said Reuters."),)
+    )
+    body = "Delta figures on harbours " * 20
+    with session_scope(database_url) as session:
+        first = save_article(
+            session, record(outlets["wire"], "https://wire.example/d", body, story=given)
+        ).article_id
+    with session_scope(database_url) as session:
+        indexed = profile(session, first)
+        assert indexed is not None and indexed.features == {"n:1400": 0.25}
+        assert [c.outlet for c in citations_of(session, first)] == ["Reuters"]
+
+
+def test_story_inputs_of_a_text_cleaning_changed_are_computed_again(
+    database_url: str, outlets: dict[str, int]
+) -> None:
+    # Inputs computed from a body with a NUL (which storage removes) are not those of the
+    # stored text: storage computes them from what it stores.
+    body = "Echo 4,250 tonnes reached Rotterdam in 2024 " * 10
+    stale = story_inputs("A title", body + "\x00")
+    stale = StoryInputs({**stale.features, "n:999999": 0.9}, stale.cited)
+    with session_scope(database_url) as session:
+        article_id = save_article(
+            session, record(outlets["wire"], "https://wire.example/e", body + "\x00", story=stale)
+        ).article_id
+    with session_scope(database_url) as session:
+        indexed = profile(session, article_id)
+        assert indexed is not None
+        assert indexed.features == story_inputs("A title", body).features
 
 
 def test_lookup_finds_recent_articles_in_the_window(database_url: str, three: list[int]) -> None:

@@ -19,10 +19,13 @@ import pytest
 from sqlalchemy import select
 
 from aggregator.demo.server import OutletServer
+from aggregator.stories.attribution import attributions
+from aggregator.stories.features import story_features
 from storage.articles import Article
 from storage.citations import citations_of
 from storage.db import session_scope
 from storage.stories import Story, members
+from storage.story_index import StoryFeature, feature_hash, profile
 from tests.conftest import FIXTURES
 from tests.spiders.crawling import REPO, loopback_source, run_cli
 
@@ -86,7 +89,7 @@ def _crawl(database_url: str, sources: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr[-4000:]
 
 
-def test_three_outlets_make_one_story_with_its_chain(
+def _crawl_outlets(
     tmp_path: Path, serve_outlet: Callable[[Path], OutletServer], sqlite_url: str
 ) -> None:
     root = _outlets(tmp_path)
@@ -94,6 +97,12 @@ def test_three_outlets_make_one_story_with_its_chain(
     sources = tmp_path / "sources.yaml"
     sources.write_text(_sources(servers), encoding="utf-8")
     _crawl(sqlite_url, sources)
+
+
+def test_three_outlets_make_one_story_with_its_chain(
+    tmp_path: Path, serve_outlet: Callable[[Path], OutletServer], sqlite_url: str
+) -> None:
+    _crawl_outlets(tmp_path, serve_outlet, sqlite_url)
     with session_scope(sqlite_url) as session:
         stored = list(session.scalars(select(Article)))
         assert len(stored) == 4, [a.url for a in stored]
@@ -135,3 +144,31 @@ def test_three_outlets_make_one_story_with_its_chain(
         ("fr", "translation", "sawt"),
         ("ar", "retelling", "akhbar"),
     }
+
+
+def test_crawled_story_inputs_are_those_of_the_stored_text(
+    tmp_path: Path, serve_outlet: Callable[[Path], OutletServer], sqlite_url: str
+) -> None:
+    # The crawl computes features and attributions in the extraction process, from the
+    # extracted text: what the index and citations hold must be what the stored title and
+    # body give, or linking would drift from imports and re-fetches.
+    _crawl_outlets(tmp_path, serve_outlet, sqlite_url)
+    with session_scope(sqlite_url) as session:
+        stored = list(session.scalars(select(Article)))
+        assert len(stored) == 4
+        for article in stored:
+            expected = story_features(article.title, article.body).to_json()
+            indexed = profile(session, article.id)
+            assert indexed is not None and indexed.features == expected, article.url
+            postings = set(
+                session.scalars(
+                    select(StoryFeature.feature).where(StoryFeature.article_id == article.id)
+                )
+            )
+            assert postings == {feature_hash(k) for k in expected}
+            canonical = article.extraction.get("declared_canonical")
+            cited = attributions(article.body, page_url=article.url, canonical=canonical)
+            assert [(c.kind, c.outlet, c.outlet_key, c.sentence) for c in cited] == [
+                (c.kind, c.outlet, c.outlet_key, c.sentence)
+                for c in citations_of(session, article.id)
+            ], article.url
