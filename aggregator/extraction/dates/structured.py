@@ -59,7 +59,12 @@ def machine_or_human(text: str, context: TextContext, origin: DateOrigin) -> Dat
 
 
 def revision_dates(page: Page, context: TextContext) -> tuple[list[DateValue], list[DateValue]]:
-    """The time of the revision a wiki's revision view shows (MediaWiki's own header line)."""
+    """The time of the revision a wiki's revision view shows (MediaWiki's own header line).
+
+    Only on pages MediaWiki says it generated: finding an element by id scans the whole tree.
+    """
+    if not (page.meta_first("generator") or "").lower().startswith("mediawiki"):
+        return [], []
     for element in _REVISION_LINE(page.tree)[:1]:
         value = parse_human_date(element.text_content()[:200], context, "text")
         if value is not None:
