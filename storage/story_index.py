@@ -201,6 +201,25 @@ def _frequency_statement(n: int) -> TextualSelect:
     )
 
 
+_AT = _FEATURES.c.at.type
+# PostgreSQL: the same bounded scans as one statement of constant text, a lateral join over
+# the features' array; psycopg prepares it after a few calls, where the union of 120 branches
+# was planned again on every call.
+_LATERAL_FREQUENCIES = (
+    text(
+        "SELECT s.feature, s.language, count(*) AS n, max(s.at) AS last"  # noqa: S608 - a constant
+        " FROM unnest(CAST(:features AS BIGINT[])) AS f(h) CROSS JOIN LATERAL ("
+        " SELECT feature, language, at FROM story_features"
+        f" WHERE feature = f.h AND at BETWEEN :lo AND :hi ORDER BY at LIMIT {COUNTED}) AS s"
+        " GROUP BY s.feature, s.language"
+    )
+    .bindparams(
+        bindparam("lo", type_=_FEATURES.c.at.type), bindparam("hi", type_=_FEATURES.c.at.type)
+    )
+    .columns(feature=BigInteger(), language=String(), n=Integer(), last=_FEATURES.c.at.type)
+)
+
+
 def _frequencies(
     session: Session, keys: list[str], params: dict[str, Any]
 ) -> dict[str, dict[str, int]]:
@@ -217,8 +236,11 @@ def _frequencies(
     lo, hi = params["lo"], params["hi"]
     for chunk in range(0, len(hashes), MAX_FEATURES):
         part = hashes[chunk : chunk + MAX_FEATURES]
-        statement = _frequency_statement(len(part))
-        values = {**params, **{f"f{i}": h for i, h in enumerate(part)}}
+        if session.get_bind().dialect.name == "postgresql":
+            statement, values = _LATERAL_FREQUENCIES, {**params, "features": part}
+        else:
+            statement = _frequency_statement(len(part))
+            values = {**params, **{f"f{i}": h for i, h in enumerate(part)}}
         sampled: dict[int, list[tuple[str, int, datetime]]] = {}
         for feature, language, count, last in session.connection().execute(statement, values):
             sampled.setdefault(int(feature), []).append((language or "?", int(count), last))
