@@ -24,10 +24,10 @@ MIN_ANCHOR = 3  # characters: "here" counts, an icon's empty anchor does not
 # the page's host: a relative link, a link to the site itself or a share button (whose query
 # holds the page's address) never leaves the site. Filtered in C, cheapest tests first: a
 # page has hundreds of links.
-_INLINE = etree.XPath(
-    "//a[starts-with(@href, 'http') or starts-with(@href, '//')][not(contains(@href, $host))]"
-    "[ancestor::p or ancestor::li or ancestor::blockquote]"
-)
+_ABSOLUTE = "//a[starts-with(@href, 'http') or starts-with(@href, '//')]"
+_IN_TEXT = "[ancestor::p or ancestor::li or ancestor::blockquote]"
+_INLINE = etree.XPath(_ABSOLUTE + "[not(contains(@href, $host))]" + _IN_TEXT)
+_INLINE_ANY_HOST = etree.XPath(_ABSOLUTE + _IN_TEXT)  # a page without a host (a local file)
 
 
 def body_links(page: Page, body: str) -> list[BodyLink]:
@@ -37,7 +37,8 @@ def body_links(page: Page, body: str) -> list[BodyLink]:
     home = _site(page.url)
     host = (urlsplit(page.url).hostname or "").lower().removeprefix("www.")
     found: dict[str, BodyLink] = {}
-    for element in _INLINE(page.tree, host=host or "\x00")[:MAX_EXAMINED]:
+    inline = _INLINE(page.tree, host=host) if host else _INLINE_ANY_HOST(page.tree)
+    for element in inline[:MAX_EXAMINED]:
         anchor = " ".join(element.text_content().split())[:200]
         if len(anchor) < MIN_ANCHOR or anchor not in body:
             continue  # not written in the text: most links stop here, before any URL parsing

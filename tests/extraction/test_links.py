@@ -54,3 +54,12 @@ def test_an_inline_link_to_another_site_is_kept_with_its_words() -> None:
 def test_a_page_without_inline_links_to_others_has_none() -> None:
     article = extract_article(_page("Le texte ne renvoie à aucun autre site."), PAGE_URL)
     assert article.body and article.links == []
+
+
+def test_a_page_read_from_a_file_keeps_its_links_to_web_pages() -> None:
+    # `aggregator extract page.html` has a file path for a URL: no host of its own.
+    paragraph = (
+        f'Les détails ont été <a href="{ORIGINAL}">révélés par le quotidien britannique</a>.'
+    )
+    article = extract_article(_page(paragraph), "/tmp/saved/nso-enquete.html")
+    assert [link.url for link in article.links] == [ORIGINAL]

@@ -93,14 +93,18 @@ def test_triage_by_keyboard(browser: Any, site: tuple[str, dict[str, int]]) -> N
     rows = _ids(page)
     assert len(rows) >= 4
     page.keyboard.press("j")
+    page.wait_for_selector(f'article.item.current[data-id="{rows[0]}"]')
     assert _current(page) == rows[0]
     page.keyboard.press("a")
     page.wait_for_selector(f'article.item.status-approved[data-id="{rows[0]}"]')
+    # The selection moves once the page has the server's answer: wait for it, not a fixed time.
+    page.wait_for_selector(f'article.item.current[data-id="{rows[1]}"]')
     assert _current(page) == rows[1]
     # Reject with r: the row leaves "all" (rejected are hidden) and the next one is selected.
     page.keyboard.press("r")
     # A selector wait, not wait_for_function: the page's CSP forbids the eval it may use.
     page.wait_for_selector(f'article.item[data-id="{rows[1]}"]', state="detached")
+    page.wait_for_selector(f'article.item.current[data-id="{rows[2]}"]')
     assert _current(page) == rows[2]
     assert "rejected ones hidden" in (page.text_content("p.total") or "")
     page.click("nav.facets a.status-rejected")
