@@ -37,7 +37,7 @@ class Page:
     meta: dict[str, list[str]] = field(default_factory=dict)
     truncated: bool = False
     flattened: bool = False  # nested past libxml2's depth wall: tags below it were removed
-    _text: str | None = field(default=None, repr=False)
+    _text: str | None = field(default=None, init=False, repr=False)  # see text()
 
     def text(self) -> str:
         """The page's visible text in document order: no scripts, styles or comments.
