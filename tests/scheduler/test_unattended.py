@@ -34,8 +34,16 @@ OUTLET = Path(__file__).resolve().parents[1] / "fixtures" / "scheduler" / "outle
 
 
 def outlet_copy(tmp_path: Path, name: str, routes: dict[str, object] | None = None) -> Path:
+    """A copy of the fixture outlet whose articles are its own (a paragraph names the copy).
+
+    The copies share one host (127.0.0.1) and so one host lease: which crawls first is not
+    fixed, and identical articles would be stored only by whichever that is.
+    """
     folder = tmp_path / "outlets" / name
     shutil.copytree(OUTLET, folder)
+    for page in (folder / "news").glob("*.html"):
+        own = f"<p>Filed for the {name} edition, which carries it alone this week.</p></article>"
+        page.write_text(page.read_text().replace("</article>", own))
     if routes:
         (folder / "_routes.json").write_text(json.dumps(routes), encoding="utf-8")
     return folder
@@ -173,11 +181,13 @@ def test_the_scheduler_runs_unattended(
         ),
         log,
     )
-    # (The outlets are copies of one site: only the first crawl stores its two articles.)
-    assert runs_of(sqlite_url, "steady")[0].stored == 2
+    # Each outlet's first crawl stores its two articles; later crawls find nothing new.
+    steady_runs = runs_of(sqlite_url, "steady")
+    assert steady_runs[0].stored == 2
+    assert all(r.stored == 0 for r in steady_runs[1:] if r.status == "finished")
     assert runs_of(sqlite_url, "added")[0].found == 2
     with session_scope(sqlite_url) as session:
-        assert len(session.scalars(select(Article.id)).all()) >= 2
+        assert len(session.scalars(select(Article.id)).all()) == 6  # steady, slow, added
 
     # SIGTERM while the slow source is being crawled: every run ends recorded.
     wait_for(lambda: any(r.status == "running" for r in runs_of(sqlite_url, "slow")), log)
