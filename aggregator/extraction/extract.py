@@ -11,7 +11,7 @@ from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from aggregator.config.sources import Selectors, Source
-from aggregator.extraction.article import ExtractedArticle, Hints
+from aggregator.extraction.article import DateValue, ExtractedArticle, Hints
 from aggregator.extraction.authors import find_authors
 from aggregator.extraction.body import find_body, word_count
 from aggregator.extraction.dates import TextContext, find_dates
@@ -73,7 +73,7 @@ def extract_article(
     published, modified = find_dates(
         page, context, selectors.date, hints, zone_known=source is not None, notes=notes
     )
-    if impossible := stated_impossible_date(page):
+    if impossible := stated_impossible_date(page, in_text=_read_in_text(published)):
         notes.append(f"date: {impossible!r} is not a real calendar date; not used")
     return ExtractedArticle(
         url=url,
@@ -98,6 +98,12 @@ def extract_article(
         method=body.method,
         warnings=notes,
     )
+
+
+def _read_in_text(published: DateValue | None) -> bool:
+    """Whether the page's text could have given the publication date (then a wrong one there
+    is worth a warning): no date was found, or it came from the text or the URL."""
+    return published is None or published.origin in ("text", "url")
 
 
 def _page_zone(url: str, language: str | None, notes: list[str]) -> tzinfo:

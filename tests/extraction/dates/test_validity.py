@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
+from aggregator.extraction import extract_article
 from aggregator.extraction.dates.validity import impossible_date, real_day, spells_day
 
 
@@ -83,3 +85,44 @@ def test_real_day_knows_leap_years() -> None:
 )
 def test_spells_day(text: str, spelled: bool) -> None:
     assert spells_day(text, date(2020, 2, 17)) is spelled
+
+
+def _gazette_page(*changes: tuple[str, str]) -> str:
+    """The demo outlet's Lyon manuscript article with ``changes`` (old, new) applied."""
+    page = Path(__file__).parents[3] / "aggregator/demo/sites/la-gazette"
+    html = (page / "culture/2021/02/04/manuscrit-arabe-lyon.html").read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in html
+        html = html.replace(old, new)
+    return html.replace("{{BASE}}", "https://la-gazette.example")
+
+
+URL = "https://la-gazette.example/culture/2021/02/04/manuscrit-arabe-lyon.html"
+NOW = datetime(2021, 3, 1, tzinfo=UTC)
+TEXT_DATE = ("Publié le 4 février 2021 à 11h20", "Publié le 31/02/2024 à 11h20")
+META_DATE = ('content="2021-02-04T11:20:00+01:00"', 'content="2021-02-04"')
+
+
+def _impossible_warnings(html: str) -> list[str]:
+    article = extract_article(html, URL, fetched_at=NOW)
+    return [w for w in article.warnings if "not a real calendar date" in w]
+
+
+def test_an_impossible_date_in_the_text_is_reported_where_the_text_dates_the_page() -> None:
+    # No date in the markup: the text's date line could have been the publication date.
+    html = _gazette_page(TEXT_DATE, ('<meta property="article:published_time"', "<meta x"))
+    assert _impossible_warnings(html) == [
+        "date: '31/02/2024' is not a real calendar date; not used"
+    ]
+
+
+def test_an_impossible_date_in_the_text_is_not_read_where_the_markup_dates_the_page() -> None:
+    # The markup's date is used; the text's is not a candidate, and is not scanned for.
+    html = _gazette_page(TEXT_DATE, META_DATE)
+    article = extract_article(html, URL, fetched_at=NOW)
+    assert article.published is not None and article.published.origin == "meta"
+    assert _impossible_warnings(html) == []
+    # ... unless a date field itself is impossible.
+    assert _impossible_warnings(
+        _gazette_page(('content="2021-02-04T11:20:00+01:00"', 'content="2021-02-31"'))
+    ) == ["date: '2021-02-31' is not a real calendar date; not used"]
