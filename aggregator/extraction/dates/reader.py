@@ -29,6 +29,7 @@ from dateparser.date import DateDataParser
 
 from aggregator.extraction.article import DateOrigin, DateValue
 from aggregator.extraction.dates import arabic, patterns, persian
+from aggregator.extraction.dates.english import read_english_date
 from aggregator.extraction.dates.validity import impossible_date
 from aggregator.extraction.dates.values import day_value, moment_value
 from aggregator.extraction.dates.zones import country_of_zone, date_order
@@ -234,6 +235,10 @@ def _parse(
 ) -> tuple[datetime, str, str | None] | None:
     if not text.strip():
         return None
+    if not plain and context.dateparser_languages()[0] == "en":
+        moment = read_english_date(text, context.zone)
+        if moment is not None:
+            return moment, text, "day"  # as dateparser says, with or without a time
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         languages = context.dateparser_languages()
