@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import inspect, select, text
 
@@ -144,3 +145,30 @@ def test_stories_tables_come_and_go_with_0006_and_old_stories_get_members(
             text("SELECT article_id, story_id, relation FROM story_members ORDER BY article_id")
         ).all()
     assert [tuple(r) for r in rows] == [(1, 7, "original"), (2, 7, "duplicate")]
+
+
+@pytest.mark.postgres
+def test_the_story_index_is_vacuumed_after_10000_inserts_on_postgresql(pg_url: str) -> None:
+    # The lookup's index-only scans need recent pages marked all-visible (migration 0010).
+    def options() -> dict[str, list[str]]:
+        with get_engine(pg_url).connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT relname, reloptions FROM pg_class"
+                    " WHERE relname IN ('story_features', 'story_profiles')"
+                )
+            )
+            return {name: sorted(opts or []) for name, opts in rows}
+
+    upgrade_db(pg_url)
+    assert options() == {
+        table: [
+            "autovacuum_analyze_scale_factor=0",
+            "autovacuum_analyze_threshold=10000",
+            "autovacuum_vacuum_insert_scale_factor=0",
+            "autovacuum_vacuum_insert_threshold=10000",
+        ]
+        for table in ("story_features", "story_profiles")
+    }
+    _downgrade(pg_url, "0009_roles")
+    assert options() == {"story_features": [], "story_profiles": []}
