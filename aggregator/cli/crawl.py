@@ -5,10 +5,7 @@ from __future__ import annotations
 import click
 
 from aggregator.cli.context import App, pass_app
-from aggregator.cli.render import runs_table
-from aggregator.crawl.runner import run_crawl
-from storage.db import session_scope
-from storage.runs import runs_by_ids
+from aggregator.pipelines.extract_pool import start_forkserver
 
 
 @click.command()
@@ -55,6 +52,15 @@ def command(
     Example: AGGREGATOR_BROKER_URL=redis://127.0.0.1:6379/3 aggregator crawl --enqueue --due
     """
     sources = app.sources.select(names)
+    if sources and not (due or enqueue):
+        # This process crawls: extraction warms up in the forkserver while Scrapy, storage and
+        # the listings load (imported below, after it starts, for that reason).
+        start_forkserver()
+    from aggregator.cli.render import runs_table
+    from aggregator.crawl.runner import run_crawl
+    from storage.db import session_scope
+    from storage.runs import runs_by_ids
+
     database_url = app.database()  # schema current and dead crawls' runs closed, first
     if due:
         from datetime import UTC, datetime

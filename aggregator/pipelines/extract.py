@@ -6,9 +6,11 @@ minute). A process pool sized to the cores keeps downloads going while pages are
 
 Each page goes to the pool as the bytes Scrapy received and comes back extracted,
 fingerprinted and with its story inputs (:mod:`aggregator.pipelines.extract_task`): the main
-process neither decodes, fingerprints nor computes story features. The pool starts when
-the crawl schedules its first article request, not before (a run with nothing new never pays
-for it) and not later (the workers fork and warm up while the first pages download).
+process neither decodes, fingerprints nor computes story features. The pool's workers fork
+when the crawl schedules its first article request, not later (they are up while the first
+pages download); a one-shot ``aggregator crawl`` has started (and warmed) their forkserver at
+launch (:func:`aggregator.pipelines.extract_pool.start_forkserver`), a long-lived worker's
+crawls share one pool.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from aggregator.pipelines.extract_pool import new_pool, start_workers
+from aggregator.pipelines.extract_pool import new_pool, start_forkserver, start_workers
 
 
 def _death_signal() -> int:
@@ -45,5 +45,24 @@ def test_workers_start_warm() -> None:
         # Forked from the warmed forkserver: before their first page, the slow loads are done.
         assert pool.submit(_warm_state).result(timeout=60) == (1, 1, True)
         assert len(pool._processes) == 2  # type: ignore[attr-defined]  # both forked up front
+    finally:
+        pool.shutdown(wait=True)
+
+
+def test_a_crawl_started_forkserver_serves_the_pool_opened_later() -> None:
+    # `aggregator crawl` starts the forkserver at launch; the pool its pipeline opens later
+    # must fork from that warmed server, not start (and warm) another one.
+    import os
+
+    import psutil
+
+    start_forkserver()
+    servers = [p for p in psutil.Process().children() if "forkserver" in " ".join(p.cmdline())]
+    assert len(servers) == 1
+    pool = new_pool(1)
+    try:
+        start_workers(pool, 1).result(timeout=120)
+        assert pool.submit(os.getppid).result(timeout=60) == servers[0].pid
+        assert pool.submit(_warm_state).result(timeout=60) == (1, 1, True)
     finally:
         pool.shutdown(wait=True)
