@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -31,6 +32,7 @@ PRELOAD = ["aggregator.pipelines.forkserver_guard", "aggregator.pipelines.forkse
 # forkserver for the workers it forks. A parent that died before the child asked for
 # PDEATHSIG is then noticed (the child's parent is already init, not the one expected).
 PARENT_ENV = "AGGREGATOR_POOL_PARENT"
+STARTUP_HOLD = 0.05  # seconds; the submits of start_workers take microseconds
 
 _shared: Executor | None = None
 _shared_ready: Future[None] | None = None
@@ -76,7 +78,7 @@ def start_workers(pool: Executor, workers: int) -> Future[None]:
 
     def fork_all() -> None:
         try:
-            for started in [pool.submit(os.getpid) for _ in range(workers)]:
+            for started in [pool.submit(_started) for _ in range(workers)]:
                 started.result()
         except BaseException as exc:  # a broken pool: process_item reports it per page
             ready.set_exception(exc)
@@ -85,6 +87,14 @@ def start_workers(pool: Executor, workers: int) -> Future[None]:
 
     threading.Thread(target=fork_all, name="extract-pool-start", daemon=True).start()
     return ready
+
+
+def _started() -> int:
+    """A worker's first task: held a moment, so that every submit of :func:`start_workers`
+    forks a process of its own. A pool forks only when no worker is idle, and from a warm
+    forkserver the first worker would be idle again before the second submit."""
+    time.sleep(STARTUP_HOLD)
+    return os.getpid()
 
 
 def shared_pool(workers: int) -> tuple[Executor, Future[None]]:
