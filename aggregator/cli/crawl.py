@@ -52,9 +52,11 @@ def command(
     Example: AGGREGATOR_BROKER_URL=redis://127.0.0.1:6379/3 aggregator crawl --enqueue --due
     """
     sources = app.sources.select(names)
-    if sources and not (due or enqueue):
-        # This process crawls: extraction warms up in the forkserver while Scrapy, storage and
-        # the listings load (imported below, after it starts, for that reason).
+    if sources and not (due or enqueue) and trigger != "scheduled":
+        # This process crawls now: extraction warms up in the forkserver while Scrapy, storage
+        # and the listings load (imported below, after it starts, for that reason). A
+        # scheduled child (`schedule --child-per-run`) or `--due` from cron may well find
+        # nothing new: their pool starts at the first article request, as a worker's does.
         start_forkserver()
     from aggregator.cli.render import runs_table
     from aggregator.crawl.runner import run_crawl

@@ -20,7 +20,6 @@ from aggregator.config.settings import Settings
 from aggregator.config.sources import Source
 from aggregator.crawl_plan import abandon_runs, prepare_crawl
 from aggregator.errors import CrawlError
-from aggregator.pipelines.extract_pool import start_forkserver
 
 
 def scrapy_settings(
@@ -61,7 +60,6 @@ def run_crawl(
     Blocks until the crawl ends. SIGTERM/SIGINT stop it gracefully (runs are then recorded as
     interrupted); a second signal stops it at once.
     """
-    start_forkserver()  # warms extraction while Scrapy, the plan and the listings load
     from aggregator.spiders.news import NewsSpider  # on use: `aggregator --help` stays light
 
     plan = prepare_crawl(settings.database_url, sources, trigger)
