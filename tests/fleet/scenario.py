@@ -242,6 +242,14 @@ def check_outcome(fleet: Fleet, outcome: Outcome) -> None:
         check_outlet(server)
 
 
+def _seen_by(server: TimedOutletServer) -> list[tuple[float, str, int, str]]:
+    """Every request the outlet saw, in order: (seconds since the first, path, status, agent),
+    so that a failure says which worker fetched a page twice, and when."""
+    hits = sorted(server.timed, key=lambda h: h.at)
+    start = hits[0].at if hits else 0.0
+    return [(round(h.at - start, 2), h.path, h.status, h.user_agent) for h in hits]
+
+
 def check_outlet(server: TimedOutletServer) -> None:
     """What one outlet saw: each article page downloaded once, one worker at a time, gaps."""
     # No article page downloaded twice, the killed worker's included: the pages it had fetched
@@ -249,7 +257,7 @@ def check_outlet(server: TimedOutletServer) -> None:
     # answer: nothing was downloaded.)
     per_page = Counter(h.path for h in server.article_hits())
     assert len(per_page) == ARTICLES, (server.root.name, per_page)
-    assert max(per_page.values()) == 1, (server.root.name, per_page)
+    assert max(per_page.values()) == 1, (server.root.name, per_page, _seen_by(server))
     # Politeness held across workers: one worker at a time at each outlet...
     owners = [h.user_agent for h in sorted(server.timed, key=lambda h: h.at)]
     blocks = [agent for i, agent in enumerate(owners) if i == 0 or owners[i - 1] != agent]
