@@ -47,9 +47,17 @@ def start_forkserver() -> None:
     price is that warm-up's CPU on a run that turns out to have nothing new; a long-lived
     worker's crawls share one pool and pay it once.
     """
-    os.environ[PARENT_ENV] = str(os.getpid())
-    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    _forkserver_context()
     multiprocessing.forkserver.ensure_running()
+
+
+def _forkserver_context() -> multiprocessing.context.ForkServerContext:
+    """The forkserver start method, set to preload and warm extraction, with this process
+    named as the parent its server must have (:data:`PARENT_ENV`, inherited when it starts)."""
+    os.environ[PARENT_ENV] = str(os.getpid())
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
 
 
 def new_pool(workers: int) -> Executor:
@@ -60,10 +68,9 @@ def new_pool(workers: int) -> Executor:
     """
     # forkserver: forking a process that runs reactor threads can deadlock; spawning is slow.
     # The server preloads and warms extraction once so each worker starts warm.
-    os.environ[PARENT_ENV] = str(os.getpid())  # inherited by the forkserver it starts
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=_forkserver_context(), initializer=die_with_parent
+    )
 
 
 def start_workers(pool: Executor, workers: int) -> Future[None]:

@@ -16,19 +16,17 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
-from aggregator.extraction.dates.validity import real_day
+from aggregator.extraction.dates.validity import month_number, real_day
 
-_MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
+# English month names and abbreviations (their numbers: validity's table of month names).
+_MONTH = (
+    "january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|"
+    "september|sept|sep|october|oct|november|nov|december|dec"
+)
 _WEEKDAYS = (
     "monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|"
     "saturday|sat|sunday|sun"
 )
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _SHAPE = re.compile(
     rf"(?:(?:{_WEEKDAYS})\.?,?\s+)?"
     rf"(?:(?P<month1>{_MONTH})\.?\s+(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year1>\d{{4}})"
@@ -48,29 +46,24 @@ def read_english_date(text: str, zone: tzinfo) -> datetime | None:
     match = _SHAPE.fullmatch(text)
     if match is None:
         return None
-    month = _MONTHS[(match["month1"] or match["month2"]).lower()]
+    month = month_number(match["month1"] or match["month2"])
     day = int(match["day1"] or match["day2"])
     year = int(match["year1"] or match["year2"])
     if not (1995 <= year <= 2099 and real_day(year, month, day)):
         return None  # dateparser's own handling (or our refusal) of odd years and days
-    hour, minute, second = _time(match)
-    if hour is None:
-        return None
-    return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    clock = _time(match)
+    return None if clock is None else datetime(year, month, day, *clock, tzinfo=zone)
 
 
-def _time(match: re.Match[str]) -> tuple[int | None, int, int]:
-    """(hour, minute, second) on the 24-hour clock; hour None when the time is no time."""
+def _time(match: re.Match[str]) -> tuple[int, int, int] | None:
+    """(hour, minute, second) on the 24-hour clock (midnight without a time); None when the
+    time is no time of day ("13:05 PM", "24:10")."""
     if match["hour"] is None:
         return 0, 0, 0
     hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"] or 0)
-    if minute > 59 or second > 59:
-        return None, 0, 0
     half = (match["half"] or "").lower()
-    if half:
-        if not 1 <= hour <= 12:
-            return None, 0, 0
+    if half and 1 <= hour <= 12:
         hour = hour % 12 + (12 if half == "p" else 0)
-    elif hour > 23:
-        return None, 0, 0
-    return hour, minute, second
+    elif half or hour > 23:
+        return None
+    return (hour, minute, second) if minute <= 59 and second <= 59 else None
