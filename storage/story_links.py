@@ -345,14 +345,18 @@ def _credited_by_others(
 
 
 def _same_story(session: Session, mine: Profile, citer: Article, at: datetime) -> bool:
-    """Whether a citer that names our outlet (not our URL) tells our story."""
+    """Whether a citer that names our outlet (not our URL) tells our story.
+
+    Held to the bar of an uncredited match: an outlet's name alone credits every article it
+    publishes, and the first of them to arrive would otherwise become the cited original
+    however little of the citer it tells (another report on the same company, say)."""
     theirs = profile(session, citer.id)
     if theirs is None or abs(theirs.at - at) > window():
         return False
     keys = sorted(set(mine.positions) | set(theirs.features))
     df, total = frequencies(session, keys, at)
     stats = Stats(total + 1, df)
-    return score(mine, Profile(theirs.language, theirs.features), stats, cited=True).passed
+    return score(mine, Profile(theirs.language, theirs.features), stats).passed
 
 
 def _adopt(session: Session, original: Article, citer: Article, row: Citation) -> None:

@@ -172,3 +172,27 @@ def test_crawled_story_inputs_are_those_of_the_stored_text(
                 (c.kind, c.outlet, c.outlet_key, c.sentence)
                 for c in citations_of(session, article.id)
             ], article.url
+
+
+def test_a_translation_stored_before_its_original_is_credited_to_the_original_only(
+    tmp_path: Path, serve_outlet: Callable[[Path], OutletServer], sqlite_url: str
+) -> None:
+    # The French piece says only "rapporte The Guardian" (no URL), and arrives first. When
+    # the Guardian's articles come, the one it translates becomes the origin; the Guardian's
+    # other NSO report, which the outlet's name credits just as well, stays out of the story.
+    root = _outlets(tmp_path)
+    servers = {name: serve_outlet(root / name) for name in ("guardian", "sawt", "akhbar")}
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(_sources(servers), encoding="utf-8")
+    for name in ("sawt", "guardian", "akhbar"):
+        result = run_cli(sqlite_url, sources, "crawl", name)
+        assert result.returncode == 0, result.stdout + result.stderr[-4000:]
+    with session_scope(sqlite_url) as session:
+        stored = {a.url.split("/", 3)[-1]: a for a in session.scalars(select(Article))}
+        english, other = stored["world/nso-doj.html"], stored["technology/nso-drones.html"]
+        french = stored["fr/2021/nso-enquete.html"]
+        assert french.story_id is not None and english.story_id == french.story_id
+        story = session.get(Story, french.story_id)
+        assert story is not None and story.origin_article_id == english.id
+        assert other.story_id != story.id
+        assert [c.cited_article_id for c in citations_of(session, french.id)] == [english.id]
