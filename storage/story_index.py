@@ -166,7 +166,7 @@ def remove_profile(session: Session, article_id: int) -> None:
     connection.execute(delete(_PROFILES).where(_PROFILES.c.article_id == article_id))
 
 
-_POSTINGS = select(_FEATURES.c.feature, _FEATURES.c.article_id).where(
+_POSTINGS = select(_FEATURES.c.feature, _FEATURES.c.article_id, _FEATURES.c.language).where(
     _FEATURES.c.feature.in_(bindparam("features", expanding=True)),
     _FEATURES.c.at.between(bindparam("lo"), bindparam("hi")),
     _FEATURES.c.article_id != bindparam("exclude"),
@@ -302,15 +302,18 @@ def lookup(
     if not useful:
         return Lookup([], df, total)
     score: dict[int, float] = {}
+    foreign: set[int] = set()
     rows = connection.execute(
         _POSTINGS,
         {**params, "features": list(useful), "exclude": -1 if exclude is None else exclude},
     )
-    for feature, article_id in rows:
+    for feature, article_id, posted_in in rows:
         key = useful[int(feature)]
         weight = weights.get(key, 1.0) / (1.0 + counts[key])
         score[int(article_id)] = score.get(int(article_id), 0.0) + weight
-    best = sorted(score, key=lambda a: (-score[a], a))[:limit]
+        if language is not None and posted_in != language:
+            foreign.add(int(article_id))
+    best = _best(score, foreign, limit)
     if not best:
         return Lookup([], df, total)
     found = {
@@ -318,6 +321,25 @@ def lookup(
         for r in connection.execute(_PROFILE_ROWS, {"ids": best})
     }
     return Lookup([found[a] for a in best if a in found], df, total)
+
+
+def _best(score: dict[int, float], foreign: set[int], limit: int) -> list[int]:
+    """The ``limit`` best-scored articles, half of them at least in another language when
+    there are enough: articles of one language share common words (in Arabic, whose words
+    are all indexed as skeletons, many of them), which would otherwise take every place
+    from the translation in another language that shares the rare names."""
+    ranked = sorted(score, key=lambda a: (-score[a], a))
+    best = ranked[:limit]
+    missing = limit // 2 - sum(1 for a in best if a in foreign)
+    if missing <= 0:
+        return best
+    extra = [a for a in ranked[limit:] if a in foreign][:missing]
+    if not extra:
+        return best
+    kept = [a for a in best if a in foreign]
+    own = [a for a in best if a not in foreign][: limit - len(kept) - len(extra)]
+    chosen = set(kept) | set(own) | set(extra)
+    return [a for a in ranked if a in chosen]
 
 
 def profile(session: Session, article_id: int) -> Candidate | None:

@@ -179,10 +179,11 @@ def _pull_in(
     matches: dict[int, Match],
     at: datetime,
 ) -> None:
-    """Earlier articles in no story that the new one matches strongly join its story too:
-    an uncredited translation stored before its original's other translations is matched
-    by them but, story-less and already stored, would otherwise stay alone. Strongly means
-    twice the bar once the candidate's own keys are counted (:func:`_confirm`)."""
+    """Earlier articles in no story that the new one matches join its story too: an
+    uncredited translation stored before its original's other translations is matched by
+    them but, story-less and already stored, would otherwise stay alone. The match must be
+    twice the bar on the lookup's frequencies and still pass once the candidate's own keys
+    are counted (:func:`_confirm`): the bar it would have met had it arrived after them."""
     for cand in candidates:
         if membership(session, cand.article_id) is not None:
             continue
@@ -190,7 +191,7 @@ def _pull_in(
         if match.score < TRANSLATION_RATIO * match.threshold:
             continue
         match = _confirm(session, mine, cand, stats, at)
-        if not match.passed or match.score < TRANSLATION_RATIO * match.threshold:
+        if not match.passed:
             continue
         other = session.get(Article, cand.article_id)
         if other is None:

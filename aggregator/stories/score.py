@@ -10,7 +10,8 @@ numbers, years, URLs and consonant skeletons compare.
 
 Thresholds were chosen on half of the development stories and checked on the other half
 (docs/benchmarks.md, "Stories"): a match needs the score over the pair's threshold and at
-least :data:`MIN_ALIGNED` aligned features (one fewer when a number is among them).
+least :data:`MIN_ALIGNED` aligned features (one fewer when a number is among them, or when
+the score is :data:`STRONG` times the threshold: a short article has few features to align).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ THRESHOLD_CITED = 0.06  # the new article credits the candidate's outlet
 MIN_ALIGNED = 4
 MIN_ALIGNED_SCRIPTS = 3
 MIN_ALIGNED_CITED = 2
+STRONG = 3.0  # a score this many times its bar needs one aligned feature fewer, never < 3
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,10 @@ def score(new: Profile, old: Profile, stats: Stats, *, cited: bool = False) -> M
     coverage = common / max(norm_new, norm_old)
     places = len({round(new.positions[k], 3) for k in aligned})  # a name's e: and k: count once
     number = any(k[0] == "n" for k in aligned)
-    enough = places >= need or (number and places >= need - 1)
+    # a short article holds few features, most of them shared; but two features are too few
+    # whatever the score: between scripts, few keys compare and norms can be tiny
+    strong = value >= STRONG * limit and need - 1 >= MIN_ALIGNED_SCRIPTS
+    enough = places >= need or ((number or strong) and places >= need - 1)
     ranked = sorted(aligned, key=lambda k: -stats.weight(k))
     passed = value >= limit and enough
     return Match(round(min(1.0, value), 4), passed, ranked, limit, round(min(1.0, coverage), 4))

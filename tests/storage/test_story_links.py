@@ -76,3 +76,25 @@ def test_an_arabic_translation_found_by_a_later_translation_joins_the_story(
     assert story_id is not None
     assert _story_of(database_url, spanish) == story_id
     assert _story_of(database_url, arabic) == story_id
+
+
+def test_an_article_matched_by_a_later_translation_at_the_bar_joins_its_story(
+    database_url: str, outlets: dict[str, int]
+) -> None:
+    """The Arabic of a short report stored after its French translation misses it (its only
+    shared features are two places); the Spanish translation stored next matches both, and
+    a match over the ordinary bar brings the Arabic into the story, as it would have joined
+    had it arrived after the Spanish."""
+    rows = _rows("ntrex-dev.jsonl")
+    story = "ntrex:scotsman.133783"  # Scotland, the EU, Brexit: short, few names
+    _background(database_url, outlets, rows, {story}, 8)
+    mine = {r["lang"]: r for r in rows if r["story"] == story}
+    at = T0 + timedelta(hours=20)
+    french = _store(database_url, outlets["weekly"], mine["fr"], at)
+    arabic = _store(database_url, outlets["daily"], mine["ar"], at + timedelta(hours=1))
+    assert _story_of(database_url, arabic) is None
+    spanish = _store(database_url, outlets["wire"], mine["es"], at + timedelta(hours=2))
+    story_id = _story_of(database_url, french)
+    assert story_id is not None
+    assert _story_of(database_url, spanish) == story_id
+    assert _story_of(database_url, arabic) == story_id

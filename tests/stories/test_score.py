@@ -50,3 +50,31 @@ def test_the_candidates_own_names_must_count_in_its_norm() -> None:
     new, old = profiles[(WELT, "de")], profiles[(SPIEGEL, "en")]
     partial = Stats(full.total, {k: v for k, v in full.by_language.items() if k in new.positions})
     assert score(new, old, partial).score > score(new, old, full).score
+
+
+def _pair(first: str, second: str, keys: dict[str, float]) -> tuple[Profile, Profile, Stats]:
+    stats = Stats(200, {k: {first: 1, second: 1} for k in keys})
+    return Profile(first, keys), Profile(second, dict(keys)), stats
+
+
+def test_a_short_translation_with_three_aligned_names_joins_when_nearly_all_is_shared() -> None:
+    """A short report keeps three names in its translation and little else: three aligned
+    places pass when the score is three times the bar, one fewer than a longer text needs."""
+    names = {"e:ilfracombe": 0.1, "k:LBRKMB": 0.1, "e:grove": 0.4, "k:KRB": 0.4, "e:oxford": 0.7}
+    new, old, stats = _pair("es", "en", names)
+    assert score(new, old, stats).passed
+    # the same three names in two longer texts that share nothing else: not enough
+    longer = {**names, **{f"e:other{i}": 0.02 * i for i in range(30)}}
+    new, old, stats = _pair("es", "en", longer)
+    old = Profile("en", {k: v for k, v in longer.items() if not k.startswith("e:other")})
+    stats = Stats(200, {**stats.by_language, **{k: {"es": 1, "en": 1} for k in longer}})
+    assert not score(new, old, stats).passed
+
+
+def test_two_aligned_features_never_join_two_scripts() -> None:
+    """Between Arabic and Latin script few keys compare, so norms can be tiny and two shared
+    skeletons score high: two features stay too few, whatever the score."""
+    new, old, stats = _pair("ar", "de", {"k:MRTS": 0.3, "k:BTN": 0.6})
+    match = score(new, old, stats)
+    assert match.score >= 3 * match.threshold
+    assert not match.passed
