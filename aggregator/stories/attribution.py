@@ -49,27 +49,56 @@ _MEDIA = (
     r"(?:die\s+|der\s+|das\s+)?(?:Zeitung|Zeitschrift|Nachrichtenagentur|Agentur|Magazin|Sender)\s+|"
     r"(?:el\s+|la\s+)?(?:diario|periódico|agencia|revista|cadena)\s+)?"
 )
-_LATIN_PATTERNS = [
+# Each pattern with the words (lower case) a text must hold one of for it to match: the test
+# is a C substring scan, where the regular expression tries its alternation at every word
+# (the name-first patterns at every capital); most bodies hold none, and skip the pattern.
+_LATIN_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
     # fr
-    r"\b(?i:selon|d['’]après|rapporte|rapportait|indique|écrit|révèle|affirme|précise|annonce)"
-    rf"\s+{_MEDIA}(?P<o>{_NAME})",
+    (
+        r"\b(?i:selon|d['’]après|rapporte|rapportait|indique|écrit|révèle|affirme|précise|annonce)"
+        rf"\s+{_MEDIA}(?P<o>{_NAME})",
+        (
+            "selon",
+            "après",
+            "rapport",
+            "indique",
+            "écrit",
+            "révèle",
+            "affirme",
+            "précise",
+            "annonce",
+        ),
+    ),
     # en
-    r"\b(?i:according to|reported by|as reported by|first reported by|via)"
-    rf"\s+{_MEDIA}(?P<o>{_NAME})",
-    rf"(?P<o>{_NAME})\s+(?:reported|reports|said in a report|first reported)\b",
+    (
+        r"\b(?i:according to|reported by|as reported by|first reported by|via)"
+        rf"\s+{_MEDIA}(?P<o>{_NAME})",
+        ("according", "reported", "via"),
+    ),
+    (rf"(?P<o>{_NAME})\s+(?:reported|reports|said in a report|first reported)\b", ("report",)),
     # de
-    r"\b(?i:laut|berichtet|berichtete|berichten|meldet|meldete|schreibt|schrieb)"
-    rf"\s+{_MEDIA}(?P<o>{_NAME})",
-    rf"\b(?i:wie)\s+{_MEDIA}(?P<o>{_NAME})\s+(?:berichtet|berichtete|meldet|meldete|schreibt)",
-    rf"(?P<o>{_NAME})\s+zufolge\b",
+    (
+        r"\b(?i:laut|berichtet|berichtete|berichten|meldet|meldete|schreibt|schrieb)"
+        rf"\s+{_MEDIA}(?P<o>{_NAME})",
+        ("laut", "bericht", "meldet", "schreibt", "schrieb"),
+    ),
+    (
+        rf"\b(?i:wie)\s+{_MEDIA}(?P<o>{_NAME})\s+(?:berichtet|berichtete|meldet|meldete|schreibt)",
+        ("berichtet", "meldet", "schreibt"),
+    ),
+    (rf"(?P<o>{_NAME})\s+zufolge\b", ("zufolge",)),
     # es
-    r"\b(?i:según|informa|informó|publica|publicó|de acuerdo con|reporta|reportó)"
-    rf"\s+{_MEDIA}(?P<o>{_NAME})",
+    (
+        r"\b(?i:según|informa|informó|publica|publicó|de acuerdo con|reporta|reportó)"
+        rf"\s+{_MEDIA}(?P<o>{_NAME})",
+        ("según", "inform", "public", "acuerdo", "report"),
+    ),
 ]
-_LATIN = [re.compile(p) for p in _LATIN_PATTERNS]
+_LATIN = [(re.compile(p), words) for p, words in _LATIN_PATTERNS]
 # Arabic: "نقلاً عن", "نقلا عن", "بحسب", "حسب", "وفقاً لـ", "ذكرت", "أفادت", "قالت" + outlet.
 _AR_MEDIA = r"(?:(?:صحيفة|جريدة|موقع|وكالة|مجلة|قناة|شبكة)\s+)?"
 _AR_WORD = r"[\u0621-\u064a\u0671-\u06d3A-Za-z][\u0621-\u064a\u0671-\u06d3\w\-]*"
+_ARABIC_WORDS = ("نقل", "حسب", "وفق", "ذكرت", "أفادت", "أوردت")
 _ARABIC = re.compile(
     r"(?:نقلاً عن|نقلا عن|نقلًا عن|بحسب|حسب|وفقاً لـ?|وفقا لـ?|وفقًا لـ?|ذكرت|أفادت|أوردت)\s+"
     + _AR_MEDIA
@@ -138,12 +167,16 @@ def text_attributions(body: str) -> list[Cited]:
     """
     found: list[Cited] = []
     text = body[:200_000]
-    for pattern in _LATIN:
+    lowered = text.lower()
+    for pattern, words in _LATIN:
+        if not any(word in lowered for word in words):
+            continue
         for match in pattern.finditer(text):
             outlet = _trim(match.group("o"))
             if outlet:
                 found.append(_cited("sentence", outlet, _sentence(text, match.start())))
-    for match in _ARABIC.finditer(text):
+    arabic = any(word in text for word in _ARABIC_WORDS)
+    for match in _ARABIC.finditer(text) if arabic else ():
         outlet = match.group("o").strip()
         found.append(_cited("sentence", outlet, _sentence(text, match.start())))
     for match in _DATELINE.finditer(text):

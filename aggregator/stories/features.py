@@ -49,6 +49,7 @@ def _words(text: str) -> list[str]:
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NON_ASCII_DIGIT = re.compile("[٠-٩۰-۹]")  # translate() is slow on non-ASCII text: only if needed
 # A number: digits with thousands separators or a decimal mark between them.
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f' ]\d+)*")
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*", re.UNICODE)
@@ -154,7 +155,9 @@ _PRIORITY |= {"y": 1.9, "$": 1.9, "m": 1.85, "d": 1.8}
 def story_features(title: str | None, body: str) -> StoryFeatures:
     """The features of an article (title counted with the body)."""
     text = f"{title or ''}\n{body[:MAX_TEXT]}"
-    text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
+    text = unicodedata.normalize("NFKC", text)
+    if _NON_ASCII_DIGIT.search(text):
+        text = text.translate(_DIGITS)
     counts: Counter[str] = Counter()
     positions: dict[str, float] = {}
     size = max(1, len(text))

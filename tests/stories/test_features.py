@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.stories import attribution
 from aggregator.stories.attribution import attributions, outlet_key, source_keys
 from aggregator.stories.features import skeleton, story_features
 from aggregator.stories.score import Profile, Stats, score
@@ -119,3 +120,41 @@ def test_translation_scores_over_its_bar_and_another_story_does_not() -> None:
     for lang in ("fr", "de", "es", "ar"):
         assert score(profiles[("t", lang)], profiles[("t", "en")], stats).passed, lang
         assert not score(profiles[("o", lang)], profiles[("t", "en")], stats).passed, lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le ministre démissionne, d’après Le Monde.",
+        "Le projet est abandonné, RAPPORTAIT Le Figaro.",
+        "Le chiffre est faux, écrit Libération.",
+        "The deal collapsed, as first reported by The Times.",
+        "The Guardian first reported the breach.",
+        "Die Zahl stieg, meldete die Nachrichtenagentur Reuters.",
+        "Wie der Spiegel berichtete, fiel die Zahl.",
+        "Dem Spiegel zufolge fiel die Zahl.",
+        "La cifra cayó, informó El Mundo.",
+        "La cifra cayó, de acuerdo con El País.",
+        "وفقاً لـ رويترز فإن الأسعار ارتفعت",
+        "أفادت صحيفة الغارديان بأن التحقيق مستمر",
+    ],
+)
+def test_every_attribution_form_passes_the_word_filter(text: str) -> None:
+    """Each pattern runs only on bodies holding one of its words (most hold none): the
+    forms it matches must all hold one, whatever their case."""
+    assert [c.kind for c in attributions(text)] == ["sentence"]
+
+
+def test_the_word_filter_never_hides_a_match_in_the_development_bodies() -> None:
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
+    bodies = [r["body"] for r in rows] + [SEED.read_text(encoding="utf-8")]
+    matched = 0
+    for body in bodies:
+        for pattern, words in attribution._LATIN:
+            if pattern.search(body):
+                matched += 1
+                assert any(word in body.lower() for word in words), pattern.pattern[:60]
+        if attribution._ARABIC.search(body):
+            matched += 1
+            assert any(word in body for word in attribution._ARABIC_WORDS)
+    assert matched >= 20  # the check ran on bodies that attribute
