@@ -6,8 +6,8 @@ storage compares it with stored ones. Parameters, chosen on the labelled pairs i
 
 - words are folded (:func:`aggregator.fingerprints.text.words`), shingles are runs of
   :data:`SHINGLE` words, hashed to 32 bits;
-- the signature has :data:`NUM_PERM` values (datasketch ``MinHash``, affine32 scheme, so each
-  value is a uint32 and a stored signature is 512 bytes);
+- the signature has :data:`NUM_PERM` values (datasketch's ``MinHash`` arithmetic, affine32
+  scheme, so each value is a uint32 and a stored signature is 512 bytes; see :func:`minhash`);
 - LSH uses :data:`BANDS` bands of :data:`ROWS` values (the first 126 values): a pair with
   Jaccard 0.2 becomes a candidate with probability 0.29, 0.3 → 0.68, 0.4 → 0.94, 0.5 → 0.996;
 - a candidate is a near duplicate when its estimated Jaccard is at least
@@ -116,16 +116,33 @@ def shingle_hashes(tokens: list[str]) -> np.ndarray:
 
 
 def minhash(grams: np.ndarray) -> np.ndarray:
-    """The MinHash signature (uint32[NUM_PERM]) of a set of shingle hashes."""
-    import numpy as np
-    from datasketch import MinHash  # imported on first use: see _permutations
+    """The MinHash signature (uint32[NUM_PERM]) of a set of shingle hashes.
 
-    sketch = MinHash(
-        num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_permutations(), scheme=SCHEME
-    )
-    sketch.update_batch(grams.tolist())
-    values: np.ndarray = sketch.hashvalues.astype(np.uint32)
+    The arithmetic of datasketch's ``MinHash`` with the affine32 scheme, value for value (held
+    to it by tests/fingerprints/test_minhash.py, so stored signatures keep matching): each
+    shingle hash is pre-mixed by the MurmurHash3 finalizer, then ``a * h + b`` modulo 2**32
+    per permutation, and the minimum kept. Written here because importing datasketch loads
+    its LSH classes and scipy (0.4 s), on the critical path of every crawl's start.
+    """
+    import numpy as np
+
+    if len(grams) == 0:
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    a, b = _permutations()
+    mixed = _fmix32(grams.astype(np.uint32)).reshape(-1, 1)
+    values: np.ndarray = (mixed * a + b).min(axis=0)  # uint32: wraps modulo 2**32
     return values
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 32-bit finalizer, element-wise (a bijection that spreads structure)."""
+    import numpy as np
+
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
 
 
 def band_keys(signature: np.ndarray) -> tuple[bytes, ...]:
@@ -175,15 +192,11 @@ def is_near_duplicate(j: float, size_a: int, size_b: int) -> bool:
 
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The permutation parameters, generated once (datasketch draws them from SEED).
+    """The permutation parameters (odd ``a``, any ``b``), drawn once from SEED as datasketch's
+    affine32 scheme draws them."""
+    import numpy as np
 
-    datasketch is imported here, not at the top: it loads scipy (about 0.8 s), and every
-    storage import reads this module's constants (``LshBucket`` lives in
-    ``storage/near_duplicates.py``).
-    """
-    from datasketch import MinHash
-
-    permutations: tuple[np.ndarray, np.ndarray] = MinHash(
-        num_perm=NUM_PERM, seed=SEED, scheme=SCHEME
-    ).permutations
-    return permutations
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b

@@ -1,6 +1,6 @@
 """Stage 3: fingerprint each article body for duplicate detection.
 
-Only CPU work on the item (about 1 ms an article; the first loads datasketch and scipy, ~1 s):
+Only CPU work on the item (about 1 ms an article; the first loads numpy):
 folding, an exact body hash and a MinHash signature with its LSH band keys
 (:mod:`aggregator.fingerprints.fingerprint`). In a crawl the extraction process has already
 done it, off the reactor (:mod:`aggregator.pipelines.extract_task`), and this stage passes

@@ -1,7 +1,7 @@
 """Imported by the extract pool's forkserver only (a preload): extraction starts warm.
 
 The first page an extraction process reads otherwise pays for loading the language model
-(py3langid unpacks it, ~1 s), dateparser's and htmldate's tables and datasketch (scipy) —
+(py3langid unpacks it, ~1 s), dateparser's and htmldate's tables and the MinHash permutations —
 in every process, on the crawl's critical path. Reading one small page here, in the
 forkserver, pays that once: the workers it forks inherit the loaded state.
 
