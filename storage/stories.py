@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     delete,
     func,
     select,
@@ -134,26 +135,35 @@ def members(session: Session, story_id: int) -> list[tuple[StoryMember, Article]
     return [(m, a) for m, a in rows]
 
 
+# Asked at every join; built once (building and cache-keying them cost more than running them).
+_SPLIT = select(StoryConstraint.id).where(
+    StoryConstraint.kind == "split",
+    StoryConstraint.article_id == bindparam("article_id"),
+    StoryConstraint.story_id == bindparam("story_id"),
+)
+_MERGED_INTO = select(StoryConstraint.story_id).where(
+    StoryConstraint.kind == "merge", StoryConstraint.other_story_id == bindparam("story_id")
+)
+# A story's members with what choosing its origin reads of their articles, earliest first:
+# loading whole articles (bodies, sources) cost more than the rest of a join.
+_ORIGIN_ROWS = (
+    select(StoryMember, Article.id, Article.title, Article.language)
+    .join(Article, Article.id == StoryMember.article_id)
+    .where(StoryMember.story_id == bindparam("story_id"))
+    .order_by(func.coalesce(Article.published_at, Article.first_seen_at), Article.id)
+)
+
+
 def refused(session: Session, article_id: int, story_id: int) -> bool:
     """Whether an editor split ``article_id`` out of ``story_id`` (never auto-join it back)."""
-    found = session.scalar(
-        select(StoryConstraint.id).where(
-            StoryConstraint.kind == "split",
-            StoryConstraint.article_id == article_id,
-            StoryConstraint.story_id == story_id,
-        )
-    )
+    found = session.scalar(_SPLIT, {"article_id": article_id, "story_id": story_id})
     return found is not None
 
 
 def resolve(session: Session, story_id: int) -> int:
     """The story a (possibly merged-away) story id now lives in."""
     for _ in range(20):  # merges chain; a cycle cannot be made, but never loop forever
-        target = session.scalar(
-            select(StoryConstraint.story_id).where(
-                StoryConstraint.kind == "merge", StoryConstraint.other_story_id == story_id
-            )
-        )
+        target = session.scalar(_MERGED_INTO, {"story_id": story_id})
         if target is None:
             return story_id
         story_id = target
@@ -271,7 +281,12 @@ def set_origin(session: Session, story: Story, article_id: int, evidence: dict[s
 def refresh_origin(session: Session, story: Story) -> None:
     """Origin = the member cited as a source by another member (attribution wins), else the
     earliest publication."""
-    rows = members(session, story.id)
+    rows = [
+        (member, _Member(article_id, title, language))
+        for member, article_id, title, language in session.execute(
+            _ORIGIN_ROWS, {"story_id": story.id}
+        )
+    ]
     if not rows:
         return
     cited = {
@@ -289,7 +304,16 @@ def refresh_origin(session: Session, story: Story) -> None:
             member.relation = _relation_to(origin, art)
 
 
-def _relation_to(origin: Article, article: Article) -> str:
+@dataclass(frozen=True)
+class _Member:
+    """What choosing a story's origin reads of a member's article."""
+
+    id: int
+    title: str | None
+    language: str | None
+
+
+def _relation_to(origin: _Member, article: _Member) -> str:
     """A former origin's relation to the new one: same language is a retelling (or copy)."""
     if origin.language and article.language and origin.language != article.language:
         return "translation"

@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -39,8 +40,10 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.selectable import TextualSelect
+from sqlalchemy.types import NullType, TypeDecorator
 
 from storage.base import Base
 
@@ -89,6 +92,34 @@ class StoryProfile(Base):
 
 _FEATURES = cast(Table, StoryFeature.__table__)
 _PROFILES = cast(Table, StoryProfile.__table__)
+_AT = _FEATURES.c.at.type
+
+
+class _Converted(TypeDecorator[Any]):
+    """A time already converted for the driver by the ``at`` column's own bind processor
+    (:func:`_converted`): bound as is, with the cast PostgreSQL renders for the column.
+
+    Converting a UTC time for SQLite (check, zone, text) costs more than the statement
+    around it when one value is bound a hundred times: the same window bounds in every
+    branch of :func:`_frequency_statement`, the same time in every posting of an article.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+def _converted(dialect: Dialect, moment: datetime) -> Any:
+    """``moment`` as the ``at`` column's bind processor hands it to the driver."""
+    process = _AT.dialect_impl(dialect).bind_processor(dialect)
+    return moment if process is None else process(moment)
+
+
+def _result_converter(dialect: Dialect) -> Any:
+    """The ``at`` column's result processor (a callable or None), to apply by hand."""
+    return _AT.dialect_impl(dialect).result_processor(dialect, None)
 
 
 @dataclass(frozen=True)
@@ -128,8 +159,13 @@ def window() -> timedelta:
     return timedelta(days=days)
 
 
+@lru_cache(maxsize=1 << 16)
 def feature_hash(key: str) -> int:
-    """A feature's 64-bit signed key (BIGINT on both databases)."""
+    """A feature's 64-bit signed key (BIGINT on both databases).
+
+    Cached: one article's keys are hashed by its lookup, its postings and the frequency
+    counts of later matches, and names, years and numbers recur across articles.
+    """
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
@@ -142,7 +178,8 @@ def add_profile(
     features: dict[str, Any],
     keys: list[str],
 ) -> None:
-    """Index a new article: its profile row and one posting per distinct feature key."""
+    """Index a new article: its profile row and one posting per distinct feature key
+    (their time converted once for all: :class:`_Converted`)."""
     connection = session.connection()
     connection.execute(
         insert(_PROFILES),
@@ -150,13 +187,22 @@ def add_profile(
     )
     hashes = sorted({feature_hash(k) for k in keys[:MAX_FEATURES]})
     if hashes:
+        stored_at = _converted(connection.dialect, at)
         connection.execute(
-            insert(_FEATURES),
+            _INSERT_POSTINGS,
             [
-                {"feature": h, "article_id": article_id, "at": at, "language": language}
+                {"feature": h, "article_id": article_id, "at": stored_at, "language": language}
                 for h in hashes
             ],
         )
+
+
+_INSERT_POSTINGS = insert(_FEATURES).values(
+    feature=bindparam("feature"),
+    article_id=bindparam("article_id"),
+    at=bindparam("at", type_=_Converted()),
+    language=bindparam("language"),
+)
 
 
 def remove_profile(session: Session, article_id: int) -> None:
@@ -184,24 +230,25 @@ def _frequency_statement(n: int) -> TextualSelect:
     One branch per feature, each an index range scan in time order that stops after COUNTED
     rows: a feature held by thousands of recent articles costs no more than a rare one. Plain
     SQL that both databases run, built once per ``n``: a Core statement of 120 branches costs
-    more to build and cache-key on every call than the query itself.
+    more to build and cache-key on every call than the query itself. The window bounds,
+    repeated in every branch, are bound converted (:class:`_Converted`), and ``last`` is left
+    as the driver gives it (:func:`_frequencies` converts the few it needs).
     """
     branch = (
         "SELECT * FROM (SELECT feature, language, at FROM story_features"
         " WHERE feature = :f{i} AND at BETWEEN :lo AND :hi ORDER BY at LIMIT {limit}) AS b{i}"
     )
     union = " UNION ALL ".join(branch.format(i=i, limit=COUNTED) for i in range(n))
-    at = _FEATURES.c.at.type
     # Only our own integers are formatted into the SQL; every value is a bound parameter.
     sql = f"SELECT feature, language, count(*) AS n, max(at) AS last FROM ({union}) AS s"  # noqa: S608
+    converted = _Converted()
     return (
         text(sql + " GROUP BY feature, language")
-        .bindparams(bindparam("lo", type_=at), bindparam("hi", type_=at))
-        .columns(feature=BigInteger(), language=String(), n=Integer(), last=at)
+        .bindparams(bindparam("lo", type_=converted), bindparam("hi", type_=converted))
+        .columns(feature=BigInteger(), language=String(), n=Integer(), last=NullType())
     )
 
 
-_AT = _FEATURES.c.at.type
 # PostgreSQL: the same bounded scans as one statement of constant text, a lateral join over
 # the features' array; psycopg prepares it after a few calls, where the union of 120 branches
 # was planned again on every call.
@@ -213,10 +260,8 @@ _LATERAL_FREQUENCIES = (
         f" WHERE feature = f.h AND at BETWEEN :lo AND :hi ORDER BY at LIMIT {COUNTED}) AS s"
         " GROUP BY s.feature, s.language"
     )
-    .bindparams(
-        bindparam("lo", type_=_FEATURES.c.at.type), bindparam("hi", type_=_FEATURES.c.at.type)
-    )
-    .columns(feature=BigInteger(), language=String(), n=Integer(), last=_FEATURES.c.at.type)
+    .bindparams(bindparam("lo", type_=_AT), bindparam("hi", type_=_AT))
+    .columns(feature=BigInteger(), language=String(), n=Integer(), last=NullType())
 )
 
 
@@ -234,27 +279,38 @@ def _frequencies(
     found: dict[str, dict[str, int]] = {k: {} for k in keys}
     hashes = list(by_hash)
     lo, hi = params["lo"], params["hi"]
+    connection = session.connection()
+    dialect = connection.dialect
+    window_bounds = {"lo": _converted(dialect, lo), "hi": _converted(dialect, hi)}
+    convert = _result_converter(dialect)
     for chunk in range(0, len(hashes), MAX_FEATURES):
         part = hashes[chunk : chunk + MAX_FEATURES]
-        if session.get_bind().dialect.name == "postgresql":
+        if dialect.name == "postgresql":
             statement, values = _LATERAL_FREQUENCIES, {**params, "features": part}
         else:
             statement = _frequency_statement(len(part))
-            values = {**params, **{f"f{i}": h for i, h in enumerate(part)}}
-        sampled: dict[int, list[tuple[str, int, datetime]]] = {}
-        for feature, language, count, last in session.connection().execute(statement, values):
+            values = {**window_bounds, **{f"f{i}": h for i, h in enumerate(part)}}
+        sampled: dict[int, list[tuple[str, int, Any]]] = {}
+        for feature, language, count, last in connection.execute(statement, values):
             sampled.setdefault(int(feature), []).append((language or "?", int(count), last))
         for feature, rows in sampled.items():
-            found[by_hash[feature]] = _counts(rows, lo, hi)
+            found[by_hash[feature]] = _counts(rows, lo, hi, convert)
     return found
 
 
-def _counts(rows: list[tuple[str, int, datetime]], lo: datetime, hi: datetime) -> dict[str, int]:
-    """By-language counts of one feature's sampled postings, scaled up when it was cut off."""
+def _counts(
+    rows: list[tuple[str, int, Any]], lo: datetime, hi: datetime, convert: Any = None
+) -> dict[str, int]:
+    """By-language counts of one feature's sampled postings, scaled up when it was cut off.
+
+    ``convert``: the ``at`` column's result processor, for the rows' ``last`` as the driver
+    gave it; only a feature cut off needs its times, so only its are converted.
+    """
     seen = sum(count for _, count, _ in rows)
     if seen < COUNTED:
         return {language: count for language, count, _ in rows}
-    last = max(_naive(at) for _, _, at in rows)
+    times = [at if convert is None else convert(at) for _, _, at in rows]
+    last = max(_naive(at) for at in times)
     covered = (last - _naive(lo)).total_seconds()
     scale = max((_naive(hi) - _naive(lo)).total_seconds() / max(covered, 1.0), 1.0)
     return {language: round(count * scale) for language, count, _ in rows}

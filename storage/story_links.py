@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
@@ -49,7 +50,9 @@ from storage.story_index import (
 TRANSLATION_RATIO = 2.0  # an uncredited match this far over its bar is a translation...
 TRANSLATION_LENGTH = 0.65  # ...when about as long as the other: a retelling tells less
 _URLS = cast(Table, ArticleUrl.__table__)
-_URL_OWNER = select(_URLS.c.article_id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
+_URL_OWNERS = select(_URLS.c.url, _URLS.c.article_id).where(
+    _URLS.c.url.in_(bindparam("urls", expanding=True))
+)
 _SOURCES = cast(Table, SourceRow.__table__)
 _ARTICLES = cast(Table, Article.__table__)
 # The outlet names of candidate articles; built once (building it cost more than running it).
@@ -116,12 +119,18 @@ def _time(article: Article) -> datetime:
 
 
 def _resolve_urls(session: Session, rows: list[Citation]) -> None:
-    """A cited URL that is stored names its article."""
+    """A cited URL that is stored names its article (one query for all: a page's body links
+    make up to ten citations, each with its URL)."""
+    urls = sorted({row.url for row in rows if row.url})
+    if not urls:
+        return
+    owners = {
+        url: int(owner) for url, owner in session.connection().execute(_URL_OWNERS, {"urls": urls})
+    }
     for row in rows:
-        if row.url:
-            owner = session.connection().scalar(_URL_OWNER, {"urls": [row.url]})
-            if owner is not None and owner != row.article_id:
-                row.cited_article_id = int(owner)
+        owner = owners.get(row.url) if row.url else None
+        if owner is not None and owner != row.article_id:
+            row.cited_article_id = owner
 
 
 def _join_best(
@@ -234,7 +243,17 @@ def _source_keys(session: Session, article_ids: list[int]) -> dict[int, set[str]
     if not article_ids:
         return {}
     rows = session.connection().execute(_OUTLETS_OF, {"ids": article_ids})
-    return {int(r[0]): set(source_keys(r[2], r[3], r[1], r[4])) for r in rows}
+    return {int(r[0]): set(_outlet_keys(r[2], r[3], r[1], r[4])) for r in rows}
+
+
+@lru_cache(maxsize=4096)
+def _outlet_keys(
+    name: str | None, label: str | None, site_name: str | None, homepage: str | None
+) -> tuple[str, ...]:
+    """:func:`source_keys` of one outlet's names, remembered: every lookup asks them for up
+    to eight candidates, and for the new article's own outlet, among the few outlets a
+    crawl stores (folding a name runs a dozen regular expressions)."""
+    return tuple(source_keys(name, label, site_name, homepage))
 
 
 def _link(
@@ -324,14 +343,14 @@ def _credited_by_others(
     """Stored articles that credit this one's URL (or outlet, with matching text) now cite
     it: it becomes the origin of their story, or joins it as its original."""
     source = session.get(SourceRow, article.source_id)
-    keys = source_keys(
+    keys = _outlet_keys(
         source.name if source else None,
         source.label if source else None,
         article.site_name,
         source.homepage if source else None,
     )
     urls = [article.url]
-    rows = [r for r in citing(session, urls, keys) if r.article_id != article.id]
+    rows = [r for r in citing(session, urls, list(keys)) if r.article_id != article.id]
     if not rows:
         return
     mine = Profile(article.language, positions)
