@@ -385,16 +385,9 @@ def _best(score: dict[int, float], foreign: set[int], limit: int) -> list[int]:
     are all indexed as skeletons, many of them), which would otherwise take every place
     from the translation in another language that shares the rare names."""
     ranked = sorted(score, key=lambda a: (-score[a], a))
-    best = ranked[:limit]
-    missing = limit // 2 - sum(1 for a in best if a in foreign)
-    if missing <= 0:
-        return best
-    extra = [a for a in ranked[limit:] if a in foreign][:missing]
-    if not extra:
-        return best
-    kept = [a for a in best if a in foreign]
-    own = [a for a in best if a not in foreign][: limit - len(kept) - len(extra)]
-    chosen = set(kept) | set(own) | set(extra)
+    reserved = set([a for a in ranked if a in foreign][: limit // 2])
+    rest = [a for a in ranked if a not in reserved][: limit - len(reserved)]
+    chosen = reserved | set(rest)
     return [a for a in ranked if a in chosen]
 
 

@@ -49,14 +49,22 @@ _MEDIA = (
     r"(?:die\s+|der\s+|das\s+)?(?:Zeitung|Zeitschrift|Nachrichtenagentur|Agentur|Magazin|Sender)\s+|"
     r"(?:el\s+|la\s+)?(?:diario|periódico|agencia|revista|cadena)\s+)?"
 )
+
+
+def _verb_first(verbs: str) -> str:
+    """An attribution verb (case-insensitive alternation), then an outlet's name."""
+    return rf"\b(?i:{verbs})\s+{_MEDIA}(?P<o>{_NAME})"
+
+
 # Each pattern with the words (lower case) a text must hold one of for it to match: the test
 # is a C substring scan, where the regular expression tries its alternation at every word
 # (the name-first patterns at every capital); most bodies hold none, and skip the pattern.
 _LATIN_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
     # fr
     (
-        r"\b(?i:selon|d['’]après|rapporte|rapportait|indique|écrit|révèle|affirme|précise|annonce)"
-        rf"\s+{_MEDIA}(?P<o>{_NAME})",
+        _verb_first(
+            "selon|d['’]après|rapporte|rapportait|indique|écrit|révèle|affirme|précise|annonce"
+        ),
         (
             "selon",
             "après",
@@ -71,15 +79,13 @@ _LATIN_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
     ),
     # en
     (
-        r"\b(?i:according to|reported by|as reported by|first reported by|via)"
-        rf"\s+{_MEDIA}(?P<o>{_NAME})",
+        _verb_first("according to|reported by|as reported by|first reported by|via"),
         ("according", "reported", "via"),
     ),
     (rf"(?P<o>{_NAME})\s+(?:reported|reports|said in a report|first reported)\b", ("report",)),
     # de
     (
-        r"\b(?i:laut|berichtet|berichtete|berichten|meldet|meldete|schreibt|schrieb)"
-        rf"\s+{_MEDIA}(?P<o>{_NAME})",
+        _verb_first("laut|berichtet|berichtete|berichten|meldet|meldete|schreibt|schrieb"),
         ("laut", "bericht", "meldet", "schreibt", "schrieb"),
     ),
     (
@@ -89,8 +95,7 @@ _LATIN_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
     (rf"(?P<o>{_NAME})\s+zufolge\b", ("zufolge",)),
     # es
     (
-        r"\b(?i:según|informa|informó|publica|publicó|de acuerdo con|reporta|reportó)"
-        rf"\s+{_MEDIA}(?P<o>{_NAME})",
+        _verb_first("según|informa|informó|publica|publicó|de acuerdo con|reporta|reportó"),
         ("según", "inform", "public", "acuerdo", "report"),
     ),
 ]
