@@ -21,6 +21,7 @@ NEWSPIDER_MODULE = "aggregator.spiders"
 AGGREGATOR_DATABASE_URL = _options.database_url
 AGGREGATOR_SOURCES = _options.sources
 AGGREGATOR_EXTRACT_WORKERS = _options.extract_workers
+AGGREGATOR_STORY_LINKING = _options.story_linking  # off: no story inputs, no linking
 AGGREGATOR_TRIGGER = "manual"
 AGGREGATOR_NOW = _options.now  # the crawl clock (revisits due, fetch times); empty: real time
 # AGGREGATOR_SOURCE_IDS and AGGREGATOR_RUN_IDS are set per crawl by aggregator.crawl_plan.

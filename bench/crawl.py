@@ -61,6 +61,9 @@ CONCURRENCY = 8  # per outlet, both crawlers
 WORKERS = 2  # extraction processes, both crawlers
 SHAPES = {"1 outlet": (1, 200), "10 outlets": (10, 38)}  # (outlets, pages per outlet)
 POLL = 0.05
+# The same crawl without story linking (issue 11's budget is the CPU linking adds).
+STORIES_OFF = "project, stories off"
+_UNLINKED = {"AGGREGATOR_STORY_LINKING": "false"}
 
 
 def pages() -> list[bytes]:
@@ -173,8 +176,13 @@ def measured(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float,
     return launched, monitor
 
 
-def project_crawl(work: Path, bases: list[str], code: Path = REPO) -> dict[str, Any]:
-    """``aggregator crawl`` of the outlets on a fresh SQLite file, with the code at ``code``."""
+def project_crawl(
+    work: Path, bases: list[str], code: Path = REPO, options: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """``aggregator crawl`` of the outlets on a fresh SQLite file, with the code at ``code``
+    and the runtime ``options`` (environment variables) given."""
+    # Commits before the network policy (issue 12) know no allow_networks and fetch loopback.
+    policy = "allow_networks" in (code / "aggregator" / "config" / "sources.py").read_text()
     lines = ["sources:"]
     for k, base in enumerate(bases):
         lines += [
@@ -182,8 +190,9 @@ def project_crawl(work: Path, bases: list[str], code: Path = REPO) -> dict[str, 
             f"    homepage: {base}/",
             "    languages: [en]",
             f"    sitemaps: [{base}/sitemap.xml]",
-            "    allow_networks: [127.0.0.0/8]",
         ]
+        if policy:
+            lines.append("    allow_networks: [127.0.0.0/8]")
     (work / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     database = work / "project.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGGREGATOR_")}
@@ -196,6 +205,7 @@ def project_crawl(work: Path, bases: list[str], code: Path = REPO) -> dict[str, 
         "AGGREGATOR_EXTRACT_WORKERS": str(WORKERS),
         "AGGREGATOR_ALLOW_NETWORKS": "127.0.0.0/8",
     }
+    env |= options or {}
     command = [sys.executable, "-m", "aggregator", "crawl", "--progress", "off"]
     launched, monitor = measured(command, env, work)
     with sqlite3.connect(database) as db:
@@ -302,7 +312,11 @@ def run_bare(database: str, bases: list[str]) -> None:
 
 def run(rounds: int, baseline: Path | None) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Every shape, ``rounds`` times, the crawlers alternating within a round."""
-    crawlers: list[tuple[str, Any]] = [("bare", bare_crawl), ("project", project_crawl)]
+    crawlers: list[tuple[str, Any]] = [
+        ("bare", bare_crawl),
+        ("project", project_crawl),
+        (STORIES_OFF, lambda work, bases: project_crawl(work, bases, options=_UNLINKED)),
+    ]
     if baseline is not None:  # the project at another commit, checked out at ``baseline``
         label = f"project at {_commit(baseline)}"
         crawlers.append((label, lambda work, bases: project_crawl(work, bases, baseline)))
@@ -368,7 +382,29 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], rounds: int) -> 
                 f"| {rate:.1f} | {rate / bare_rate:.2f}x | {median(rows, 'cpu_ms'):.0f} "
                 f"| {median(rows, 'main_cpu_ms'):.0f} | {median(rows, 'peak_mb'):.0f} |"
             )
+    lines += ["", _linking_cost(results)]
     return "\n".join(lines) + "\n"
+
+
+def _linking_cost(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
+    """What story linking adds to a crawl's CPU per article: the project against itself with
+    ``AGGREGATOR_STORY_LINKING=false``, paired round by round (the two ran back to back)."""
+    parts = []
+    for shape, kinds in results.items():
+        pairs = list(zip(kinds["project"], kinds[STORIES_OFF], strict=True))
+        ratios = [on["cpu_ms"] / off["cpu_ms"] for on, off in pairs]
+        main = [on["main_cpu_ms"] - off["main_cpu_ms"] for on, off in pairs]
+        parts.append(
+            f"{shape} {statistics.median(ratios) - 1:+.1%} (rounds: "
+            + ", ".join(f"{r - 1:+.0%}" for r in ratios)
+            + f"; main process {statistics.median(main):+.0f} ms)"
+        )
+    return (
+        "Story linking's cost (issue 11: at most +20% CPU per article): tree CPU per article "
+        "of `project` over `project, stories off` (`AGGREGATOR_STORY_LINKING=false`: no story "
+        "inputs in the extraction processes, no linking in the store path), median of the "
+        "rounds' ratios: " + "; ".join(parts) + "."
+    )
 
 
 def profile(output: Path) -> None:

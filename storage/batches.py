@@ -91,9 +91,11 @@ class BatchWriter:
         backoff: float = 0.5,
         backoff_max: float = 30.0,
         lock_timeout: float = 10.0,
+        link_stories: bool = True,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.url = url
+        self.link_stories = link_stories  # see save_article's ``link``
         self.retries = retries
         self.backoff = backoff
         self.backoff_max = backoff_max
@@ -107,7 +109,7 @@ class BatchWriter:
         if not records:
             return []
         try:
-            outcomes = self.run(lambda s: [save_article(s, r) for r in records])
+            outcomes = self.run(lambda s: [self._save(s, r) for r in records])
         except Exception as exc:
             if is_transient(exc):  # retries exhausted: the database is down, not the data
                 return [WriteResult(r, error=self._describe(exc)) for r in records]
@@ -145,7 +147,7 @@ class BatchWriter:
         conflicts = 0
         while True:
             try:
-                return WriteResult(record, self.run(lambda s: save_article(s, record)))
+                return WriteResult(record, self.run(lambda s: self._save(s, record)))
             except IntegrityError as exc:
                 # Another writer stored the same URL meanwhile: the next attempt sees it.
                 conflicts += 1
@@ -154,6 +156,9 @@ class BatchWriter:
             except Exception as exc:
                 logger.exception("could not save article %s", record.url)
                 return WriteResult(record, error=self._describe(exc))
+
+    def _save(self, session: Session, record: ArticleRecord) -> SaveOutcome:
+        return save_article(session, record, link=self.link_stories)
 
     def _transaction(self, work: Callable[[Session], T]) -> T:
         session = self._sessions()

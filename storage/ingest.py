@@ -38,7 +38,7 @@ from storage.near_duplicates import exact_copy, near_match, same_text, set_bucke
 from storage.revisits import correction_alert, schedule
 from storage.search import index_article
 from storage.stories import join_story
-from storage.story_links import link_article, reindex_article
+from storage.story_links import Linked, link_article, reindex_article
 
 Outcome = Literal["stored", "near_duplicate", "updated", "unchanged", "duplicate"]
 # Fields compared on re-fetch; a change to title or body makes a revision.
@@ -88,15 +88,19 @@ class SaveOutcome:
     relation: str | None = None  # the article's relation in its story, when linked now
 
 
-def save_article(session: Session, record: ArticleRecord) -> SaveOutcome:
-    """Store ``record`` (see the module docstring); flushes, never commits."""
+def save_article(session: Session, record: ArticleRecord, *, link: bool = True) -> SaveOutcome:
+    """Store ``record`` (see the module docstring); flushes, never commits.
+
+    ``link`` off (``AGGREGATOR_STORY_LINKING=false``) skips story linking and its candidate
+    index (:mod:`storage.story_links`): the article joins a story only as a near duplicate.
+    """
     record = clean_record(record)
     fp = record.fingerprint or fingerprint(record.body)
     urls = list(dict.fromkeys([record.url, *record.aliases]))
     known = _known_urls(session, urls)
     article = _same_article(session, record, fp, known) or _twin_article(session, record)
     if article is not None:
-        return _refetched(session, article, record, fp, urls, known)
+        return _refetched(session, article, record, fp, urls, known, link)
     copies = [row for row in known.values() if row.kind == "duplicate"]
     if copies:
         first = session.get(Article, copies[0].article_id)
@@ -111,7 +115,7 @@ def save_article(session: Session, record: ArticleRecord) -> SaveOutcome:
     if first is not None:
         _add_urls(session, first, record, urls, known, "duplicate")
         return SaveOutcome("duplicate", first.id, first.story_id, duplicate_of=first.id)
-    return _store_new(session, record, fp, urls, known)
+    return _store_new(session, record, fp, urls, known, link)
 
 
 def _known_urls(session: Session, urls: list[str]) -> dict[str, ArticleUrl]:
@@ -173,6 +177,7 @@ def _store_new(
     fp: Fingerprint,
     urls: list[str],
     known: dict[str, ArticleUrl],
+    link: bool,
 ) -> SaveOutcome:
     article = Article(
         source_id=record.source_id,
@@ -194,9 +199,13 @@ def _store_new(
     if match is not None and other is not None:
         story = join_story(session, stored, other, similarity=match.similarity)
         session.flush()
-    # Cross-language and cross-outlet links (and the candidate index) for every new article;
-    # a near duplicate has its story already.
-    linked = link_article(session, stored, joined=story is not None, inputs=record.story)
+    # Cross-language and cross-outlet links (and the candidate index) for every new article
+    # unless linking is off; a near duplicate has its story already.
+    linked = (
+        link_article(session, stored, joined=story is not None, inputs=record.story)
+        if link
+        else Linked(None, None, None, 0)
+    )
     if story is None or match is None or other is None:
         return SaveOutcome("stored", article.id, linked.story_id, relation=linked.relation)
     return SaveOutcome(
@@ -242,6 +251,7 @@ def _refetched(
     fp: Fingerprint,
     urls: list[str],
     known: dict[str, ArticleUrl],
+    link: bool,
 ) -> SaveOutcome:
     _add_urls(session, article, record, urls, known, "alias")
     changed = _changes(article, record, fp)
@@ -263,7 +273,8 @@ def _refetched(
     session.flush()
     if "body" in changed:
         set_buckets(session, article.id, fp)
-        reindex_article(session, article)
+        if link:
+            reindex_article(session, article)
     index_article(session, article)
     correction_alert(session, article, revision)
     return SaveOutcome("updated", article.id, article.story_id, changed=changed)

@@ -34,7 +34,13 @@ from aggregator.stories.features import KIND_WEIGHT, story_features
 from aggregator.stories.inputs import StoryInputs, story_inputs
 from aggregator.stories.score import Match, Profile, Stats, confidence, score
 from storage.articles import Article, ArticleUrl
-from storage.citations import Citation, add_citations, citing
+from storage.citations import (
+    Citation,
+    citing,
+    insert_citations,
+    new_citations,
+    resolve_outlet,
+)
 from storage.sources import SourceRow
 from storage.stories import Link, Story, join, membership, refresh_origin
 from storage.story_index import (
@@ -100,15 +106,17 @@ def link_article(
         links=links,
         in_text=inputs.cited,
     )
-    rows = add_citations(session, article.id, found)
-    _resolve_urls(session, rows)
+    rows = new_citations(article.id, found)
+    _resolve_urls(session, rows)  # before they are written: no update after the insert
+    insert_citations(session, rows)
     story: Story | None = None
     relation = via = None
     if not joined:  # looked up before it is indexed: the frequencies are the others'
         story, relation, via = _join_best(session, article, positions, at, rows)
     add_profile(session, article.id, article.language, at, positions, list(positions))
-    _credited_by_others(session, article, positions, at)
-    member = membership(session, article.id)
+    credited = _credited_by_others(session, article, positions, at)
+    # In no story unless LSH, a match or a citer put it in one (most articles: no query).
+    member = membership(session, article.id) if joined or story or credited else None
     return Linked(
         member.story_id if member else (story.id if story else None), relation, via, len(rows)
     )
@@ -153,12 +161,17 @@ def _join_best(
     cited_ids = {c.cited_article_id for c in cites if c.cited_article_id}
     ranked: list[tuple[float, int, Match, bool]] = []
     for cand in found.candidates:
-        credited = cand.article_id in cited_ids or bool(
-            cited_keys & keys_of.get(cand.article_id, set())
-        )
-        match = score(mine, Profile(cand.language, cand.features), stats, cited=credited)
-        if match.passed and not credited and match.score < TRANSLATION_RATIO * match.threshold:
+        # A cited URL credits one article; a cited outlet's name credits all it publishes, so
+        # its article must match at the uncredited bar (another of its reports on the same
+        # company, stored first, would otherwise take the credit), as a late one must
+        # (_credited_by_others).
+        by_url = cand.article_id in cited_ids
+        match = score(mine, Profile(cand.language, cand.features), stats, cited=by_url)
+        if match.passed and not by_url and match.score < TRANSLATION_RATIO * match.threshold:
             match = _confirm(session, mine, cand, stats, at)
+        credited = by_url or (
+            match.passed and bool(cited_keys & keys_of.get(cand.article_id, set()))
+        )
         if match.passed:
             ranked.append(
                 (match.score + (1.0 if credited else 0.0), cand.article_id, match, credited)
@@ -171,7 +184,7 @@ def _join_best(
         story = join(session, article, other, link)
         if story is not None:
             if credited:
-                _mark_resolved(cites, other, keys_of.get(cand_id, set()))
+                resolve_outlet(session, cites, keys_of.get(cand_id, set()), other.id)
             passed = {c: m for _, c, m, _ in ranked if c != cand_id}
             orphans = [c for c in found.candidates if c.article_id in passed]
             _pull_in(session, article, mine, stats, orphans, passed, at)
@@ -331,18 +344,13 @@ def _shared(keys: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def _mark_resolved(cites: list[Citation], other: Article, keys: set[str]) -> None:
-    for cite in cites:
-        if cite.cited_article_id is None and cite.outlet_key in keys:
-            cite.cited_article_id = other.id
-
-
 def _credited_by_others(
     session: Session, article: Article, positions: dict[str, float], at: datetime
-) -> None:
+) -> bool:
     """Stored articles that credit this one's URL (or outlet, with matching text) now cite
-    it: it becomes the origin of their story, or joins it as its original."""
-    source = session.get(SourceRow, article.source_id)
+    it: it becomes the origin of their story, or joins it as its original. Whether one
+    did."""
+    source = _source(session, article.source_id)
     keys = _outlet_keys(
         source.name if source else None,
         source.label if source else None,
@@ -350,10 +358,12 @@ def _credited_by_others(
         source.homepage if source else None,
     )
     urls = [article.url]
-    rows = [r for r in citing(session, urls, list(keys)) if r.article_id != article.id]
+    found = citing(session, urls, list(keys), source_id=article.source_id)
+    rows = [r for r in found if r.article_id != article.id]
     if not rows:
-        return
+        return False
     mine = Profile(article.language, positions)
+    credited = False
     for row in rows:
         citer = session.get(Article, row.article_id)
         if citer is None or citer.source_id == article.source_id:
@@ -362,6 +372,17 @@ def _credited_by_others(
             continue
         row.cited_article_id = article.id
         _adopt(session, article, citer, row)
+        credited = True
+    return credited
+
+
+def _source(session: Session, source_id: int) -> SourceRow | None:
+    """An article's source row, held by the session for its transaction: the identity map
+    keeps only objects something refers to, so each article of a batch read it again."""
+    held: dict[int, SourceRow | None] = session.info.setdefault("story_links.sources", {})
+    if source_id not in held:
+        held[source_id] = session.get(SourceRow, source_id)
+    return held[source_id]
 
 
 def _same_story(session: Session, mine: Profile, citer: Article, at: datetime) -> bool:

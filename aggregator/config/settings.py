@@ -160,6 +160,14 @@ OPTIONS: tuple[Option, ...] = (
         "stay empty: set AGGREGATOR_BROKER_URL for several crawler machines.",
         _retired_redis_url,
     ),
+    Option(
+        "story_linking",
+        "true",
+        "Link each new article into its story across outlets and languages as it is stored "
+        "(docs/stories.md); false stores articles unlinked (near duplicates still join) and "
+        "saves that CPU, for a desk that wants no stories or to measure their cost.",
+        _bool,
+    ),
     Option("log_level", "INFO", "Log level of crawls and services."),
     Option("obey_robots", "true", "Obey robots.txt (leave on in production).", _bool),
     Option(

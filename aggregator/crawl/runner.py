@@ -32,6 +32,7 @@ def scrapy_settings(
         "AGGREGATOR_DATABASE_URL": settings.database_url,
         "AGGREGATOR_SOURCES": settings.sources,
         "AGGREGATOR_EXTRACT_WORKERS": settings.extract_workers,
+        "AGGREGATOR_STORY_LINKING": settings.story_linking,
         "AGGREGATOR_TRIGGER": trigger,
         "AGGREGATOR_PROGRESS": progress,
         "USER_AGENT": settings.user_agent,

@@ -38,9 +38,10 @@ logger = logging.getLogger(__name__)
 class ExtractPipeline:
     """Runs :func:`aggregator.extraction.extract_article` in a process pool."""
 
-    def __init__(self, crawler: Crawler, workers: int) -> None:
+    def __init__(self, crawler: Crawler, workers: int, stories: bool = True) -> None:
         self.crawler = crawler
         self.workers = workers
+        self.stories = stories  # compute story inputs (AGGREGATOR_STORY_LINKING)
         self.pool: Executor | None = None
         self._ready: Future[None] | None = None
         self.owns_pool = True
@@ -49,7 +50,8 @@ class ExtractPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         workers = crawler.settings.getint("AGGREGATOR_EXTRACT_WORKERS", 1)
-        return cls(crawler, max(1, workers))
+        stories = crawler.settings.getbool("AGGREGATOR_STORY_LINKING", True)
+        return cls(crawler, max(1, workers), stories)
 
     def open_spider(self) -> None:
         # A long-lived worker's crawls share one pool (AGGREGATOR_SHARED_EXTRACT_POOL).
@@ -102,6 +104,7 @@ class ExtractPipeline:
                 self.source(item.source),
                 fetched_at=item.fetched_at,
                 hints=item.hints,
+                stories=self.stories,
             )
             result: PageResult = await asyncio.wrap_future(future)
         except Exception as exc:  # a hostile page must not stop the crawl

@@ -44,9 +44,10 @@ def extract_page(
     *,
     fetched_at: datetime | None = None,
     hints: Hints | None = None,
+    stories: bool = True,
 ) -> PageResult:
     """Decode a fetched page (bytes, by its Content-Type), extract it, fingerprint it and
-    compute its story inputs.
+    compute its story inputs (unless ``stories`` is off: the crawl links no stories).
 
     A page whose declared charset lies carries the charset warning first among its warnings.
     """
@@ -62,5 +63,5 @@ def extract_page(
         article = replace(article, warnings=[warning, *article.warnings])
     if rejection(article) is not None:
         return PageResult(article, None)
-    story = story_inputs(article.title, article.body)
+    story = story_inputs(article.title, article.body) if stories else None
     return PageResult(article, fingerprint(article.body), story)

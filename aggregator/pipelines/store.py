@@ -111,6 +111,7 @@ class StorePipeline:
             backoff=settings.getfloat("AGGREGATOR_STORE_BACKOFF", 0.5),
             backoff_max=settings.getfloat("AGGREGATOR_STORE_BACKOFF_MAX", 30.0),
             lock_timeout=settings.getfloat("AGGREGATOR_STORE_LOCK_TIMEOUT", 10.0),
+            link_stories=settings.getbool("AGGREGATOR_STORY_LINKING", True),
         )
         return cls(
             crawler,

@@ -43,10 +43,18 @@ class Profile:
 
 @dataclass(frozen=True)
 class Stats:
-    """Window statistics: per key, how many recent articles hold it in each language."""
+    """Window statistics: per key, how many recent articles hold it in each language.
+
+    One Stats scores a new article against each of its candidates: the weights of its keys,
+    and its norm against a language, are the same every time, so they are kept once computed.
+    """
 
     total: int
     by_language: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    _weights: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    _norms: dict[tuple[int, str | None], tuple[Profile, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def df(self, key: str) -> int:
         """Recent articles holding ``key``; one (the article itself) when not counted."""
@@ -54,7 +62,22 @@ class Stats:
 
     def weight(self, key: str) -> float:
         """Kind weight times IDF in the window."""
-        return KIND_WEIGHT.get(key[0], 1.0) * math.log((self.total + 2) / (self.df(key) + 1))
+        value = self._weights.get(key)
+        if value is None:
+            idf = math.log((self.total + 2) / (self.df(key) + 1))
+            value = self._weights[key] = KIND_WEIGHT.get(key[0], 1.0) * idf
+        return value
+
+    def norm(self, profile: Profile, other: Profile) -> float:
+        """The weight of what ``profile`` could share with ``other`` (:func:`_comparable`),
+        kept per profile and other language (the profile is held, so its id stays its own)."""
+        slot = (id(profile), other.language)
+        kept = self._norms.get(slot)
+        if kept is not None and kept[0] is profile:
+            return kept[1]
+        value = sum(self.weight(k) for k in _comparable(profile, other, self)) or 1.0
+        self._norms[slot] = (profile, value)
+        return value
 
     def crosses(self, key: str) -> bool:
         """Whether a key is seen in two languages or more (a name or a figure, not a word)."""
@@ -105,7 +128,7 @@ def score(new: Profile, old: Profile, stats: Stats, *, cited: bool = False) -> M
     if not shared:
         return Match(0.0, False, [], limit)
     aligned = [k for k in shared if abs(new.positions[k] - old.positions[k]) <= ALIGN]
-    norm_new = sum(stats.weight(k) for k in _comparable(new, old, stats)) or 1.0
+    norm_new = stats.norm(new, old)
     norm_old = sum(stats.weight(k) for k in _comparable(old, new, stats)) or 1.0
     common = sum(stats.weight(k) for k in aligned)
     value = common / math.sqrt(norm_new * norm_old)

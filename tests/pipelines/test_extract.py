@@ -145,3 +145,14 @@ def test_a_rejected_page_is_not_fingerprinted() -> None:
     result = extract_page(CHALLENGE.encode(), "text/html", "http://127.0.0.1:9/a", SOURCES[0])
     assert result.article.challenge
     assert result.fingerprint is None and result.story is None
+
+
+def test_with_story_linking_off_no_story_inputs_are_computed() -> None:
+    # AGGREGATOR_STORY_LINKING=false: the extraction process spares their CPU too.
+    page = ARTICLE.encode()
+    on = extract_page(page, "text/html; charset=utf-8", "http://127.0.0.1:9/a", SOURCES[0])
+    off = extract_page(
+        page, "text/html; charset=utf-8", "http://127.0.0.1:9/a", SOURCES[0], stories=False
+    )
+    assert on.story is not None and off.story is None
+    assert off.fingerprint is not None and off.article.body == on.article.body

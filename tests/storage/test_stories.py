@@ -161,6 +161,25 @@ def test_citations_are_found_by_url_and_outlet(database_url: str, three: list[in
         assert hostile.url is None and len(hostile.sentence or "") == 1000
 
 
+def test_an_outlets_own_pages_never_crowd_out_the_articles_that_credit_it(
+    database_url: str, outlets: dict[str, int]
+) -> None:
+    # The newest five citations of an outlet's name are asked for; six pages of the outlet
+    # itself naming it (a signature, a canonical URL) must not hide another outlet's credit.
+    words = ["Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliet", "Kilo"]
+    ids = [
+        _article(database_url, outlets["weekly" if i == 0 else "wire"], f"{w} item " * 40, T0)
+        for i, w in enumerate(words)
+    ]
+    with session_scope(database_url) as session:
+        for article_id in ids:
+            add_citations(session, article_id, [Cited("sentence", "Wire", "wire", None, "Wire.")])
+    with session_scope(database_url) as session:
+        crediting = citing(session, [], ["wire"], source_id=outlets["wire"])
+        assert [c.article_id for c in crediting] == [ids[0]]
+        assert len(citing(session, [], ["wire"])) == 5  # without the source: the newest five
+
+
 def test_story_inputs_given_with_the_record_are_stored(
     database_url: str, outlets: dict[str, int]
 ) -> None:

@@ -11,9 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
 from storage.db import session_scope
 from storage.ingest import save_article
 from storage.stories import membership
+from storage.story_index import StoryFeature, StoryProfile
 from tests.storage.conftest import record
 
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "stories-dev"
@@ -24,7 +27,7 @@ def _rows(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (DEV / name).read_text(encoding="utf-8").splitlines()]
 
 
-def _store(url: str, outlet: int, row: dict[str, Any], when: datetime) -> int:
+def _store(url: str, outlet: int, row: dict[str, Any], when: datetime, *, link: bool = True) -> int:
     digest = hashlib.sha1(f"{row['story']}{row['lang']}".encode()).hexdigest()[:12]
     with session_scope(url) as session:
         return save_article(
@@ -37,6 +40,7 @@ def _store(url: str, outlet: int, row: dict[str, Any], when: datetime) -> int:
                 language=row["lang"],
                 published_at=when,
             ),
+            link=link,
         ).article_id
 
 
@@ -98,3 +102,31 @@ def test_an_article_matched_by_a_later_translation_at_the_bar_joins_its_story(
     assert story_id is not None
     assert _story_of(database_url, spanish) == story_id
     assert _story_of(database_url, arabic) == story_id
+
+
+def test_with_linking_off_a_translation_is_stored_alone_and_never_indexed(
+    database_url: str, outlets: dict[str, int]
+) -> None:
+    # AGGREGATOR_STORY_LINKING=false: the article is stored, in no story and not in the
+    # candidate index; articles stored with linking on still link past it.
+    rows = _rows("ntrex-dev.jsonl")
+    story = "ntrex:reuters.218933"
+    _background(database_url, outlets, rows, {story}, 4)
+    mine = {r["lang"]: r for r in rows if r["story"] == story}
+    at = T0 + timedelta(hours=20)
+    english = _store(database_url, outlets["wire"], mine["en"], at)
+    french = _store(
+        database_url, outlets["weekly"], mine["fr"], at + timedelta(hours=1), link=False
+    )
+    spanish = _store(database_url, outlets["daily"], mine["es"], at + timedelta(hours=2))
+    assert _story_of(database_url, french) is None
+    story_id = _story_of(database_url, english)
+    assert story_id is not None and _story_of(database_url, spanish) == story_id
+    with session_scope(database_url) as session:
+        for table in (StoryProfile, StoryFeature):
+            indexed = select(func.count()).select_from(table).where(table.article_id == french)
+            assert session.scalar(indexed) == 0
+            spanish_rows = (
+                select(func.count()).select_from(table).where(table.article_id == spanish)
+            )
+            assert session.scalar(spanish_rows) > 0

@@ -19,11 +19,15 @@ import pytest
 from sqlalchemy import select
 
 from aggregator.demo.server import OutletServer
+from aggregator.items import ArticleItem, record_from_item
+from aggregator.pipelines.extract_task import extract_page
 from aggregator.stories.attribution import attributions
 from aggregator.stories.features import story_features
 from storage.articles import Article
 from storage.citations import citations_of
-from storage.db import session_scope
+from storage.db import ensure_schema, session_scope
+from storage.ingest import save_article
+from storage.sources import sync_source
 from storage.stories import Story, members
 from storage.story_index import StoryFeature, feature_hash, profile
 from tests.conftest import FIXTURES
@@ -196,3 +200,61 @@ def test_a_translation_stored_before_its_original_is_credited_to_the_original_on
         assert story is not None and story.origin_article_id == english.id
         assert other.story_id != story.id
         assert [c.cited_article_id for c in citations_of(session, french.id)] == [english.id]
+
+
+def test_another_report_of_the_cited_outlet_stored_first_does_not_take_the_credit(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    # The order a crawl of the three outlets can store them in: the Guardian's other NSO
+    # report (drones) first, then the French piece that says only "rapporte The Guardian",
+    # the Arabic retelling, and last the report it translates. The outlet's name credits
+    # the drones report as well as any: it shares "NSO Group" and Israel with the French,
+    # not the story. The French stays uncredited until its original arrives, which is then
+    # the origin.
+    root = _outlets(tmp_path)
+    ensure_schema(sqlite_url)
+    with session_scope(sqlite_url) as session:
+        ids = {
+            name: sync_source(
+                session,
+                name,
+                label=label,
+                homepage=f"https://{name}.example/",
+                languages=[language],
+                timezone="UTC",
+                enabled=True,
+                schedule=None,
+                config={},
+            ).id
+            for name, label, language in (
+                ("guardian", "The Guardian", "en"),
+                ("sawt", "Sawt", "ar"),
+                ("akhbar", "Akhbar", "ar"),
+            )
+        }
+    order = [
+        ("guardian", "technology/nso-drones.html"),
+        ("sawt", "fr/2021/nso-enquete.html"),
+        ("akhbar", "news/nso-doj.html"),
+        ("guardian", "world/nso-doj.html"),
+    ]
+    stored = {}
+    for outlet, path in order:
+        url = f"https://{outlet}.example/{path}"
+        page = extract_page((root / outlet / path).read_bytes(), "text/html", url, None)
+        assert page.fingerprint is not None, url
+        item = ArticleItem(
+            url=url, source=outlet, response_url=url, html="", fetched_at=datetime.now(UTC)
+        )
+        item.article, item.fingerprint, item.story = page.article, page.fingerprint, page.story
+        with session_scope(sqlite_url) as session:
+            stored[path] = save_article(session, record_from_item(item, ids[outlet])).article_id
+    with session_scope(sqlite_url) as session:
+        english, other = stored["world/nso-doj.html"], stored["technology/nso-drones.html"]
+        french, arabic = stored["fr/2021/nso-enquete.html"], stored["news/nso-doj.html"]
+        story_id = session.get(Article, french).story_id
+        story = session.get(Story, story_id)
+        assert story is not None and story.origin_article_id == english
+        assert {a.id for _, a in members(session, story.id)} == {english, french, arabic}
+        assert session.get(Article, other).story_id != story.id
+        assert [c.cited_article_id for c in citations_of(session, french)] == [english]
