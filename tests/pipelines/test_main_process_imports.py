@@ -24,6 +24,7 @@ CRAWL_MODULES = [
     "aggregator.pipelines.store",
     "aggregator.extensions.recorder",
     "aggregator.extensions.progress",
+    "aggregator.middlewares.stash",
     "storage",
     "storage.db",
 ]
@@ -38,13 +39,15 @@ WORKER_ONLY = [
     "numpy",
     "alembic",
 ]
+# Loaded only with a fleet broker (the page stash): a crawl on one machine never needs them.
+FLEET_ONLY = ["redis"]
 
 
-def _loaded_after_importing(modules: list[str]) -> list[str]:
+def _loaded_after_importing(modules: list[str], watched: list[str] = WORKER_ONLY) -> list[str]:
     code = (
         "import importlib, json, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
-        f"print(json.dumps([m for m in {WORKER_ONLY!r} if m in sys.modules]))\n"
+        f"print(json.dumps([m for m in {watched!r} if m in sys.modules]))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -67,3 +70,9 @@ def test_the_check_sees_an_extraction_import() -> None:
     # The extraction entry point does load them: the check above would see a stray import.
     loaded = _loaded_after_importing(["aggregator.extraction.extract"])
     assert {"trafilatura", "htmldate", "dateparser"} <= set(loaded)
+
+
+def test_without_a_broker_the_crawl_main_process_imports_no_redis_client() -> None:
+    assert _loaded_after_importing(CRAWL_MODULES, FLEET_ONLY) == []
+    # The fleet's page stash does load it: the check above would see a stray import.
+    assert _loaded_after_importing(["aggregator.fleet.stash"], FLEET_ONLY) == ["redis"]
