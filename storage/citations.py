@@ -25,6 +25,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.expression import ColumnElement, Select
 
 from aggregator.stories.attribution import Cited
 from storage.articles import Article
@@ -154,24 +155,24 @@ _CITATIONS = cast(Table, Citation.__table__)
 # What insert_citations writes: every column but the id.
 _WRITTEN = tuple(column.key for column in _CITATIONS.columns if column.key != "id")
 _CITERS = cast(Table, Article.__table__)
-_OTHER_SOURCE = _CITERS.c.source_id != bindparam("source")
-_BY_URL = (
-    select(_CITATIONS.c.id)
-    .join(_CITERS, _CITERS.c.id == _CITATIONS.c.article_id)
-    .where(
-        _CITATIONS.c.url.in_(bindparam("urls", expanding=True)),
-        _CITATIONS.c.cited_article_id.is_(None),
-        _OTHER_SOURCE,
+
+
+def _open_citations_of_others(named: ColumnElement[bool]) -> Select[tuple[int]]:
+    """Ids of unresolved citations matching ``named``, of articles of another source."""
+    return (
+        select(_CITATIONS.c.id)
+        .join(_CITERS, _CITERS.c.id == _CITATIONS.c.article_id)
+        .where(
+            named,
+            _CITATIONS.c.cited_article_id.is_(None),
+            _CITERS.c.source_id != bindparam("source"),
+        )
     )
-)
+
+
+_BY_URL = _open_citations_of_others(_CITATIONS.c.url.in_(bindparam("urls", expanding=True)))
 _BY_OUTLET = (
-    select(_CITATIONS.c.id)
-    .join(_CITERS, _CITERS.c.id == _CITATIONS.c.article_id)
-    .where(
-        _CITATIONS.c.outlet_key.in_(bindparam("keys", expanding=True)),
-        _CITATIONS.c.cited_article_id.is_(None),
-        _OTHER_SOURCE,
-    )
+    _open_citations_of_others(_CITATIONS.c.outlet_key.in_(bindparam("keys", expanding=True)))
     .order_by(_CITATIONS.c.id.desc())
     .limit(5)
     .subquery()
