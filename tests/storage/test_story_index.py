@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from storage import story_index
 from storage.db import session_scope
 from storage.ingest import save_article
 from storage.story_index import MAX_CANDIDATES, add_profile, lookup, remove_profile
@@ -45,3 +48,28 @@ def test_half_the_candidates_are_kept_for_articles_in_other_languages(
     assert set(offered) - {english} <= set(arabic)
     # without a language to tell them apart, the postings' weight alone decides
     assert english not in [c.article_id for c in blind.candidates]
+
+
+def test_a_full_window_is_counted_once_a_minute_a_small_one_every_time(
+    database_url: str, outlets: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window's total weighs every key (its IDF): a small window is counted at each
+    # lookup, exactly; one of KEPT_TOTAL_FROM articles or more is counted once a minute.
+    monkeypatch.setattr(story_index, "_totals", {})
+    monkeypatch.setattr(story_index, "KEPT_TOTAL_FROM", 3)
+    keys = ["e:alpha", "n:1400"]
+    for n in range(2):
+        _article(database_url, outlets["wire"], n, "en", keys)
+
+    def total() -> int:
+        with session_scope(database_url) as session:
+            return lookup(session, keys, dict.fromkeys(keys, 1.0), T0).total
+
+    assert total() == 2  # under the bar: not kept
+    _article(database_url, outlets["wire"], 2, "en", keys)
+    assert total() == 3  # counted again, and kept from now on
+    _article(database_url, outlets["wire"], 3, "en", keys)
+    assert total() == 3
+    later = story_index._clock() + story_index.TOTAL_TTL
+    monkeypatch.setattr(story_index, "_clock", lambda: later)
+    assert total() == 4  # a minute later
