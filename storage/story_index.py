@@ -40,7 +40,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import NullType
 
@@ -211,7 +211,7 @@ _TOTAL = select(func.count()).where(_PROFILES.c.at.between(bindparam("lo"), bind
 # A window this full is counted at most once a minute per window hour (see _window_total).
 KEPT_TOTAL_FROM = 20_000
 TOTAL_TTL = 60.0  # seconds
-_totals: dict[tuple[str, int, float], tuple[float, int]] = {}
+_totals: dict[tuple[Engine, int, float], tuple[float, int]] = {}
 _clock = time.monotonic
 
 
@@ -226,7 +226,7 @@ def _window_total(connection: Connection, params: dict[str, Any]) -> int:
     """
     lo, hi = params["lo"], params["hi"]
     hour = int(_naive(lo).timestamp() // 3600)
-    key = (str(connection.engine.url), hour, (hi - lo).total_seconds())
+    key = (connection.engine, hour, (hi - lo).total_seconds())
     kept = _totals.get(key)
     now = _clock()
     if kept is not None and now - kept[0] < TOTAL_TTL:

@@ -366,7 +366,7 @@ def _credited_by_others(
     credited = False
     for row in rows:
         citer = session.get(Article, row.article_id)
-        if citer is None or citer.source_id == article.source_id:
+        if citer is None:  # citing() already left out its own outlet's pages
             continue
         if row.url != article.url and not _same_story(session, mine, citer, at):
             continue

@@ -37,6 +37,8 @@ pytestmark = pytest.mark.slow
 
 STORIES = FIXTURES / "stories"
 SEED = REPO.parent / "shared" / "seed" / "nso-report.txt"
+# name, label, language of the three outlets
+OUTLETS = (("guardian", "The Guardian", "en"), ("sawt", "Sawt", "ar"), ("akhbar", "Akhbar", "ar"))
 
 
 def _french_page(target: Path) -> None:
@@ -75,11 +77,7 @@ def _outlets(tmp_path: Path) -> Path:
 
 def _sources(servers: dict[str, OutletServer]) -> str:
     entries = []
-    for name, label, language in (
-        ("guardian", "The Guardian", "en"),
-        ("sawt", "Sawt", "ar"),
-        ("akhbar", "Akhbar", "ar"),
-    ):
+    for name, label, language in OUTLETS:
         entry = loopback_source(name, servers[name].base_url, feeds=["/feed.xml"])
         entry = entry.removeprefix("sources:\n").replace(
             "languages: [en]", f"languages: [{language}]"
@@ -226,11 +224,7 @@ def test_another_report_of_the_cited_outlet_stored_first_does_not_take_the_credi
                 schedule=None,
                 config={},
             ).id
-            for name, label, language in (
-                ("guardian", "The Guardian", "en"),
-                ("sawt", "Sawt", "ar"),
-                ("akhbar", "Akhbar", "ar"),
-            )
+            for name, label, language in OUTLETS
         }
     order = [
         ("guardian", "technology/nso-drones.html"),
