@@ -24,6 +24,7 @@ Usage:
     python bench/crawl.py --shape "1 outlet" # one shape only
     python bench/crawl.py --baseline ../old  # also the project checked out at ../old
     python bench/crawl.py --profile prof.txt # py-spy record (raw stacks) of one project crawl
+                                             # (1 outlet, or the shape --shape names)
 """
 
 from __future__ import annotations
@@ -407,9 +408,9 @@ def _linking_cost(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
     )
 
 
-def profile(output: Path) -> None:
-    """A py-spy flame graph (all processes) of one project crawl of the 1-outlet shape."""
-    outlets, per_outlet = SHAPES["1 outlet"]
+def profile(output: Path, shape: str) -> None:
+    """py-spy's raw stacks (all processes) of one project crawl of ``shape``."""
+    outlets, per_outlet = SHAPES[shape]
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         work = Path(tmp)
         with serving(build_outlets(work, outlets, per_outlet)) as bases:
@@ -442,7 +443,7 @@ def main() -> None:
         run_bare(args.bare[0], args.bare[1:])
         return
     if args.profile:
-        profile(args.profile)
+        profile(args.profile, args.shape or "1 outlet")
         return
     if args.shape:
         for other in set(SHAPES) - {args.shape}:

@@ -73,6 +73,9 @@ _OUTLETS_OF = (
     .join(_SOURCES, _SOURCES.c.id == _ARTICLES.c.source_id)
     .where(_ARTICLES.c.id.in_(bindparam("ids", expanding=True)))
 )
+_SOURCE_NAMES = select(_SOURCES.c.name, _SOURCES.c.label, _SOURCES.c.homepage).where(
+    _SOURCES.c.id == bindparam("id")
+)
 
 
 @dataclass(frozen=True)
@@ -110,11 +113,11 @@ def link_article(
     _resolve_urls(session, rows)  # before they are written: no update after the insert
     insert_citations(session, rows)
     story: Story | None = None
-    relation = via = None
+    relation = via = stats = None
     if not joined:  # looked up before it is indexed: the frequencies are the others'
-        story, relation, via = _join_best(session, article, positions, at, rows)
+        story, relation, via, stats = _join_best(session, article, positions, at, rows)
     add_profile(session, article.id, article.language, at, positions, list(positions))
-    credited = _credited_by_others(session, article, positions, at)
+    credited = _credited_by_others(session, article, positions, at, stats)
     # In no story unless LSH, a match or a citer put it in one (most articles: no query).
     member = membership(session, article.id) if joined or story or credited else None
     return Linked(
@@ -147,14 +150,17 @@ def _join_best(
     positions: dict[str, float],
     at: datetime,
     cites: list[Citation],
-) -> tuple[Story | None, str | None, int | None]:
+) -> tuple[Story | None, str | None, int | None, Stats]:
+    """The story of the best candidate that passes, the relation, the candidate; and the
+    window statistics of the new article's keys, counting itself (for
+    :func:`_credited_by_others`)."""
     weights = {k: KIND_WEIGHT.get(k[0], 1.0) for k in positions}
     found = lookup(
         session, list(positions), weights, at, exclude=article.id, language=article.language
     )
-    if not found.candidates:
-        return None, None, None
     stats = Stats(found.total + 1, _with_self(found.df, positions, article.language))
+    if not found.candidates:
+        return None, None, None, stats
     mine = Profile(article.language, positions)
     keys_of = _source_keys(session, [c.article_id for c in found.candidates])
     cited_keys = {c.outlet_key for c in cites if c.outlet_key}
@@ -188,8 +194,8 @@ def _join_best(
             passed = {c: m for _, c, m, _ in ranked if c != cand_id}
             orphans = [c for c in found.candidates if c.article_id in passed]
             _pull_in(session, article, mine, stats, orphans, passed, at)
-            return story, link.relation, cand_id
-    return None, None, None
+            return story, link.relation, cand_id, stats
+    return None, None, None, stats
 
 
 def _pull_in(
@@ -345,18 +351,17 @@ def _shared(keys: list[str]) -> dict[str, list[str]]:
 
 
 def _credited_by_others(
-    session: Session, article: Article, positions: dict[str, float], at: datetime
+    session: Session,
+    article: Article,
+    positions: dict[str, float],
+    at: datetime,
+    stats: Stats | None,
 ) -> bool:
     """Stored articles that credit this one's URL (or outlet, with matching text) now cite
     it: it becomes the origin of their story, or joins it as its original. Whether one
-    did."""
-    source = _source(session, article.source_id)
-    keys = _outlet_keys(
-        source.name if source else None,
-        source.label if source else None,
-        article.site_name,
-        source.homepage if source else None,
-    )
+    did. ``stats``: the lookup's window statistics of our keys, when it ran."""
+    name, label, homepage = _source_names(session, article.source_id)
+    keys = _outlet_keys(name, label, article.site_name, homepage)
     urls = [article.url]
     found = citing(session, urls, list(keys), source_id=article.source_id)
     rows = [r for r in found if r.article_id != article.id]
@@ -368,7 +373,7 @@ def _credited_by_others(
         citer = session.get(Article, row.article_id)
         if citer is None:  # citing() already left out its own outlet's pages
             continue
-        if row.url != article.url and not _same_story(session, mine, citer, at):
+        if row.url != article.url and not _same_story(session, mine, citer, at, stats):
             continue
         row.cited_article_id = article.id
         _adopt(session, article, citer, row)
@@ -376,28 +381,38 @@ def _credited_by_others(
     return credited
 
 
-def _source(session: Session, source_id: int) -> SourceRow | None:
-    """An article's source row, held by the session for its transaction: the identity map
-    keeps only objects something refers to, so each article of a batch read it again."""
-    held: dict[int, SourceRow | None] = session.info.setdefault("story_links.sources", {})
+_Names = tuple[str | None, str | None, str | None]
+
+
+def _source_names(session: Session, source_id: int) -> _Names:
+    """An article's source's (name, label, homepage), held by the session for its
+    transaction: read with one Core statement (an ORM ``get`` of the row cost ten times
+    more), once per source and batch rather than once per article."""
+    held: dict[int, _Names] = session.info.setdefault("story_links.sources", {})
     if source_id not in held:
-        held[source_id] = session.get(SourceRow, source_id)
+        row = session.connection().execute(_SOURCE_NAMES, {"id": source_id}).first()
+        held[source_id] = (None, None, None) if row is None else (row[0], row[1], row[2])
     return held[source_id]
 
 
-def _same_story(session: Session, mine: Profile, citer: Article, at: datetime) -> bool:
+def _same_story(
+    session: Session, mine: Profile, citer: Article, at: datetime, stats: Stats | None
+) -> bool:
     """Whether a citer that names our outlet (not our URL) tells our story.
 
     Held to the bar of an uncredited match: an outlet's name alone credits every article it
     publishes, and the first of them to arrive would otherwise become the cited original
-    however little of the citer it tells (another report on the same company, say)."""
+    however little of the citer it tells (another report on the same company, say). With the
+    lookup's ``stats`` only the citer's other keys are counted (:func:`_confirm`); without
+    (a near duplicate skips the lookup), all of both, now that the article is indexed."""
     theirs = profile(session, citer.id)
     if theirs is None or abs(theirs.at - at) > window():
         return False
-    keys = sorted(set(mine.positions) | set(theirs.features))
-    df, total = frequencies(session, keys, at)
-    stats = Stats(total + 1, df)
-    return score(mine, Profile(theirs.language, theirs.features), stats).passed
+    if stats is None:
+        keys = sorted(set(mine.positions) | set(theirs.features))
+        df, total = frequencies(session, keys, at)  # both count the article itself
+        stats = Stats(total, df)
+    return _confirm(session, mine, theirs, stats, at).passed
 
 
 def _adopt(session: Session, original: Article, citer: Article, row: Citation) -> None:

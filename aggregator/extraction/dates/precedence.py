@@ -37,6 +37,7 @@ from htmldate import find_date
 
 from aggregator.extraction import selectors
 from aggregator.extraction.article import DateOrigin, DateValue, Hints
+from aggregator.extraction.dates.htmldate_languages import in_languages
 from aggregator.extraction.dates.offsets import publisher_offset
 from aggregator.extraction.dates.structured import (
     epoch_date,
@@ -199,9 +200,11 @@ def _selector_date(page: Page, context: TextContext, expression: str) -> TextDat
 
 
 def _htmldate(page: Page, context: TextContext) -> DateValue | None:
-    """htmldate's guess: strong on pages that state their date only in text or the URL."""
+    """htmldate's guess: strong on pages that state their date only in text or the URL. Its
+    text dates are read in the context's languages (:mod:`.htmldate_languages`)."""
     latest = (context.fetched_at + timedelta(days=1)).astimezone(UTC).replace(tzinfo=None)
-    with warnings.catch_warnings():
+    languages = tuple(lang for lang in context.dateparser_languages() if lang)
+    with warnings.catch_warnings(), in_languages(languages):
         warnings.simplefilter("ignore")
         try:
             found = find_date(
