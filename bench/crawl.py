@@ -383,8 +383,31 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], rounds: int) -> 
                 f"| {rate:.1f} | {rate / bare_rate:.2f}x | {median(rows, 'cpu_ms'):.0f} "
                 f"| {median(rows, 'main_cpu_ms'):.0f} | {median(rows, 'peak_mb'):.0f} |"
             )
-    lines += ["", _linking_cost(results)]
+    lines += ["", _paired(results), "", _linking_cost(results)]
     return "\n".join(lines) + "\n"
+
+
+def _paired(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
+    """The project against the bare spider round by round (each right after the bare crawl,
+    so under about the same load): the median of those ratios moves less with the machine's
+    load than the ratio of the medians in the table, which pairs crawls of different rounds."""
+    parts = []
+    for shape, kinds in results.items():
+        for kind in ("project", STORIES_OFF):
+            pairs = list(zip(kinds[kind], kinds["bare"], strict=True))
+            speed = [mine["per_s"] / bare["per_s"] for mine, bare in pairs]
+            cpu = [mine["cpu_ms"] / bare["cpu_ms"] for mine, bare in pairs]
+            parts.append(
+                f"{shape}, {kind}: articles/s {statistics.median(speed):.2f}x (rounds: "
+                + ", ".join(f"{r:.2f}" for r in speed)
+                + f"), CPU per article {statistics.median(cpu):.2f}x (rounds: "
+                + ", ".join(f"{r:.2f}" for r in cpu)
+                + ")"
+            )
+    return (
+        "Paired by round (median of each round's ratio to the bare crawl of the same round, "
+        "which ran just before): " + "; ".join(parts) + "."
+    )
 
 
 def _linking_cost(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
@@ -394,11 +417,13 @@ def _linking_cost(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
     for shape, kinds in results.items():
         pairs = list(zip(kinds["project"], kinds[STORIES_OFF], strict=True))
         ratios = [on["cpu_ms"] / off["cpu_ms"] for on, off in pairs]
+        tree = [on["cpu_ms"] - off["cpu_ms"] for on, off in pairs]
         main = [on["main_cpu_ms"] - off["main_cpu_ms"] for on, off in pairs]
         parts.append(
             f"{shape} {statistics.median(ratios) - 1:+.1%} (rounds: "
             + ", ".join(f"{r - 1:+.0%}" for r in ratios)
-            + f"; main process {statistics.median(main):+.0f} ms)"
+            + f"; {statistics.median(tree):+.0f} ms an article, of which main process"
+            f" {statistics.median(main):+.0f} ms)"
         )
     return (
         "Story linking's cost (issue 11: at most +20% CPU per article): tree CPU per article "
