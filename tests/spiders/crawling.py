@@ -102,7 +102,23 @@ def run_cli(
     timeout: float = 240,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real ``aggregator`` command (``args``: the verb and its options) in a child
-    process, as an operator would, with its output captured.
+    process, as an operator would, with its output captured (see :func:`cli_command`)."""
+    command, child_env = cli_command(database_url, sources, *args, env=env)
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=REPO,
+        env=child_env,
+    )
+
+
+def cli_command(
+    database_url: str, sources: Path | None, *args: str, env: dict[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment of a real ``aggregator`` command.
 
     The child gets only PATH, this checkout on PYTHONPATH, no politeness delay and one
     extraction worker, plus ``env``: nothing of the test's own environment leaks in (pass
@@ -117,15 +133,7 @@ def run_cli(
         "AGGREGATOR_DOWNLOAD_DELAY": "0",
         "AGGREGATOR_EXTRACT_WORKERS": "1",
     }
-    return subprocess.run(
-        [*command, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        cwd=REPO,
-        env={**base, **(env or {})},
-    )
+    return [*command, *args], {**base, **(env or {})}
 
 
 def loopback_allowance() -> dict[str, str]:
