@@ -62,6 +62,17 @@ def publish(root: Path, slugs: list[str], undated: set[str]) -> None:
         (root / "news" / f"{slug}.html").write_text(page, encoding="utf-8")
 
 
+def port_daily(
+    tmp_path: Path, serve_outlet: Callable[[Path], OutletServer], slugs: list[str]
+) -> tuple[Path, str]:
+    """The "Port Daily" outlet folder with ``slugs`` published (all dated), served on
+    loopback: (its folder, its base URL)."""
+    root = tmp_path / "port-daily"
+    root.mkdir()
+    publish(root, slugs, undated=set())
+    return root, serve_outlet(root).base_url
+
+
 def aggregator(database_url: str, sources: Path, *args: str) -> str:
     result = run_cli(database_url, sources, *args, env=loopback_allowance())
     assert result.returncode in (0, 2), result.stdout + result.stderr
@@ -71,15 +82,12 @@ def aggregator(database_url: str, sources: Path, *args: str) -> str:
 @pytest.fixture
 def outlet(tmp_path: Path, serve_outlet: Callable[[Path], OutletServer]) -> tuple[Path, Path, str]:
     """The outlet folder, its sources file and a SQLite URL; the first crawl is done."""
-    root = tmp_path / "port-daily"
-    root.mkdir()
-    publish(root, [f"a{n}" for n in range(10)], undated=set())
-    server = serve_outlet(root)
+    root, base = port_daily(tmp_path, serve_outlet, [f"a{n}" for n in range(10)])
     sources = tmp_path / "sources.yaml"
     sources.write_text(
         "sources:\n  - name: port\n"
-        f"    homepage: {server.base_url}/\n    languages: [en]\n"
-        f"    feeds: [{server.base_url}/feed.xml]\n",
+        f"    homepage: {base}/\n    languages: [en]\n"
+        f"    feeds: [{base}/feed.xml]\n",
         encoding="utf-8",
     )
     database_url = f"sqlite:///{tmp_path / 'aggregator.db'}"

@@ -11,16 +11,13 @@ from aggregator.extensions.recorder import run_message
 from storage.db import session_scope
 from storage.runs import CrawlRun
 from tests.spiders.crawling import loopback_allowance, run_cli
-from tests.test_quality_alerts import publish
+from tests.test_quality_alerts import port_daily
 
 
 def test_the_failed_source_says_which_url_failed_and_why(
     tmp_path: Path, serve_outlet: Callable[[Path], OutletServer]
 ) -> None:
-    root = tmp_path / "port-daily"
-    root.mkdir()
-    publish(root, ["a1", "a2"], undated=set())
-    base = serve_outlet(root).base_url
+    _, base = port_daily(tmp_path, serve_outlet, ["a1", "a2"])
     sources = tmp_path / "sources.yaml"
     sources.write_text(
         "sources:\n"

@@ -21,7 +21,7 @@ from aggregator.demo.server import OutletServer
 from storage.db import session_scope
 from storage.runs import CrawlRun
 from tests.spiders.crawling import REPO, cli_command, loopback_allowance
-from tests.test_quality_alerts import publish
+from tests.test_quality_alerts import port_daily, publish
 
 
 def _crawl_watching_the_tree(database_url: str, sources: Path, *args: str) -> tuple[bool, str]:
@@ -55,10 +55,7 @@ def _stored(database_url: str) -> list[int]:
 def test_only_a_run_with_an_article_to_extract_starts_extraction(
     tmp_path: Path, serve_outlet: Callable[[Path], OutletServer]
 ) -> None:
-    root = tmp_path / "port-daily"
-    root.mkdir()
-    publish(root, ["a1", "a2"], undated=set())
-    base = serve_outlet(root).base_url
+    root, base = port_daily(tmp_path, serve_outlet, ["a1", "a2"])
     sources = tmp_path / "sources.yaml"
     sources.write_text(
         f"sources:\n  - {{name: port, homepage: '{base}/', languages: [en], "

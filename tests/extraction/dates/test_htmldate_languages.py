@@ -7,7 +7,7 @@ from datetime import datetime
 import htmldate.extractors
 from htmldate import find_date
 
-from aggregator.extraction.dates.htmldate_languages import in_languages
+from aggregator.extraction.dates.htmldate_languages import in_languages, parser_for
 
 # A date only in running text: no meta, no JSON-LD, no <time>, nothing in the URL, so only
 # htmldate's extensive search (and its dateparser parser) can find it.
@@ -38,3 +38,10 @@ def test_htmldate_gets_its_own_parser_back() -> None:
     _guess(("es",))
     assert htmldate.extractors.get_external_parser is before
     assert before().languages is None  # htmldate's: every locale
+
+
+def test_the_restricted_parser_has_htmldate_s_settings() -> None:
+    # The settings are copied from htmldate's own parser: a new htmldate that changes them
+    # must change ours too, or its text dates would be read differently here.
+    theirs = htmldate.extractors.get_external_parser()
+    assert vars(parser_for(("es",))._settings) == vars(theirs._settings)
